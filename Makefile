@@ -1,0 +1,45 @@
+# ora_xblock: `make demo` serves the demo on http://127.0.0.1:8000, `make test` runs every test.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON_FOR_VENV := $(shell scripts/find-python)
+DEMO := DJANGO_SETTINGS_MODULE=demo.settings $(BIN)/django-admin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test test-fast test-browser lint format bench wheel clean translations
+
+$(STAMP): setup.py requirements-test.txt
+	@test -n "$(PYTHON_FOR_VENV)" || { echo "Python 3.12 (or 3.11) not found"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON_FOR_VENV) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e . -r requirements-test.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	mkdir -p var
+	$(DEMO) migrate --run-syncdb --verbosity 0
+	$(DEMO) load_demo
+	$(DEMO) runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not browser and not slow"
+
+lint: $(STAMP)
+	$(BIN)/ruff check ora_xblock tests demo
+	$(BIN)/ruff format --check ora_xblock tests demo
+
+format: $(STAMP)
+	$(BIN)/ruff format ora_xblock tests demo
+	$(BIN)/ruff check --fix ora_xblock tests demo
+
+wheel: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --wheel --outdir dist .
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

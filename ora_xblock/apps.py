@@ -1,0 +1,27 @@
+"""The Django app that edx-platform installs by itself through its plugin entry points."""
+
+from typing import ClassVar
+
+from django.apps import AppConfig
+
+
+class OraXBlockConfig(AppConfig):
+    """ora_xblock as an Open edX plugin app for the LMS and Studio."""
+
+    name = "ora_xblock"
+    label = "ora_xblock"
+    verbose_name = "Open Response Assessment (ora_xblock)"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    plugin_app: ClassVar[dict] = {
+        "settings_config": {
+            "lms.djangoapp": {
+                "common": {"relative_path": "settings.common"},
+                "production": {"relative_path": "settings.production"},
+            },
+            "cms.djangoapp": {
+                "common": {"relative_path": "settings.common"},
+                "production": {"relative_path": "settings.production"},
+            },
+        },
+    }

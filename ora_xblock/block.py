@@ -1,0 +1,161 @@
+"""The ORA XBlock: fields, views and handler routing; the work is done elsewhere."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from web_fragments.fragment import Fragment
+from xblock.core import XBlock
+from xblock.fields import Float, Scope, String
+
+from . import platform, scenarios
+from .definition import load_olx, parse_olx_cached
+from .definition.errors import InvalidDefinition
+from .definition.model import Definition
+from .definition.olx import to_olx, write_into
+from .handlers import HandlerError, json_endpoint
+from .presenters import student_context, studio_context
+from .templating import render, resource_text
+
+
+def _(message: str) -> str:
+    """Mark a field's display text for extraction; the runtime translates it."""
+    return message
+
+
+@XBlock.needs("i18n")
+@XBlock.wants("user")
+class OraXBlock(XBlock):
+    """An Open Response Assessment problem, read from and written as ora2 OLX."""
+
+    display_name = String(
+        display_name=_("Display Name"),
+        help=_("The name learners see in the course outline; it follows the problem's title."),
+        scope=Scope.settings,
+        default=_("Open Response Assessment"),
+    )
+    definition_olx = String(
+        help=_("The problem definition in canonical OLX; empty means the default problem."),
+        scope=Scope.content,
+        default="",
+    )
+    weight = Float(
+        display_name=_("Problem Weight"),
+        help=_("How much the problem counts in the course grade."),
+        scope=Scope.settings,
+        values={"min": 0, "step": 0.1},
+        default=None,
+    )
+
+    has_score = True
+    icon_class = "problem"
+    editable_fields = ("display_name", "weight")
+
+    @property
+    def definition(self) -> Definition:
+        """The problem as its author defined it."""
+        return parse_olx_cached(self.definition_olx or scenarios.default_olx())
+
+    def max_score(self) -> int:
+        """The best possible score: each criterion's best option, summed."""
+        return self.definition.max_score
+
+    # Views
+
+    def student_view(self, context: dict[str, Any] | None = None) -> Fragment:
+        """The problem as a learner sees it: prompts, rubric and steps."""
+        i18n = platform.translations(self)
+        context = student_context(self.definition, i18n.gettext)
+        html = render("student_view.html", **context, _=i18n.gettext, ngettext=i18n.ngettext)
+        return self._fragment(html, "ora.css")
+
+    def studio_view(self, context: dict[str, Any] | None = None) -> Fragment:
+        """The author's editor: the problem's OLX, checked by the validator on save."""
+        i18n = platform.translations(self)
+        html = render(
+            "studio_view.html",
+            **studio_context(self),
+            uid=self._dom_id(),
+            _=i18n.gettext,
+        )
+        fragment = self._fragment(html, "ora.css")
+        fragment.add_javascript(resource_text("static/js/studio.js"))
+        fragment.initialize_js("OraXBlockStudio")
+        return fragment
+
+    def _dom_id(self) -> str:
+        return re.sub(r"[^A-Za-z0-9_-]", "-", str(self.scope_ids.usage_id))
+
+    def _fragment(self, html: str, *stylesheets: str) -> Fragment:
+        fragment = Fragment(html)
+        for stylesheet in stylesheets:
+            fragment.add_css(resource_text(f"static/css/{stylesheet}"))
+        return fragment
+
+    # Handlers
+
+    @json_endpoint
+    def save_definition(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Validate and store an author's OLX; on any error nothing changes."""
+        gettext = platform.translations(self).gettext
+        if not platform.viewer(self).can_author:
+            raise HandlerError(403, "forbidden", gettext("Only course staff can edit this problem."))
+        olx = data.get("olx")
+        if not isinstance(olx, str):
+            raise HandlerError(
+                400,
+                "bad_request",
+                gettext("Send the problem's OLX as a string in the 'olx' field."),
+            )
+        try:
+            definition = load_olx(olx, current=self.definition, released=self.is_released())
+        except InvalidDefinition as invalid:
+            raise HandlerError(
+                400,
+                "invalid_definition",
+                gettext("The problem was not saved: correct the errors listed."),
+                errors=[error.as_dict(gettext) for error in invalid.errors],
+            ) from None
+        self._store(definition)
+        return {"olx": self.definition_olx, "display_name": self.display_name}
+
+    def is_released(self) -> bool:
+        """Whether learners may already have answered, which freezes the rubric and steps."""
+        opens = [date for date in (getattr(self, "start", None), self.definition.submission_start) if date]
+        return bool(opens) and max(opens) <= platform.now()
+
+    def _store(self, definition: Definition) -> None:
+        self.definition_olx = to_olx(definition)
+        self.display_name = definition.title or self.fields["display_name"].default
+
+    # OLX
+
+    @classmethod
+    def parse_xml(cls, node: Any, runtime: Any, keys: Any, *args: Any, **kwargs: Any) -> OraXBlock:
+        """Build a block from ora2 OLX; an invalid problem is refused whole."""
+        from .definition.olx import definition_from_element
+        from .definition.validate import raise_if_invalid
+
+        definition = definition_from_element(node)
+        raise_if_invalid(definition)
+        block = runtime.construct_xblock_from_class(cls, keys)
+        block._store(definition)
+        for name in ("display_name", "weight"):
+            if name in node.attrib:
+                setattr(block, name, block.fields[name].from_string(node.attrib[name]))
+        return block
+
+    def add_xml_to_node(self, node: Any) -> None:
+        """Write the problem as ora2 OLX on ``node``."""
+        node.tag = self.scope_ids.block_type
+        write_into(self.definition, node)
+        if self.fields["display_name"].is_set_on(self) and self.display_name != self.definition.title:
+            node.set("display_name", self.display_name)
+        if self.weight is not None:
+            node.set("weight", str(self.weight))
+
+    @staticmethod
+    def workbench_scenarios() -> list[tuple[str, str]]:
+        """Demo problems for the xblock-sdk workbench."""
+        return scenarios.workbench_scenarios()

@@ -1,0 +1,630 @@
+"""Read and write edx-ora2's ``<openassessment>`` OLX.
+
+Reading is hardened: no DTD, no entities, no network, bounded size and
+depth. Reading reports every structural error at once (bad numbers, dates,
+booleans, unknown steps); the rules of a sound problem are checked by
+:mod:`ora_xblock.definition.validate`. Writing is canonical: the same
+definition always gives the same bytes, and reading them back gives the
+same definition.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from lxml import etree
+
+from .dates import format_date, parse_date
+from .errors import N_, DefinitionError, InvalidDefinition
+from .model import (
+    STEP_CLASSES,
+    Criterion,
+    CriterionFeedback,
+    Definition,
+    FileType,
+    GradingStrategy,
+    Necessity,
+    Option,
+    PeerStep,
+    Prompt,
+    PromptsType,
+    Rubric,
+    Selection,
+    StaffStep,
+    Step,
+    StepName,
+    Teams,
+    TextEditor,
+    TrainingExample,
+    TrainingStep,
+)
+
+ROOT_TAG = "openassessment"
+ROOT_TAGS = (ROOT_TAG, "ora_xblock")
+# Root attributes that carry the definition; any other belongs to the host (url_name, group_access, ...).
+ROOT_ATTRIBUTES = frozenset(
+    {
+        "submission_start",
+        "submission_due",
+        "text_response",
+        "text_response_editor",
+        "file_upload_response",
+        "file_upload_type",
+        "allow_file_upload",
+        "white_listed_file_types",
+        "allow_multiple_files",
+        "allow_latex",
+        "leaderboard_show",
+        "prompts_type",
+        "show_rubric_during_response",
+        "allow_learner_resubmissions",
+        "resubmissions_grace_period",
+        "teams_enabled",
+        "selected_teamset_id",
+    }
+)
+MAX_OLX_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 32
+
+_T = TypeVar("_T")
+_FORBIDDEN_MARKUP = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_TRUE = {"true", "1", "yes"}
+_FALSE = {"false", "0", "no", ""}
+
+
+def parse_olx(text: str | bytes) -> Definition:
+    """Parse an OLX document into a :class:`Definition`, without judging whether it is sound.
+
+    Raises :class:`InvalidDefinition` listing every structural error found.
+    """
+    root = parse_xml_safely(text)
+    if root.tag not in ROOT_TAGS:
+        raise _invalid(
+            "olx.wrong_root",
+            N_("The root element is <{tag}>; an ORA problem is <openassessment>."),
+            tag=root.tag,
+        )
+    return definition_from_element(root)
+
+
+def parse_xml_safely(text: str | bytes) -> etree._Element:
+    """Parse untrusted XML with DTDs, entities and the network turned off."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    if len(data) > MAX_OLX_BYTES:
+        raise _invalid(
+            "olx.too_large",
+            N_("The OLX is larger than {limit} bytes."),
+            limit=MAX_OLX_BYTES,
+        )
+    if _FORBIDDEN_MARKUP.search(data):
+        raise _invalid("olx.dtd_forbidden", N_("DOCTYPE and ENTITY declarations are not allowed."))
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        load_dtd=False,
+        no_network=True,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise _invalid(
+            "olx.syntax",
+            N_("The OLX is not well-formed XML: {detail}"),
+            detail=str(exc),
+        ) from None
+    return root
+
+
+def _invalid(code: str, template: str, **params: Any) -> InvalidDefinition:
+    return InvalidDefinition([DefinitionError(code, template, params=params)])
+
+
+def definition_from_element(root: etree._Element) -> Definition:
+    """Build a :class:`Definition` from a parsed ``<openassessment>`` element.
+
+    The element's tag is not checked, because the platform names it after
+    the block type. Raises :class:`InvalidDefinition` with every error.
+    """
+    return _Reader(root).read()
+
+
+def read_prompts(root: etree._Element) -> tuple[Prompt, ...]:
+    """The prompts of an ``<openassessment>`` element (new ``<prompts>`` or the legacy rubric prompt)."""
+    return _Reader(root).checked(lambda reader: reader.prompts())
+
+
+def read_rubric(element: etree._Element) -> Rubric:
+    """The rubric of a ``<rubric>`` element."""
+    return _Reader(element).checked(lambda reader: reader.rubric(element))
+
+
+def read_steps(element: etree._Element) -> tuple[Step, ...]:
+    """The steps of an ``<assessments>`` element, in order."""
+    return _Reader(element).checked(lambda reader: reader.steps(element))
+
+
+def read_examples(element: etree._Element) -> tuple[TrainingExample, ...]:
+    """The training examples among the children of ``element``."""
+    return _Reader(element).checked(lambda reader: reader.examples(element, ""))
+
+
+class _Reader:
+    """Walks one OLX tree, collecting errors instead of stopping at the first."""
+
+    def __init__(self, root: etree._Element):
+        self.root = root
+        self.errors: list[DefinitionError] = []
+
+    def checked(self, read: Callable[[_Reader], _T]) -> _T:
+        """Run ``read`` on this reader; raise every error it collected."""
+        if _depth(self.root) > MAX_DEPTH:
+            raise _invalid(
+                "olx.too_deep",
+                N_("The OLX nests deeper than {limit} levels."),
+                limit=MAX_DEPTH,
+            )
+        result = read(self)
+        if self.errors:
+            raise InvalidDefinition(self.errors)
+        return result
+
+    def read(self) -> Definition:
+        return self.checked(lambda reader: reader.definition())
+
+    def definition(self) -> Definition:
+        root = self.root
+        attrs = root.attrib
+        file_upload_type = self._enum(attrs, "file_upload_type", FileType, None, "")
+        if file_upload_type is None and self._bool(attrs, "allow_file_upload", False, ""):
+            file_upload_type = FileType.IMAGE
+        file_upload_response = self._enum(attrs, "file_upload_response", Necessity, None, "")
+        if file_upload_response is None:
+            file_upload_response = Necessity.OPTIONAL if file_upload_type else Necessity.NONE
+        return Definition(
+            title=_text(self._required(root, "title", "")),
+            prompts=self.prompts(),
+            prompts_type=self._enum(attrs, "prompts_type", PromptsType, PromptsType.TEXT, ""),
+            rubric=self.rubric(self._required(root, "rubric", "")),
+            steps=self.steps(self._required(root, "assessments", "")),
+            text_response=self._text_response(attrs),
+            text_response_editor=self._enum(attrs, "text_response_editor", TextEditor, TextEditor.PLAIN, ""),
+            file_upload_response=file_upload_response,
+            file_upload_type=file_upload_type,
+            white_listed_file_types=_file_types(attrs.get("white_listed_file_types", "")),
+            allow_multiple_files=self._bool(attrs, "allow_multiple_files", True, ""),
+            submission_start=self._date(attrs, "submission_start", ""),
+            submission_due=self._date(attrs, "submission_due", ""),
+            leaderboard_show=self._int(attrs, "leaderboard_show", 0, ""),
+            show_rubric_during_response=self._bool(attrs, "show_rubric_during_response", False, ""),
+            allow_latex=self._bool(attrs, "allow_latex", False, ""),
+            allow_learner_resubmissions=self._bool(attrs, "allow_learner_resubmissions", False, ""),
+            resubmissions_grace_period=attrs.get("resubmissions_grace_period", "").strip(),
+            teams=Teams(
+                enabled=self._bool(attrs, "teams_enabled", False, ""),
+                teamset_id=attrs.get("selected_teamset_id", "").strip(),
+            ),
+        )
+
+    def _text_response(self, attrs: Any) -> Necessity:
+        """Text is required when neither response kind is named, as in ora2."""
+        default = Necessity.NONE if "file_upload_response" in attrs else Necessity.REQUIRED
+        return self._enum(attrs, "text_response", Necessity, default, "")
+
+    # Parts of the problem
+
+    def prompts(self) -> tuple[Prompt, ...]:
+        """``<prompts>`` when present (even empty), else the legacy ``<rubric><prompt>``, else one empty prompt."""
+        container = self.root.find("prompts")
+        if container is not None:
+            return tuple(
+                Prompt(_text(self._required(prompt, "description", f"prompts/prompt[{index}]")))
+                for index, prompt in enumerate(container.findall("prompt"), start=1)
+            )
+        rubric = self.root.find("rubric")
+        legacy = rubric.find("prompt") if rubric is not None else None
+        return (Prompt(_text(legacy)),)
+
+    def rubric(self, element: etree._Element | None) -> Rubric:
+        if element is None:
+            return Rubric()
+        criteria = tuple(
+            self._criterion(child, f"rubric/criterion[{index}]")
+            for index, child in enumerate(element.findall("criterion"), start=1)
+        )
+        return Rubric(
+            criteria=criteria,
+            feedback_prompt=_optional_text(element.find("feedbackprompt")),
+            feedback_default_text=_optional_text(element.find("feedback_default_text")),
+        )
+
+    def _criterion(self, element: etree._Element, where: str) -> Criterion:
+        options = tuple(
+            self._option(child, f"{where}/option[{index}]")
+            for index, child in enumerate(element.findall("option"), start=1)
+        )
+        return Criterion(
+            name=_text(self._required(element, "name", where)),
+            label=_text(element.find("label")),
+            prompt=_text(self._required(element, "prompt", where)),
+            feedback=self._enum(
+                element.attrib,
+                "feedback",
+                CriterionFeedback,
+                CriterionFeedback.DISABLED,
+                where,
+            ),
+            options=options,
+        )
+
+    def _option(self, element: etree._Element, where: str) -> Option:
+        if "points" not in element.attrib:
+            self._error(
+                "olx.missing_attribute",
+                N_("<{tag}> needs a {attribute} attribute."),
+                where,
+                tag="option",
+                attribute="points",
+            )
+        return Option(
+            name=_text(self._required(element, "name", where)),
+            label=_text(element.find("label")),
+            explanation=_text(self._required(element, "explanation", where)),
+            points=self._int(element.attrib, "points", 0, where),
+        )
+
+    def steps(self, element: etree._Element | None) -> tuple[Step, ...]:
+        if element is None:
+            return ()
+        steps = (
+            self._step(child, f"assessments/assessment[{index}]")
+            for index, child in enumerate(element.findall("assessment"), start=1)
+        )
+        return tuple(step for step in steps if step is not None)
+
+    def _step(self, element: etree._Element, where: str) -> Step | None:
+        attrs = element.attrib
+        raw_name = attrs.get("name")
+        if raw_name is None:
+            self._error(
+                "olx.missing_attribute",
+                N_("<{tag}> needs a {attribute} attribute."),
+                where,
+                tag="assessment",
+                attribute="name",
+            )
+            return None
+        try:
+            name = StepName(raw_name.strip())
+        except ValueError:
+            choices = ", ".join(f'"{step}"' for step in StepName)
+            self._error(
+                "step.unknown",
+                N_('"{name}" is not an assessment step; use one of {choices}.'),
+                where,
+                name=raw_name,
+                choices=choices,
+            )
+            return None
+        if name is not StepName.STAFF and "required" in attrs:
+            self._error(
+                "step.required_not_staff",
+                N_("Only the staff step takes a required attribute."),
+                where,
+            )
+        window: dict[str, Any] = {
+            "start": self._date(attrs, "start", where),
+            "due": self._date(attrs, "due", where),
+        }
+        if name is StepName.PEER:
+            for attribute in ("must_grade", "must_be_graded_by"):
+                if attribute not in attrs:
+                    self._error(
+                        "olx.missing_attribute",
+                        N_("<{tag}> needs a {attribute} attribute."),
+                        where,
+                        tag="assessment",
+                        attribute=attribute,
+                    )
+            return PeerStep(
+                **window,
+                must_grade=self._int(attrs, "must_grade", PeerStep.must_grade, where),
+                must_be_graded_by=self._int(attrs, "must_be_graded_by", PeerStep.must_be_graded_by, where),
+                enable_flexible_grading=self._bool(attrs, "enable_flexible_grading", False, where),
+                grading_strategy=self._enum(
+                    attrs,
+                    "grading_strategy",
+                    GradingStrategy,
+                    GradingStrategy.MEDIAN,
+                    where,
+                ),
+            )
+        if name is StepName.STAFF:
+            return StaffStep(**window, required=self._bool(attrs, "required", False, where))
+        if name is StepName.TRAINING:
+            return TrainingStep(**window, examples=self.examples(element, where))
+        return STEP_CLASSES[name](**window)
+
+    def examples(self, element: etree._Element, where: str) -> tuple[TrainingExample, ...]:
+        prefix = f"{where}/" if where else ""
+        return tuple(
+            self._example(child, f"{prefix}example[{index}]")
+            for index, child in enumerate(element.findall("example"), start=1)
+        )
+
+    def _example(self, element: etree._Element, where: str) -> TrainingExample:
+        answers = element.findall("answer")
+        if len(answers) != 1:
+            self._error(
+                "example.answer_count",
+                N_("A training example needs exactly one <answer>; it has {count}."),
+                where,
+                count=len(answers),
+            )
+        parts: tuple[str, ...] = ()
+        if answers:
+            part_elements = answers[0].findall("part")
+            parts = tuple(p.text or "" for p in part_elements) if part_elements else (answers[0].text or "",)
+        selections = []
+        for select in element.findall("select"):
+            criterion, option = select.get("criterion"), select.get("option")
+            if criterion is None or option is None:
+                self._error(
+                    "example.select_incomplete",
+                    N_("Each <select> needs both a criterion and an option attribute."),
+                    where,
+                )
+                continue
+            selections.append(Selection(criterion=criterion.strip(), option=option.strip()))
+        return TrainingExample(answer=parts, selections=tuple(selections))
+
+    # Elements and typed attributes
+
+    def _required(self, parent: etree._Element, tag: str, where: str) -> etree._Element | None:
+        child = parent.find(tag)
+        if child is None:
+            self._error(
+                "olx.missing_element",
+                N_("<{parent}> needs a <{tag}> element."),
+                where,
+                parent=parent.tag,
+                tag=tag,
+            )
+        return child
+
+    def _error(self, code: str, template: str, where: str, **params: Any) -> None:
+        self.errors.append(DefinitionError(code, template, where, params))
+
+    def _typed(
+        self,
+        attrs: Any,
+        key: str,
+        default: _T,
+        where: str,
+        convert: Callable[[str], _T],
+        code: str,
+        template: str,
+    ) -> _T:
+        raw = attrs.get(key)
+        if raw is None:
+            return default
+        try:
+            return convert(raw.strip())
+        except ValueError:
+            self._error(code, template, where, attribute=key, value=raw)
+            return default
+
+    def _int(self, attrs: Any, key: str, default: int, where: str) -> int:
+        return self._typed(
+            attrs,
+            key,
+            default,
+            where,
+            int,
+            "olx.not_integer",
+            N_('{attribute}="{value}" is not a whole number.'),
+        )
+
+    def _bool(self, attrs: Any, key: str, default: bool, where: str) -> bool:
+        return self._typed(
+            attrs,
+            key,
+            default,
+            where,
+            _boolean,
+            "olx.not_boolean",
+            N_('{attribute}="{value}" is not true or false.'),
+        )
+
+    def _date(self, attrs: Any, key: str, where: str) -> datetime | None:
+        return self._typed(
+            attrs,
+            key,
+            None,
+            where,
+            lambda raw: parse_date(raw) if raw else None,
+            "olx.not_date",
+            N_('{attribute}="{value}" is not a date; write it as ISO 8601, like 2026-01-31T17:00:00+00:00.'),
+        )
+
+    def _enum(self, attrs: Any, key: str, kind: Any, default: Any, where: str) -> Any:
+        raw = attrs.get(key)
+        if raw is None:
+            return default
+        try:
+            return kind(raw.strip().lower())
+        except ValueError:
+            choices = ", ".join(f'"{member.value}"' for member in kind)
+            self._error(
+                "olx.bad_choice",
+                N_('{attribute}="{value}" is not allowed; use one of {choices}.'),
+                where,
+                attribute=key,
+                value=raw,
+                choices=choices,
+            )
+            return default
+
+
+def _boolean(raw: str) -> bool:
+    lowered = raw.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ValueError(raw)
+
+
+def _text(element: etree._Element | None) -> str:
+    return (element.text or "").strip() if element is not None else ""
+
+
+def _optional_text(element: etree._Element | None) -> str | None:
+    return _text(element) if element is not None else None
+
+
+def _file_types(raw: str) -> tuple[str, ...]:
+    return tuple(part.strip().lower().lstrip(".") for part in raw.split(",") if part.strip())
+
+
+def _depth(element: etree._Element) -> int:
+    deepest = 0
+    for node in element.iter():
+        depth = 0
+        while node is not None:
+            depth += 1
+            node = node.getparent()
+            if depth > MAX_DEPTH:
+                return depth
+        deepest = max(deepest, depth)
+    return deepest
+
+
+# Writing
+
+
+def to_element(definition: Definition, tag: str = ROOT_TAG) -> etree._Element:
+    """The canonical OLX element of ``definition``, with every setting explicit."""
+    root = etree.Element(tag)
+    write_into(definition, root)
+    return root
+
+
+def write_into(definition: Definition, root: etree._Element) -> None:
+    """Write ``definition`` as attributes and children of ``root``."""
+    for key, value in _root_attributes(definition):
+        root.set(key, value)
+    _child(root, "title", definition.title)
+    prompts = etree.SubElement(root, "prompts")
+    for prompt in definition.prompts:
+        _child(etree.SubElement(prompts, "prompt"), "description", prompt.description)
+    _write_rubric(etree.SubElement(root, "rubric"), definition.rubric)
+    assessments = etree.SubElement(root, "assessments")
+    for step in definition.steps:
+        _write_step(etree.SubElement(assessments, "assessment"), step)
+
+
+def to_olx(definition: Definition, tag: str = ROOT_TAG) -> str:
+    """The canonical OLX text of ``definition``."""
+    element = to_element(definition, tag)
+    etree.indent(element, space="  ")
+    return etree.tostring(element, encoding="unicode", pretty_print=True)
+
+
+def _root_attributes(definition: Definition) -> list[tuple[str, str]]:
+    pairs = [
+        ("submission_start", _date_or_empty(definition.submission_start)),
+        ("submission_due", _date_or_empty(definition.submission_due)),
+        ("text_response", definition.text_response.value),
+        ("text_response_editor", definition.text_response_editor.value),
+        ("file_upload_response", definition.file_upload_response.value),
+        (
+            "file_upload_type",
+            definition.file_upload_type.value if definition.file_upload_type else "",
+        ),
+        ("white_listed_file_types", ",".join(definition.white_listed_file_types)),
+        ("allow_multiple_files", _bool_text(definition.allow_multiple_files)),
+        ("allow_latex", _bool_text(definition.allow_latex)),
+        ("prompts_type", definition.prompts_type.value),
+        ("leaderboard_show", str(definition.leaderboard_show)),
+        (
+            "show_rubric_during_response",
+            _bool_text(definition.show_rubric_during_response),
+        ),
+        (
+            "allow_learner_resubmissions",
+            _bool_text(definition.allow_learner_resubmissions),
+        ),
+        ("resubmissions_grace_period", definition.resubmissions_grace_period),
+        ("teams_enabled", _bool_text(definition.teams.enabled)),
+        ("selected_teamset_id", definition.teams.teamset_id),
+    ]
+    return [(key, value) for key, value in pairs if value != ""]
+
+
+def _write_rubric(element: etree._Element, rubric: Rubric) -> None:
+    for criterion in rubric.criteria:
+        node = etree.SubElement(element, "criterion", feedback=criterion.feedback.value)
+        _child(node, "name", criterion.name)
+        _optional_child(node, "label", criterion.label)
+        _child(node, "prompt", criterion.prompt)
+        for option in criterion.options:
+            option_node = etree.SubElement(node, "option", points=str(option.points))
+            _child(option_node, "name", option.name)
+            _optional_child(option_node, "label", option.label)
+            _child(option_node, "explanation", option.explanation)
+    if rubric.feedback_prompt is not None:
+        _child(element, "feedbackprompt", rubric.feedback_prompt)
+    if rubric.feedback_default_text is not None:
+        _child(element, "feedback_default_text", rubric.feedback_default_text)
+
+
+def _write_step(element: etree._Element, step: Step) -> None:
+    element.set("name", step.name.value)
+    if isinstance(step, PeerStep):
+        element.set("must_grade", str(step.must_grade))
+        element.set("must_be_graded_by", str(step.must_be_graded_by))
+        element.set("enable_flexible_grading", _bool_text(step.enable_flexible_grading))
+        element.set("grading_strategy", step.grading_strategy.value)
+    if isinstance(step, StaffStep):
+        element.set("required", _bool_text(step.required))
+    if step.start is not None:
+        element.set("start", format_date(step.start))
+    if step.due is not None:
+        element.set("due", format_date(step.due))
+    if isinstance(step, TrainingStep):
+        for example in step.examples:
+            example_node = etree.SubElement(element, "example")
+            answer = etree.SubElement(example_node, "answer")
+            for part in example.answer:
+                _child(answer, "part", part)
+            for selection in example.selections:
+                etree.SubElement(
+                    example_node,
+                    "select",
+                    criterion=selection.criterion,
+                    option=selection.option,
+                )
+
+
+def _child(parent: etree._Element, tag: str, text: str) -> etree._Element:
+    node = etree.SubElement(parent, tag)
+    node.text = text
+    return node
+
+
+def _optional_child(parent: etree._Element, tag: str, text: str) -> None:
+    if text:
+        _child(parent, tag, text)
+
+
+def _bool_text(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _date_or_empty(value: datetime | None) -> str:
+    return format_date(value) if value is not None else ""

@@ -1,0 +1,390 @@
+"""The one validator: every rule a sound ORA problem keeps.
+
+Import, the Studio editor and the CLI all call :func:`validate`, and its
+verdict holds everywhere. It returns every error at once, each with a
+stable code, the element it concerns and a translatable message.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from ..uploads import prohibited
+from .dates import parse_grace_period, resolve_dates
+from .errors import N_, DefinitionError, InvalidDefinition
+from .model import (
+    Criterion,
+    CriterionFeedback,
+    Definition,
+    FileType,
+    Necessity,
+    PeerStep,
+    Rubric,
+    StaffStep,
+    Step,
+    StepName,
+    TrainingExample,
+    TrainingStep,
+)
+
+MAX_TOP_RESPONSES = 100
+ASSESSING_STEPS = frozenset({StepName.PEER, StepName.SELF, StepName.STAFF})
+
+
+def validate(
+    definition: Definition,
+    *,
+    current: Definition | None = None,
+    released: bool = False,
+    course_start: datetime | None = None,
+    course_end: datetime | None = None,
+    extra_prohibited: tuple[str, ...] = (),
+) -> list[DefinitionError]:
+    """Every broken rule of ``definition``; an empty list means it is sound.
+
+    When ``released`` (learners may have answered ``current``), the steps,
+    the criteria, their options and points, and the number of prompts can no
+    longer change. ``course_start`` and ``course_end`` only bound defaults;
+    they never make dates invalid.
+    """
+    errors = [
+        *rubric_errors(definition.rubric, len(definition.prompts)),
+        *step_errors(definition.steps),
+        *example_errors(definition.rubric, definition.steps),
+        *date_errors(definition, course_start, course_end),
+        *response_errors(definition, extra_prohibited),
+        *setting_errors(definition),
+    ]
+    if released and current is not None:
+        errors.extend(release_errors(definition, current))
+    return errors
+
+
+def raise_if_invalid(definition: Definition, **context: Any) -> None:
+    """Raise :class:`InvalidDefinition` with every error :func:`validate` finds, if there is any."""
+    errors = validate(definition, **context)
+    if errors:
+        raise InvalidDefinition(errors)
+
+
+def _error(code: str, template: str, where: str = "", **params: object) -> DefinitionError:
+    return DefinitionError(code, template, where, params)
+
+
+# Rubric
+
+
+def rubric_errors(rubric: Rubric, prompt_count: int) -> Iterator[DefinitionError]:
+    """Rules on prompts, criteria and options."""
+    if prompt_count < 1:
+        yield _error("prompts.none", N_("The problem needs at least one prompt."), "prompts")
+    if not rubric.criteria:
+        yield _error("rubric.no_criteria", N_("The rubric needs at least one criterion."), "rubric")
+    for name in _repeated(criterion.name for criterion in rubric.criteria):
+        yield _error(
+            "criterion.duplicate_name",
+            N_('Two criteria are named "{name}"; names must be unique.'),
+            "rubric",
+            name=name,
+        )
+    for index, criterion in enumerate(rubric.criteria, start=1):
+        yield from _criterion_errors(criterion, f"rubric/criterion[{index}]")
+
+
+def _criterion_errors(criterion: Criterion, where: str) -> Iterator[DefinitionError]:
+    if not criterion.name:
+        yield _error("criterion.no_name", N_("The criterion needs a name."), where)
+    if not criterion.options and criterion.feedback is not CriterionFeedback.REQUIRED:
+        yield _error(
+            "criterion.feedback_only_not_required",
+            N_('Criterion "{name}" has no options, so its feedback must be "required".'),
+            where,
+            name=criterion.name,
+        )
+    for name in _repeated(option.name for option in criterion.options):
+        yield _error(
+            "option.duplicate_name",
+            N_('Criterion "{criterion}" has two options named "{name}"; names must be unique.'),
+            where,
+            criterion=criterion.name,
+            name=name,
+        )
+    for index, option in enumerate(criterion.options, start=1):
+        if not option.name:
+            yield _error("option.no_name", N_("The option needs a name."), f"{where}/option[{index}]")
+        if option.points < 0:
+            yield _error(
+                "option.negative_points",
+                N_("Option points must be zero or more, not {points}."),
+                f"{where}/option[{index}]",
+                points=option.points,
+            )
+
+
+# Steps
+
+
+def step_errors(steps: tuple[Step, ...]) -> Iterator[DefinitionError]:
+    """Rules on which steps, in which order, with which settings."""
+    names = [step.name for step in steps]
+    if not ASSESSING_STEPS.intersection(names):
+        yield _error(
+            "steps.none",
+            N_("The problem needs a peer, self or staff assessment step."),
+            "assessments",
+        )
+    for name in _repeated(names):
+        yield _error("steps.duplicate", N_('The "{step}" step appears more than once.'), "assessments", step=name)
+    if StepName.STAFF in names and names[-1] is not StepName.STAFF:
+        yield _error("steps.staff_not_last", N_("The staff step must come last."), "assessments")
+    if StepName.TRAINING in names and StepName.PEER not in names[names.index(StepName.TRAINING) + 1 :]:
+        yield _error(
+            "steps.training_without_peer",
+            N_("Learner training must be followed by a peer assessment step."),
+            "assessments",
+        )
+    for index, step in enumerate(steps, start=1):
+        where = f"assessments/assessment[{index}]"
+        if isinstance(step, PeerStep):
+            yield from _peer_errors(step, where)
+        if isinstance(step, TrainingStep):
+            yield from _training_errors(step, where)
+        if isinstance(step, StaffStep) and names == [StepName.STAFF] and not step.required:
+            yield _error(
+                "steps.staff_only_not_required",
+                N_("When staff assessment is the only step, it must be required."),
+                where,
+            )
+
+
+def _peer_errors(step: PeerStep, where: str) -> Iterator[DefinitionError]:
+    for attribute, value in (("must_grade", step.must_grade), ("must_be_graded_by", step.must_be_graded_by)):
+        if value < 1:
+            yield _error(
+                "peer.count_too_low",
+                N_("{attribute} must be at least 1, not {value}."),
+                where,
+                attribute=attribute,
+                value=value,
+            )
+    if step.must_grade < step.must_be_graded_by:
+        yield _error(
+            "peer.must_grade_below_graded_by",
+            N_(
+                "must_grade ({must_grade}) must be at least must_be_graded_by ({graded_by}), or some responses "
+                "could never get enough reviews."
+            ),
+            where,
+            must_grade=step.must_grade,
+            graded_by=step.must_be_graded_by,
+        )
+
+
+def _training_errors(step: TrainingStep, where: str) -> Iterator[DefinitionError]:
+    if not step.examples:
+        yield _error("training.no_examples", N_("Learner training needs at least one example."), where)
+    if _repeated(example.answer for example in step.examples):
+        yield _error("training.duplicate_examples", N_("Two training examples have the same answer."), where)
+
+
+def example_errors(rubric: Rubric, steps: tuple[Step, ...]) -> Iterator[DefinitionError]:
+    """Training examples must grade every criterion that has options, with options that exist."""
+    for index, step in enumerate(steps, start=1):
+        if isinstance(step, TrainingStep):
+            yield from training_example_errors(rubric, step.examples, f"assessments/assessment[{index}]")
+
+
+def training_example_errors(
+    rubric: Rubric, examples: tuple[TrainingExample, ...], where: str = ""
+) -> Iterator[DefinitionError]:
+    """Each example against the rubric: missing criteria first, then unknown criteria or options."""
+    options = {criterion.name: {option.name for option in criterion.options} for criterion in rubric.criteria}
+    if examples and not any(options.values()):
+        yield _error(
+            "training.rubric_without_options",
+            N_("Learner training needs a rubric with at least one criterion that has options."),
+            where,
+        )
+        return
+    for number, example in enumerate(examples, start=1):
+        here = f"{where}/example[{number}]" if where else f"example[{number}]"
+        chosen = {selection.criterion: selection.option for selection in example.selections}
+        for criterion in rubric.criteria:
+            if criterion.options and criterion.name not in chosen:
+                yield _error(
+                    "example.missing_option",
+                    N_('Example {number} selects no option for criterion "{criterion}".'),
+                    here,
+                    number=number,
+                    criterion=criterion.name,
+                )
+        for criterion, option in chosen.items():
+            if criterion not in options:
+                yield _error(
+                    "example.unknown_criterion",
+                    N_('Example {number} selects an option for "{criterion}", which is not in the rubric.'),
+                    here,
+                    number=number,
+                    criterion=criterion,
+                )
+            elif option not in options[criterion]:
+                yield _error(
+                    "example.unknown_option",
+                    N_('Example {number} selects "{option}" for criterion "{criterion}", which has no such option.'),
+                    here,
+                    number=number,
+                    criterion=criterion,
+                    option=option,
+                )
+
+
+# Dates
+
+
+def date_errors(
+    definition: Definition, course_start: datetime | None = None, course_end: datetime | None = None
+) -> Iterator[DefinitionError]:
+    """Each window opens before it closes, and windows open and close in step order."""
+    labels = ["submission", *(step.name.value for step in definition.steps)]
+    windows = [(definition.submission_start, definition.submission_due)]
+    windows += [(step.start, step.due) for step in definition.steps]
+    _, _, resolved = resolve_dates(course_start, course_end, windows)
+    for index, (label, (start, due)) in enumerate(zip(labels, resolved, strict=True)):
+        if start >= due:
+            yield _error(
+                "dates.start_not_before_due",
+                N_("The {step} window must open before it is due."),
+                _date_where(index),
+                step=label,
+            )
+        if index and start < resolved[index - 1][0]:
+            yield _error(
+                "dates.start_before_previous",
+                N_("The {step} window opens before the {previous} window does."),
+                _date_where(index),
+                step=label,
+                previous=labels[index - 1],
+            )
+        if index and resolved[index - 1][1] > due:
+            yield _error(
+                "dates.due_before_previous",
+                N_("The {step} window is due before the {previous} window is."),
+                _date_where(index),
+                step=label,
+                previous=labels[index - 1],
+            )
+
+
+def _date_where(index: int) -> str:
+    return f"assessments/assessment[{index}]" if index else "submission"
+
+
+# Responses and settings
+
+
+def response_errors(definition: Definition, extra_prohibited: tuple[str, ...] = ()) -> Iterator[DefinitionError]:
+    """What a learner may send: text, files, or both, and which files."""
+    if definition.text_response is Necessity.NONE and definition.file_upload_response is Necessity.NONE:
+        yield _error(
+            "response.nothing_asked",
+            N_("Learners must be asked for a text response, a file upload, or both."),
+        )
+    asks_files = definition.file_upload_response is not Necessity.NONE
+    if asks_files and definition.file_upload_type is None:
+        yield _error("files.no_type", N_("Choose which files learners may upload."), "file_upload_type")
+    if definition.file_upload_type is FileType.CUSTOM:
+        if not definition.white_listed_file_types:
+            yield _error(
+                "files.custom_list_empty",
+                N_("List the file extensions learners may upload."),
+                "white_listed_file_types",
+            )
+        banned = prohibited(definition.white_listed_file_types, extra_prohibited)
+        if banned:
+            yield _error(
+                "files.prohibited_extension",
+                N_("These extensions can never be uploaded: {extensions}."),
+                "white_listed_file_types",
+                extensions=", ".join(banned),
+            )
+
+
+def setting_errors(definition: Definition) -> Iterator[DefinitionError]:
+    """Top responses, resubmission and teams."""
+    if not 0 <= definition.leaderboard_show <= MAX_TOP_RESPONSES:
+        yield _error(
+            "leaderboard.out_of_range",
+            N_("Top responses must be between 0 and {limit}, not {value}."),
+            "leaderboard_show",
+            limit=MAX_TOP_RESPONSES,
+            value=definition.leaderboard_show,
+        )
+    if definition.resubmissions_grace_period:
+        try:
+            parse_grace_period(definition.resubmissions_grace_period)
+        except ValueError:
+            yield _error(
+                "resubmission.bad_grace_period",
+                N_('The resubmission grace period "{value}" must be written DD:HH:MM, like 01:12:00.'),
+                "resubmissions_grace_period",
+                value=definition.resubmissions_grace_period,
+            )
+    if definition.teams.enabled:
+        if not definition.teams.teamset_id:
+            yield _error("teams.no_teamset", N_("A team problem needs a team set."), "selected_teamset_id")
+        if any(step.name is not StepName.STAFF for step in definition.steps):
+            yield _error("teams.only_staff", N_("A team problem can only be assessed by staff."), "assessments")
+
+
+# After release
+
+
+def release_errors(definition: Definition, current: Definition) -> Iterator[DefinitionError]:
+    """What may no longer change once learners may have answered."""
+    if definition.step_names != current.step_names:
+        yield _error(
+            "released.steps_changed",
+            N_("The problem has opened, so its steps can no longer be added, removed or reordered."),
+            "assessments",
+        )
+    if len(definition.prompts) != len(current.prompts):
+        yield _error(
+            "released.prompt_count_changed",
+            N_("The problem has opened, so prompts can no longer be added or removed."),
+            "prompts",
+        )
+    new, old = definition.rubric.criteria, current.rubric.criteria
+    if len(new) != len(old):
+        yield _error(
+            "released.criteria_count_changed",
+            N_("The problem has opened, so criteria can no longer be added or removed."),
+            "rubric",
+        )
+    elif {criterion.name for criterion in new} != {criterion.name for criterion in old}:
+        yield _error(
+            "released.criteria_renamed",
+            N_("The problem has opened, so criteria can no longer be renamed."),
+            "rubric",
+        )
+    for index, (after, before) in enumerate(zip(new, old, strict=False), start=1):
+        where = f"rubric/criterion[{index}]"
+        if len(after.options) != len(before.options):
+            yield _error(
+                "released.options_changed",
+                N_("The problem has opened, so options can no longer be added or removed."),
+                where,
+            )
+        elif [option.points for option in after.options] != [option.points for option in before.options]:
+            yield _error(
+                "released.points_changed",
+                N_("The problem has opened, so option points can no longer change."),
+                where,
+            )
+
+
+def _repeated(values: Iterator[object] | list[object]) -> list[object]:
+    counts = Counter(values)
+    return [value for value, count in counts.items() if count > 1]

@@ -1,0 +1,84 @@
+"""JSON handler plumbing: POST only, JSON in, JSON out, errors as 4xx.
+
+Every error reply has the shape ``{"error": {"code": ..., "message": ...}}``
+and a 4xx status, so that callers never see a 500 for bad input.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from typing import Any
+
+from webob import Response
+from xblock.core import XBlock
+
+
+class HandlerError(Exception):
+    """A refusal: raised by a handler, answered as a 4xx JSON error."""
+
+    def __init__(self, status: int, code: str, message: str, **extra: Any):
+        super().__init__(message)
+        self.status, self.code, self.message, self.extra = status, code, message, extra
+
+
+def json_endpoint(method: Callable[..., Any]) -> Callable[..., Response]:
+    """Make ``method(self, data, suffix)`` an XBlock handler speaking JSON over POST."""
+
+    @XBlock.handler
+    @functools.wraps(method)
+    def handler(block: Any, request: Any, suffix: str = "") -> Response:
+        if request.method != "POST":
+            return _json(
+                {"error": {"code": "method_not_allowed", "message": "Use POST."}},
+                405,
+                allow="POST",
+            )
+        try:
+            data = json.loads(request.body or b"{}")
+        except ValueError:
+            return _json(
+                {
+                    "error": {
+                        "code": "bad_json",
+                        "message": "The request body is not valid JSON.",
+                    }
+                },
+                400,
+            )
+        if not isinstance(data, dict):
+            return _json(
+                {
+                    "error": {
+                        "code": "bad_json",
+                        "message": "The request body must be a JSON object.",
+                    }
+                },
+                400,
+            )
+        try:
+            return _json(method(block, data, suffix), 200)
+        except HandlerError as refusal:
+            body = {
+                "error": {
+                    "code": refusal.code,
+                    "message": refusal.message,
+                    **refusal.extra,
+                }
+            }
+            return _json(body, refusal.status)
+
+    return handler
+
+
+def _json(body: Any, status: int, **headers: str) -> Response:
+    response = Response(
+        json.dumps(body),
+        status=status,
+        content_type="application/json",
+        charset="utf-8",
+    )
+    for name, value in headers.items():
+        response.headers[name.title()] = value
+    return response

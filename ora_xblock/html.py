@@ -1,0 +1,48 @@
+"""Making author and learner HTML safe to show."""
+
+from __future__ import annotations
+
+import nh3
+
+_TAGS = nh3.ALLOWED_TAGS | {
+    "img",
+    "figure",
+    "figcaption",
+    "span",
+    "div",
+    "u",
+    "s",
+    "sub",
+    "sup",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "caption",
+    "pre",
+    "code",
+    "hr",
+    "br",
+    "p",
+}
+_ATTRIBUTES = {
+    **nh3.ALLOWED_ATTRIBUTES,
+    "img": {"src", "alt", "width", "height", "title"},
+    "a": {"href", "title", "target"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+    "*": {"lang", "dir", "class"},
+}
+
+
+def clean_html(markup: str) -> str:
+    """``markup`` with scripts, event handlers and unsafe URLs removed."""
+    return nh3.clean(
+        markup,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )

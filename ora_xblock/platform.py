@@ -1,0 +1,65 @@
+"""The one seam between ora_xblock and its host (LMS, Studio, demo, tests).
+
+Everything the block learns about the person in front of it, the time and
+the language goes through here, so that the block behaves the same in
+edx-platform, in the demo server and in tests, and copes when a service is
+missing.
+"""
+
+from __future__ import annotations
+
+import gettext
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from xblock.exceptions import NoSuchServiceError
+
+STAFF_ROLES = frozenset({"staff", "instructor", "administrator"})
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The person a request comes from, as far as the host tells."""
+
+    anonymous_id: str | None = None
+    username: str | None = None
+    is_staff: bool = False
+    role: str | None = None
+
+    @property
+    def can_author(self) -> bool:
+        return self.is_staff or (self.role or "") in STAFF_ROLES
+
+
+def now() -> datetime:
+    """The current time in UTC; tests patch this one function."""
+    return datetime.now(UTC)
+
+
+def viewer(block: Any) -> Viewer:
+    """Who is looking at ``block``, from the runtime's ``user`` service."""
+    service = _service(block, "user")
+    if service is None:
+        return Viewer()
+    user = service.get_current_user()
+    attrs = getattr(user, "opt_attrs", {}) or {}
+    return Viewer(
+        anonymous_id=attrs.get("edx-platform.anonymous_user_id"),
+        username=attrs.get("edx-platform.username"),
+        is_staff=bool(attrs.get("edx-platform.user_is_staff", False)),
+        role=attrs.get("edx-platform.user_role"),
+    )
+
+
+def translations(block: Any) -> Any:
+    """The runtime's ``i18n`` service (``gettext``, ``ngettext``), or no translation."""
+    service = _service(block, "i18n")
+    return service if hasattr(service, "ngettext") else gettext.NullTranslations()
+
+
+def _service(block: Any, name: str) -> Any:
+    try:
+        return block.runtime.service(block, name)
+    except NoSuchServiceError:
+        return None

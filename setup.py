@@ -1,0 +1,42 @@
+"""Packaging for ora_xblock."""
+
+import re
+from pathlib import Path
+
+from setuptools import find_packages, setup
+
+HERE = Path(__file__).parent
+VERSION = re.search(r'__version__ = "([^"]+)"', (HERE / "ora_xblock" / "__init__.py").read_text()).group(1)
+
+setup(
+    name="ora-xblock",
+    version=VERSION,
+    description="Open Response Assessment (peer, self, staff and learner training) for Open edX",
+    long_description=(HERE / "README.md").read_text(encoding="utf-8"),
+    long_description_content_type="text/markdown",
+    license="AGPL-3.0-or-later",
+    packages=find_packages(include=["ora_xblock", "ora_xblock.*"]),
+    include_package_data=True,
+    python_requires=">=3.11",
+    install_requires=[
+        "XBlock>=6.1,<7",
+        "Django>=5.2,<6",
+        "lxml>=5",
+        "Mako>=1.3",
+        "edx-submissions>=3.8",
+        "edx-opaque-keys>=2.10",
+        "nh3>=0.2.17",
+    ],
+    entry_points={
+        "xblock.v1": ["ora_xblock = ora_xblock.block:OraXBlock"],
+        "lms.djangoapp": ["ora_xblock = ora_xblock.apps:OraXBlockConfig"],
+        "cms.djangoapp": ["ora_xblock = ora_xblock.apps:OraXBlockConfig"],
+        "console_scripts": ["ora-xblock = ora_xblock.cli:main"],
+    },
+    classifiers=[
+        "Framework :: Django :: 5.2",
+        "License :: OSI Approved :: GNU Affero General Public License v3 or later (AGPLv3+)",
+        "Programming Language :: Python :: 3.11",
+        "Programming Language :: Python :: 3.12",
+    ],
+)
