@@ -1,0 +1,107 @@
+"""Smoke tests of the demo site in a real browser: landing page, learner view, Studio editor, accessibility."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the browser fixture then skips, or fails under CI
+    expect = None
+
+pytestmark = pytest.mark.browser
+
+TITLE = "The Hundred Years' War"
+SERIOUS = {"serious", "critical"}
+
+
+def assert_accessible(axe: Any, page: Any) -> None:
+    """No axe-core violation of impact serious or critical on the page."""
+    violations = [v for v in axe.run(page).response["violations"] if v["impact"] in SERIOUS]
+    report = "\n".join(
+        f"{v['impact']} {v['id']}: {v['help']} at {[node['target'] for node in v['nodes']]}" for v in violations
+    )
+    assert not violations, f"axe found serious or critical violations on {page.url}:\n{report}"
+
+
+def open_problem(page: Any, demo_server: str, persona: str) -> None:
+    """Follow the landing page's link to the Hundred Years' War problem as ``persona`` (e.g. "Alice")."""
+    page.goto(demo_server + "/")
+    problem = page.get_by_role("region", name=TITLE)
+    problem.get_by_role("link", name=re.compile(f"^{persona} ")).click()
+    page.wait_for_load_state()
+
+
+def test_landing_page_lists_every_problem_for_every_persona(page: Any, demo_server: str, axe: Any) -> None:
+    page.goto(demo_server + "/")
+    expect(page).to_have_title("Open Response Assessment demo")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Open Response Assessment demo")
+    problems = page.get_by_role("region")
+    expect(problems).to_have_count(7)
+    hundred_years = page.get_by_role("region", name=TITLE)
+    expect(hundred_years.get_by_role("link")).to_have_count(6)
+    author = hundred_years.get_by_role("link", name=re.compile("^Author "))
+    expect(author).to_have_attribute("href", re.compile(r"/studio_view/\?student=author$"))
+    assert_accessible(axe, page)
+
+
+def test_student_view_as_alice(page: Any, demo_server: str, axe: Any) -> None:
+    open_problem(page, demo_server, "Alice")
+    expect(page).to_have_url(re.compile(r"/student_view/\?student=alice$"))
+    block = page.locator(".ora-block")
+    expect(block.get_by_role("heading", name=TITLE, exact=True)).to_be_visible()
+    prompts = block.get_by_role("region", name="Questions")
+    expect(prompts).to_contain_text("Explain the origins of the Hundred Years' War between England and France.")
+    expect(prompts.locator("strong")).to_have_text("origins")  # the prompt's HTML is rendered, not escaped
+    expect(block.get_by_role("heading", name="Origins", exact=True)).to_be_visible()
+    expect(block.get_by_role("heading", name="Sources", exact=True)).to_be_visible()
+    switcher = page.get_by_role("navigation", name="View this problem as")
+    expect(switcher.get_by_role("link", name="Alice")).to_have_attribute("aria-current", "page")
+    assert_accessible(axe, page)
+
+
+def _save(page: Any, olx: str) -> Any:
+    """Put ``olx`` in the editor, press Save and wait for the answer; the status element."""
+    page.locator(".ora-olx").fill(olx)
+    with page.expect_response(lambda response: "/save_definition/" in response.url):
+        page.get_by_role("button", name="Save").click()
+    return page.get_by_role("status")
+
+
+def test_studio_editor_refuses_invalid_olx_and_saves_a_valid_edit(page: Any, demo_server: str, axe: Any) -> None:
+    open_problem(page, demo_server, "Author")
+    editor = page.get_by_label("Problem OLX")
+    original = editor.input_value()
+    assert f"<title>{TITLE}</title>" in original.replace("&apos;", "'")
+    assert_accessible(axe, page)
+
+    without_criteria = re.sub(r"\s*<criterion\b.*?</criterion>", "", original, flags=re.S)
+    assert "<criterion" not in without_criteria
+    status = _save(page, without_criteria)
+    expect(status).to_contain_text("not saved")
+    expect(page.locator(".ora-studio-errors li").first).to_be_visible()
+    page.reload()
+    expect(editor).to_have_value(original)
+
+    revised = original.replace("<title>", "<title>Revised: ", 1)
+    expect(_save(page, revised)).to_have_text("Saved.")
+    page.reload()
+    expect(editor).to_have_value(re.compile("<title>Revised: "))
+    page.goto(page.url.replace("/studio_view/?student=author", "/student_view/?student=alice"))
+    expect(page.locator(".ora-title")).to_have_text(f"Revised: {TITLE}")
+
+    page.goto(page.url.replace("/student_view/?student=alice", "/studio_view/?student=author"))
+    expect(_save(page, original)).to_have_text("Saved.")  # leave the problem as the other tests expect it
+
+
+def test_studio_editor_refuses_a_learner(page: Any, demo_server: str) -> None:
+    open_problem(page, demo_server, "Author")
+    page.goto(page.url.replace("student=author", "student=alice"))
+    original = page.get_by_label("Problem OLX").input_value()
+    status = _save(page, original.replace("<title>", "<title>Hacked: ", 1))
+    expect(status).to_have_text("Only course staff can edit this problem.")
+    page.reload()
+    expect(page.get_by_label("Problem OLX")).to_have_value(original)

@@ -1,0 +1,78 @@
+"""Shared fixtures: an XBlock runtime with the services the platform provides."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import pytest
+import webob
+from xblock.field_data import DictFieldData
+from xblock.reference.user_service import UserService, XBlockUser
+from xblock.test.tools import TestRuntime
+
+from ora_xblock import scenarios
+from ora_xblock.block import OraXBlock
+
+
+class FakeUserService(UserService):
+    """The platform's user service, for one person at a time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.as_user("alice")
+
+    def as_user(self, username: str | None, *, staff: bool = False) -> None:
+        self.user = XBlockUser(is_current_user=True)
+        if username is not None:
+            self.user.opt_attrs = {
+                "edx-platform.anonymous_user_id": hashlib.sha256(username.encode()).hexdigest()[:32],
+                "edx-platform.username": username,
+                "edx-platform.user_is_staff": staff,
+                "edx-platform.user_role": "instructor" if staff else "student",
+            }
+
+    def get_current_user(self) -> XBlockUser:
+        return self.user
+
+
+class Runtime(TestRuntime):
+    """A test runtime that records published events instead of raising."""
+
+    def __init__(self, **services: Any) -> None:
+        super().__init__(services={"field-data": DictFieldData({}), **services})
+        self.published: list[tuple[str, dict[str, Any]]] = []
+
+    def publish(self, block: Any, event_type: str, event_data: dict[str, Any]) -> None:
+        self.published.append((event_type, event_data))
+
+
+@pytest.fixture
+def users() -> FakeUserService:
+    return FakeUserService()
+
+
+@pytest.fixture
+def runtime(users: FakeUserService) -> Runtime:
+    return Runtime(user=users)
+
+
+@pytest.fixture
+def make_block(runtime: Runtime):
+    """Build a block from OLX, as a course import would."""
+
+    def make(olx: str | None = None) -> OraXBlock:
+        usage_id = runtime.parse_xml_string(olx or scenarios.demo_olx("hundred_years_war.xml"))
+        return runtime.get_block(usage_id)
+
+    return make
+
+
+def call_handler(block: OraXBlock, name: str, body: Any = None, method: str = "POST") -> webob.Response:
+    """Call a JSON handler as the browser would."""
+    request = webob.Request.blank("/", method=method)
+    if body is not None:
+        request.body = body if isinstance(body, bytes) else json.dumps(body).encode()
+        request.content_type = "application/json"
+    return block.handle(name, request)

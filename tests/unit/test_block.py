@@ -1,0 +1,158 @@
+"""The XBlock: OLX in and out, views, scores and the author's save handler."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from lxml import etree
+
+from ora_xblock import scenarios
+from ora_xblock.block import OraXBlock
+from ora_xblock.definition.olx import parse_olx
+from tests.conftest import call_handler
+
+INVALID = "<ora_xblock><title>t</title><rubric/><assessments/></ora_xblock>"
+
+
+def test_block_is_scored_like_a_problem(make_block) -> None:
+    block = make_block(scenarios.demo_olx("ideas_content_grammar.xml"))
+    assert block.has_score is True
+    assert block.icon_class == "problem"
+    assert block.max_score() == 25  # the seed's Ideas 10 + Content 10 + Grammar 5
+    assert block.display_name == "Essay: a technology that changed daily life"
+
+
+def test_import_keeps_platform_attributes(make_block) -> None:
+    block = make_block(scenarios.demo_olx("self_only.xml").replace("<ora_xblock", '<ora_xblock weight="2.5"', 1))
+    assert block.weight == 2.5
+
+
+def test_invalid_import_is_refused(runtime) -> None:
+    from ora_xblock.definition.errors import InvalidDefinition
+
+    with pytest.raises(InvalidDefinition) as raised:
+        runtime.parse_xml_string(INVALID)
+    assert {error.code for error in raised.value.errors} == {"rubric.no_criteria", "steps.none"}
+
+
+def test_export_gives_back_what_was_imported(make_block) -> None:
+    olx = scenarios.demo_olx("ideas_content_grammar.xml")
+    block = make_block(olx)
+    node = etree.Element("placeholder")
+    block.add_xml_to_node(node)
+    assert node.tag == "ora_xblock"
+    assert node.get("display_name") is None  # the title says it already
+    assert parse_olx(etree.tostring(node)) == parse_olx(olx)
+
+
+def test_student_view_shows_prompts_and_rubric_escaped(make_block) -> None:
+    olx = scenarios.demo_olx("self_only.xml").replace(
+        "Describe one idea", "Describe &lt;script&gt;alert(1)&lt;/script&gt; one idea"
+    )
+    html = make_block(olx).student_view().content
+    assert "Reflection: what did you learn this week?" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>" not in html
+    assert "Deep reflection" in html
+    assert "4 points" in html
+
+
+def test_html_prompts_are_sanitised(make_block) -> None:
+    olx = scenarios.demo_olx("hundred_years_war.xml").replace(
+        "&lt;/p&gt;&lt;p&gt;Aim",
+        "&lt;/p&gt;&lt;img src=x onerror=alert(1)&gt;&lt;a href='javascript:x'&gt;l&lt;/a&gt;&lt;p&gt;Aim",
+    )
+    html = make_block(olx).student_view().content
+    assert "<strong>origins</strong>" in html
+    assert "onerror" not in html
+    assert "javascript:" not in html
+    assert "Assessed with written feedback only." in html
+
+
+def test_studio_view_holds_the_canonical_olx(make_block) -> None:
+    fragment = make_block().studio_view()
+    assert "&lt;openassessment" in fragment.content
+    assert "OraXBlockStudio" in fragment.js_init_fn
+
+
+def test_author_saves_a_valid_problem(make_block, users) -> None:
+    block = make_block()
+    users.as_user("author", staff=True)
+    olx = scenarios.resource_text("scenarios/self_only.xml").replace("Reflection:", "Changed:")
+    response = call_handler(block, "save_definition", {"olx": olx})
+    assert response.status_code == 200
+    assert block.definition.title.startswith("Changed:")
+    assert block.display_name == block.definition.title
+    assert json.loads(response.body)["olx"] == block.definition_olx
+
+
+def test_invalid_save_lists_every_error_and_changes_nothing(make_block, users) -> None:
+    block = make_block()
+    before = block.definition_olx
+    users.as_user("author", staff=True)
+    response = call_handler(block, "save_definition", {"olx": INVALID})
+    assert response.status_code == 400
+    error = json.loads(response.body)["error"]
+    assert error["code"] == "invalid_definition"
+    assert {item["code"] for item in error["errors"]} == {"rubric.no_criteria", "steps.none"}
+    assert block.definition_olx == before
+
+
+@pytest.mark.parametrize("who", ["alice", None])
+def test_learners_and_anonymous_users_cannot_save(make_block, users, who) -> None:
+    block = make_block()
+    before = block.definition_olx
+    users.as_user(who)
+    response = call_handler(block, "save_definition", {"olx": scenarios.resource_text("scenarios/self_only.xml")})
+    assert response.status_code == 403
+    assert json.loads(response.body)["error"]["code"] == "forbidden"
+    assert block.definition_olx == before
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [(b"{not json", 400, "bad_json"), (b"[1]", 400, "bad_json"), ({"olx": 5}, 400, "bad_request")],
+)
+def test_bad_requests_get_clear_errors(make_block, users, body, status, code) -> None:
+    users.as_user("author", staff=True)
+    response = call_handler(make_block(), "save_definition", body)
+    assert response.status_code == status
+    assert json.loads(response.body)["error"]["code"] == code
+
+
+def test_get_on_a_state_changing_handler_is_405(make_block, users) -> None:
+    users.as_user("author", staff=True)
+    response = call_handler(make_block(), "save_definition", method="GET")
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "POST"
+
+
+def test_released_problem_keeps_its_rubric(make_block, users, monkeypatch) -> None:
+    from datetime import UTC, datetime
+
+    block = make_block(
+        scenarios.demo_olx("self_only.xml").replace("<ora_xblock", '<ora_xblock submission_start="2020-01-01"', 1)
+    )
+    users.as_user("author", staff=True)
+    monkeypatch.setattr("ora_xblock.platform.now", lambda: datetime(2026, 1, 1, tzinfo=UTC))
+    assert block.is_released()
+    olx = block.definition_olx.replace('points="4"', 'points="9"')
+    response = call_handler(block, "save_definition", {"olx": olx})
+    assert response.status_code == 400
+    assert [e["code"] for e in json.loads(response.body)["error"]["errors"]] == ["released.points_changed"]
+
+
+def test_new_blocks_start_from_the_default_problem(runtime) -> None:
+    from xblock.fields import ScopeIds
+
+    block = runtime.construct_xblock_from_class(OraXBlock, ScopeIds("u", "ora_xblock", "d", "u1"))
+    assert block.definition.title == "Open Response Assessment"
+    assert [step.name.value for step in block.definition.steps] == ["peer-assessment", "self-assessment"]
+    assert "Open Response Assessment" in block.student_view().content
+
+
+def test_workbench_scenarios_all_parse() -> None:
+    loaded = OraXBlock.workbench_scenarios()
+    assert len(loaded) == len(scenarios.DEMO_PROBLEMS)
+    assert all(title.startswith("ORA: ") and xml.startswith("<ora_xblock") for title, xml in loaded)

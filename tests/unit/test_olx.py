@@ -1,0 +1,223 @@
+"""The OLX reader and writer: faithful, stable and hardened."""
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ora_xblock import scenarios
+from ora_xblock.definition import load_olx
+from ora_xblock.definition.dates import parse_date
+from ora_xblock.definition.errors import InvalidDefinition
+from ora_xblock.definition.model import (
+    Criterion,
+    CriterionFeedback,
+    Definition,
+    FileType,
+    GradingStrategy,
+    Necessity,
+    Option,
+    PeerStep,
+    Prompt,
+    PromptsType,
+    Rubric,
+    Selection,
+    SelfStep,
+    StaffStep,
+    Teams,
+    TextEditor,
+    TrainingExample,
+    TrainingStep,
+)
+from ora_xblock.definition.olx import MAX_DEPTH, MAX_OLX_BYTES, parse_olx, to_olx
+
+EVERYTHING = Definition(
+    title="Tout & <tout>",
+    prompts=(Prompt("<p>First</p>"), Prompt("Second\n\nparagraph")),
+    prompts_type=PromptsType.HTML,
+    rubric=Rubric(
+        criteria=(
+            Criterion(
+                name="Ideas",
+                label="Ideas label",
+                prompt="Clear?",
+                feedback=CriterionFeedback.OPTIONAL,
+                options=(Option("Poor", 0, "Poor label", "Weak"), Option("Good", 5, "", "Strong")),
+            ),
+            Criterion(name="Notes", prompt="Anything else?", feedback=CriterionFeedback.REQUIRED),
+        ),
+        feedback_prompt="Overall?",
+        feedback_default_text="I think...",
+    ),
+    steps=(
+        TrainingStep(examples=(TrainingExample(("  part one", "part two "), (Selection("Ideas", "Good"),)),)),
+        PeerStep(
+            start=parse_date("2026-01-01T00:00:00Z"),
+            due=parse_date("2026-02-01T00:00:00Z"),
+            must_grade=4,
+            must_be_graded_by=2,
+            enable_flexible_grading=True,
+            grading_strategy=GradingStrategy.MEAN,
+        ),
+        SelfStep(due=parse_date("2026-03-01T00:00:00Z")),
+        StaffStep(required=True),
+    ),
+    text_response=Necessity.OPTIONAL,
+    text_response_editor=TextEditor.RICH,
+    file_upload_response=Necessity.REQUIRED,
+    file_upload_type=FileType.CUSTOM,
+    white_listed_file_types=("txt", "csv"),
+    allow_multiple_files=False,
+    submission_start=parse_date("2025-12-01T00:00:00Z"),
+    submission_due=parse_date("2025-12-31T00:00:00Z"),
+    leaderboard_show=10,
+    show_rubric_during_response=True,
+    allow_latex=True,
+    allow_learner_resubmissions=True,
+    resubmissions_grace_period="00:12:00",
+    teams=Teams(enabled=True, teamset_id="set-1"),
+)
+
+
+def test_export_then_import_loses_nothing() -> None:
+    assert parse_olx(to_olx(EVERYTHING)) == EVERYTHING
+
+
+def test_export_is_stable() -> None:
+    text = to_olx(EVERYTHING)
+    assert to_olx(parse_olx(text)) == text
+    assert to_olx(EVERYTHING) == text
+
+
+def test_every_shipped_problem_is_valid() -> None:
+    for filename, _ in (*scenarios.DEMO_PROBLEMS, ("default.xml", "")):
+        definition = load_olx(scenarios.resource_text(f"scenarios/{filename}"))
+        assert definition.max_score > 0
+
+
+def test_legacy_allow_file_upload_means_optional_images() -> None:
+    definition = parse_olx(
+        '<openassessment allow_file_upload="True"><title>t</title><rubric/><assessments/></openassessment>'
+    )
+    assert definition.file_upload_type is FileType.IMAGE
+    assert definition.file_upload_response is Necessity.OPTIONAL
+    assert definition.text_response is Necessity.REQUIRED
+
+
+def test_html_prompt_is_kept_as_markup_text() -> None:
+    definition = parse_olx(
+        '<openassessment prompts_type="html"><title>t</title><prompts><prompt><description>'
+        "&lt;p&gt;Hi &amp;amp; bye&lt;/p&gt;</description></prompt></prompts><rubric/><assessments/></openassessment>"
+    )
+    assert definition.prompts == (Prompt("<p>Hi &amp; bye</p>"),)
+
+
+@pytest.mark.parametrize(
+    "olx",
+    [
+        '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><openassessment>&e;</openassessment>',
+        '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        "<openassessment>&b;</openassessment>",
+        '<?xml version="1.0"?><!DOCTYPE openassessment SYSTEM "http://127.0.0.1:9/x.dtd"><openassessment/>',
+        "<!doctype openassessment><openassessment/>",
+    ],
+)
+def test_dtds_and_entities_are_refused(olx: str) -> None:
+    with pytest.raises(InvalidDefinition) as raised:
+        parse_olx(olx)
+    assert [error.code for error in raised.value.errors] == ["olx.dtd_forbidden"]
+
+
+def test_deep_nesting_is_refused_quickly() -> None:
+    olx = "<openassessment>" + "<x>" * (MAX_DEPTH + 5) + "</x>" * (MAX_DEPTH + 5) + "</openassessment>"
+    began = time.perf_counter()
+    with pytest.raises(InvalidDefinition) as raised:
+        parse_olx(olx)
+    assert [error.code for error in raised.value.errors] == ["olx.too_deep"]
+    assert time.perf_counter() - began < 1
+
+
+def test_oversized_olx_is_refused() -> None:
+    with pytest.raises(InvalidDefinition) as raised:
+        parse_olx("<openassessment>" + " " * MAX_OLX_BYTES + "</openassessment>")
+    assert [error.code for error in raised.value.errors] == ["olx.too_large"]
+
+
+def test_every_structural_error_is_reported_at_once() -> None:
+    olx = (
+        '<openassessment leaderboard_show="many" submission_due="someday"><title>t</title>'
+        '<rubric><criterion feedback="maybe"><name>c</name><prompt>p</prompt>'
+        '<option points="lots"><name>o</name><explanation/></option></criterion></rubric>'
+        '<assessments><assessment name="peer-assessment" must_grade="x"/></assessments></openassessment>'
+    )
+    with pytest.raises(InvalidDefinition) as raised:
+        parse_olx(olx)
+    codes = sorted(error.code for error in raised.value.errors)
+    assert codes == [
+        "olx.bad_choice",
+        "olx.missing_attribute",
+        "olx.not_date",
+        "olx.not_integer",
+        "olx.not_integer",
+        "olx.not_integer",
+    ]
+    where = {error.where for error in raised.value.errors}
+    assert "rubric/criterion[1]/option[1]" in where
+
+
+def test_block_type_root_is_accepted_and_other_roots_are_not() -> None:
+    olx = scenarios.demo_olx("self_only.xml")
+    assert olx.startswith("<ora_xblock")
+    assert load_olx(olx).title.startswith("Reflection")
+    with pytest.raises(InvalidDefinition) as raised:
+        parse_olx("<problem/>")
+    assert raised.value.errors[0].code == "olx.wrong_root"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_fuzzed_text_never_raises_anything_but_invalid_definition(text: str) -> None:
+    try:
+        parse_olx(text)
+    except InvalidDefinition as invalid:
+        assert invalid.errors
+
+
+_FRAGMENT = st.sampled_from(
+    [
+        "<title>t</title>",
+        "<rubric>",
+        "</rubric>",
+        "<criterion>",
+        "</criterion>",
+        "<name>n</name>",
+        "<prompt>p</prompt>",
+        '<option points="1">',
+        '<option points="-1">',
+        "</option>",
+        "<explanation/>",
+        "<assessments>",
+        "</assessments>",
+        '<assessment name="peer-assessment" must_grade="2" must_be_graded_by="3"/>',
+        '<assessment name="self-assessment" due="2014-01-01"/>',
+        '<assessment name="student-training">',
+        "</assessment>",
+        "<example><answer>a</answer><select criterion='n' option='o'/></example>",
+        "<prompts>",
+        "</prompts>",
+        "<prompt><description>d</description></prompt>",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_FRAGMENT, max_size=30))
+def test_fuzzed_structures_are_judged_without_crashing(fragments: list[str]) -> None:
+    text = "<openassessment>" + "".join(fragments) + "</openassessment>"
+    try:
+        definition = load_olx(text)
+    except InvalidDefinition as invalid:
+        assert all(error.code for error in invalid.errors)
+    else:
+        assert parse_olx(to_olx(definition)) == definition
