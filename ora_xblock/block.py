@@ -13,10 +13,14 @@ from . import platform, scenarios
 from .definition import load_olx, parse_olx_cached
 from .definition.errors import InvalidDefinition
 from .definition.model import Definition
-from .definition.olx import to_olx, write_into
+from .definition.olx import ROOT_ATTRIBUTES, definition_from_element, to_olx, write_into
+from .definition.validate import raise_if_invalid
 from .handlers import HandlerError, json_endpoint
 from .presenters import student_context, studio_context
 from .templating import render, resource_text
+
+# Fields the OLX never sets directly: the definition itself, and the runtime's own bookkeeping.
+_NOT_FROM_OLX = frozenset({"definition_olx", "parent", "children", "tags", "xblock-family"})
 
 
 def _(message: str) -> str:
@@ -109,7 +113,7 @@ class OraXBlock(XBlock):
                 gettext("Send the problem's OLX as a string in the 'olx' field."),
             )
         try:
-            definition = load_olx(olx, current=self.definition, released=self.is_released())
+            definition = load_olx(olx, **self.validation_context())
         except InvalidDefinition as invalid:
             raise HandlerError(
                 400,
@@ -119,6 +123,16 @@ class OraXBlock(XBlock):
             ) from None
         self._store(definition)
         return {"olx": self.definition_olx, "display_name": self.display_name}
+
+    def validation_context(self) -> dict[str, Any]:
+        """What the validator needs to know beyond the definition: the course's dates and policy."""
+        return {
+            "current": self.definition,
+            "released": self.is_released(),
+            "course_start": getattr(self, "start", None),
+            "course_end": getattr(self, "due", None),
+            "extra_prohibited": platform.extra_prohibited_extensions(),
+        }
 
     def is_released(self) -> bool:
         """Whether learners may already have answered, which freezes the rubric and steps."""
@@ -133,27 +147,30 @@ class OraXBlock(XBlock):
 
     @classmethod
     def parse_xml(cls, node: Any, runtime: Any, keys: Any, *args: Any, **kwargs: Any) -> OraXBlock:
-        """Build a block from ora2 OLX; an invalid problem is refused whole."""
-        from .definition.olx import definition_from_element
-        from .definition.validate import raise_if_invalid
+        """Build a block from ora2 OLX; an invalid problem is refused whole.
 
+        Root attributes that are not part of the definition but name a field
+        of the block (``weight``, ``display_name``, and the platform's own
+        such as ``group_access``) set that field.
+        """
         definition = definition_from_element(node)
-        raise_if_invalid(definition)
         block = runtime.construct_xblock_from_class(cls, keys)
+        raise_if_invalid(definition, **(block.validation_context() | {"current": None, "released": False}))
         block._store(definition)
-        for name in ("display_name", "weight"):
-            if name in node.attrib:
-                setattr(block, name, block.fields[name].from_string(node.attrib[name]))
+        for name, value in node.attrib.items():
+            if name not in ROOT_ATTRIBUTES and name in block.fields and name not in _NOT_FROM_OLX:
+                setattr(block, name, block.fields[name].from_string(value))
         return block
 
     def add_xml_to_node(self, node: Any) -> None:
-        """Write the problem as ora2 OLX on ``node``."""
+        """Write the problem as ora2 OLX on ``node``, with the settings an author set."""
         node.tag = self.scope_ids.block_type
         write_into(self.definition, node)
-        if self.fields["display_name"].is_set_on(self) and self.display_name != self.definition.title:
-            node.set("display_name", self.display_name)
-        if self.weight is not None:
-            node.set("weight", str(self.weight))
+        for name, field in self.fields.items():
+            if field.scope == Scope.settings and field.is_set_on(self) and name not in _NOT_FROM_OLX:
+                node.set(name, field.to_string(getattr(self, name)))
+        if node.get("display_name") == self.definition.title:
+            del node.attrib["display_name"]
 
     @staticmethod
     def workbench_scenarios() -> list[tuple[str, str]]:

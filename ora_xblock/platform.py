@@ -63,3 +63,12 @@ def _service(block: Any, name: str) -> Any:
         return block.runtime.service(block, name)
     except NoSuchServiceError:
         return None
+
+
+def extra_prohibited_extensions() -> tuple[str, ...]:
+    """Extensions the operator prohibits beyond the seed list (``ORA_XBLOCK_EXTRA_PROHIBITED_EXTENSIONS``)."""
+    from django.conf import settings
+
+    if not settings.configured:
+        return ()
+    return tuple(getattr(settings, "ORA_XBLOCK_EXTRA_PROHIBITED_EXTENSIONS", ()))

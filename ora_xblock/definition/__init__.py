@@ -6,20 +6,22 @@ Nothing in this package imports Django or XBlock.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from .model import Definition
 from .olx import parse_olx
 from .validate import raise_if_invalid
 
 
-def load_olx(text: str | bytes, *, current: Definition | None = None, released: bool = False) -> Definition:
+def load_olx(text: str | bytes, **context: Any) -> Definition:
     """Parse OLX and check it with the one validator; raise InvalidDefinition on any error.
 
-    ``current`` and ``released`` say what the problem was and whether
-    learners may already have answered it, which freezes its rubric and steps.
+    ``context`` is passed to :func:`~.validate.validate`: what the problem
+    was (``current``), whether learners may already have answered it
+    (``released``), the course's dates and the operator's prohibited files.
     """
     definition = parse_olx(text)
-    raise_if_invalid(definition, current=current, released=released)
+    raise_if_invalid(definition, **context)
     return definition
 
 

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from lxml import etree
+from xblock.fields import Scope
 
 from ora_xblock import scenarios
 from ora_xblock.block import OraXBlock
@@ -156,3 +157,23 @@ def test_workbench_scenarios_all_parse() -> None:
     loaded = OraXBlock.workbench_scenarios()
     assert len(loaded) == len(scenarios.DEMO_PROBLEMS)
     assert all(title.startswith("ORA: ") and xml.startswith("<ora_xblock") for title, xml in loaded)
+
+
+def test_platform_fields_on_the_root_survive_import_and_export(users) -> None:
+    from xblock.fields import Dict
+
+    from tests.conftest import Runtime
+
+    class PlatformFields:
+        """Stands in for the platform's field mixin, which adds group_access and friends."""
+
+        group_access = Dict(scope=Scope.settings)
+
+    runtime = Runtime(user=users)
+    runtime.mixologist._mixins = (PlatformFields,)
+    olx = scenarios.demo_olx("self_only.xml").replace("<ora_xblock", """<ora_xblock group_access='{"38": [11]}'""", 1)
+    block = runtime.get_block(runtime.parse_xml_string(olx))
+    assert block.group_access == {"38": [11]}
+    node = etree.Element("x")
+    block.add_xml_to_node(node)
+    assert json.loads(node.get("group_access")) == {"38": [11]}
