@@ -37,6 +37,9 @@ format: $(STAMP)
 	$(BIN)/ruff format ora_xblock tests demo
 	$(BIN)/ruff check --fix ora_xblock tests demo
 
+translations: $(STAMP)
+	$(BIN)/python scripts/i18n.py
+
 wheel: $(STAMP)
 	rm -rf dist
 	$(BIN)/python -m build --wheel --outdir dist .
