@@ -30,8 +30,8 @@ test-fast: $(STAMP)
 	$(BIN)/pytest -m "not browser and not slow"
 
 lint: $(STAMP)
-	$(BIN)/ruff check ora_xblock tests demo
-	$(BIN)/ruff format --check ora_xblock tests demo
+	$(BIN)/ruff check ora_xblock tests demo scripts
+	$(BIN)/ruff format --check ora_xblock tests demo scripts
 
 format: $(STAMP)
 	$(BIN)/ruff format ora_xblock tests demo

@@ -10,8 +10,8 @@ page rendered in it shows at a glance any text that was never marked.
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
