@@ -32,6 +32,7 @@ test-fast: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check ora_xblock tests demo scripts
 	$(BIN)/ruff format --check ora_xblock tests demo scripts
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format ora_xblock tests demo

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from lxml import etree
 
@@ -213,7 +213,7 @@ class _Reader:
     def _text_response(self, attrs: Any) -> Necessity:
         """Text is required when neither response kind is named, as in ora2."""
         default = Necessity.NONE if "file_upload_response" in attrs else Necessity.REQUIRED
-        return self._enum(attrs, "text_response", Necessity, default, "")
+        return cast(Necessity, self._enum(attrs, "text_response", Necessity, default, ""))
 
     # Parts of the problem
 
@@ -532,7 +532,7 @@ def to_olx(definition: Definition, tag: str = ROOT_TAG) -> str:
     """The canonical OLX text of ``definition``."""
     element = to_element(definition, tag)
     etree.indent(element, space="  ")
-    return etree.tostring(element, encoding="unicode", pretty_print=True)
+    return str(etree.tostring(element, encoding="unicode", pretty_print=True))
 
 
 def _root_attributes(definition: Definition) -> list[tuple[str, str]]:

@@ -8,7 +8,7 @@ stable code, the element it concerns and a translatable message.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -212,14 +212,14 @@ def training_example_errors(
     for number, example in enumerate(examples, start=1):
         here = f"{where}/example[{number}]" if where else f"example[{number}]"
         chosen = {selection.criterion: selection.option for selection in example.selections}
-        for criterion in rubric.criteria:
-            if criterion.options and criterion.name not in chosen:
+        for graded in rubric.criteria:
+            if graded.options and graded.name not in chosen:
                 yield _error(
                     "example.missing_option",
                     N_('Example {number} selects no option for criterion "{criterion}".'),
                     here,
                     number=number,
-                    criterion=criterion.name,
+                    criterion=graded.name,
                 )
         for criterion, option in chosen.items():
             if criterion not in options:
@@ -385,6 +385,6 @@ def release_errors(definition: Definition, current: Definition) -> Iterator[Defi
             )
 
 
-def _repeated(values: Iterator[object] | list[object]) -> list[object]:
+def _repeated(values: Iterable[Hashable]) -> list[Hashable]:
     counts = Counter(values)
     return [value for value, count in counts.items() if count > 1]
