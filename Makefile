@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 PYTHON_FOR_VENV := $(shell scripts/find-python)
-DEMO := DJANGO_SETTINGS_MODULE=demo.settings $(BIN)/django-admin
+DEMO := DJANGO_SETTINGS_MODULE=demo.settings $(BIN)/python -m django
 STAMP := $(VENV)/.installed
 
 .PHONY: demo test test-fast test-browser lint format bench wheel clean translations

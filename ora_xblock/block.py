@@ -126,17 +126,18 @@ class OraXBlock(XBlock):
 
     def validation_context(self) -> dict[str, Any]:
         """What the validator needs to know beyond the definition: the course's dates and policy."""
+        course_start, course_end = platform.course_dates(self)
         return {
             "current": self.definition,
             "released": self.is_released(),
-            "course_start": getattr(self, "start", None),
-            "course_end": getattr(self, "due", None),
+            "course_start": course_start,
+            "course_end": course_end,
             "extra_prohibited": platform.extra_prohibited_extensions(),
         }
 
     def is_released(self) -> bool:
         """Whether learners may already have answered, which freezes the rubric and steps."""
-        opens = [date for date in (getattr(self, "start", None), self.definition.submission_start) if date]
+        opens = [date for date in (platform.course_dates(self)[0], self.definition.submission_start) if date]
         return bool(opens) and max(opens) <= platform.now()
 
     def _store(self, definition: Definition) -> None:

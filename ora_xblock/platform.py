@@ -37,6 +37,22 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def course_dates(block: Any) -> tuple[datetime | None, datetime | None]:
+    """The block's release and due dates, as the platform's inherited fields give them, in UTC.
+
+    Only real fields count: a host that merely sets an attribute (the
+    workbench sets ``due`` to "now" on every call) has no such dates.
+    """
+    return _field_date(block, "start"), _field_date(block, "due")
+
+
+def _field_date(block: Any, name: str) -> datetime | None:
+    value = getattr(block, name, None) if name in getattr(block, "fields", {}) else None
+    if not isinstance(value, datetime):
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 def viewer(block: Any) -> Viewer:
     """Who is looking at ``block``, from the runtime's ``user`` service."""
     service = _service(block, "user")

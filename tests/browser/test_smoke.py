@@ -80,7 +80,6 @@ def test_studio_editor_refuses_invalid_olx_and_saves_a_valid_edit(page: Any, dem
     without_criteria = re.sub(r"\s*<criterion\b.*?</criterion>", "", original, flags=re.S)
     assert "<criterion" not in without_criteria
     status = _save(page, without_criteria)
-    print("STATUS", status.text_content())
     expect(status).to_contain_text("not saved")
     expect(page.locator(".ora-studio-errors li").first).to_be_visible()
     page.reload()

@@ -177,3 +177,27 @@ def test_platform_fields_on_the_root_survive_import_and_export(users) -> None:
     node = etree.Element("x")
     block.add_xml_to_node(node)
     assert json.loads(node.get("group_access")) == {"38": [11]}
+
+
+def test_platform_dates_without_a_timezone_are_taken_as_utc(users) -> None:
+    from datetime import datetime
+
+    from xblock.fields import Date
+
+    from tests.conftest import Runtime
+
+    class Inherited:
+        """Stands in for the platform's inherited release and due dates."""
+
+        start = Date(scope=Scope.settings)
+        due = Date(scope=Scope.settings)
+
+    runtime = Runtime(user=users)
+    runtime.mixologist._mixins = (Inherited,)
+    block = runtime.get_block(runtime.parse_xml_string(scenarios.demo_olx("self_only.xml")))
+    block.start, block.due = datetime(2020, 1, 1), datetime(2999, 1, 1)
+    assert block.is_released()
+    users.as_user("author", staff=True)
+    olx = block.definition_olx.replace("Reflection:", "Renamed:")
+    assert call_handler(block, "save_definition", {"olx": olx}).status_code == 200
+    assert block.definition.title.startswith("Renamed:")

@@ -1,0 +1,62 @@
+"""Django settings for the demo site: the workbench's, with a kept SQLite database and demo personas.
+
+``ORA_DEMO_DB`` overrides the database file (the browser tests use a temporary one); the log goes next to it.
+"""
+
+import os
+from pathlib import Path
+
+from workbench.settings import *  # noqa: F403
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+VAR.mkdir(exist_ok=True)
+
+DEBUG = True
+ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
+ROOT_URLCONF = "demo.urls"
+INSTALLED_APPS = [*INSTALLED_APPS, "ora_xblock", "demo"]  # noqa: F405
+DATABASE = Path(os.environ.get("ORA_DEMO_DB") or VAR / "demo.db")
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATABASE)}}
+
+# The workbench serves MEDIA_URL ("" -> "/") from MEDIA_ROOT ("" -> the working directory): keep that out of the repo.
+MEDIA_URL = "/media/"
+MEDIA_ROOT = str(VAR / "media")
+
+# Our templates first, so that demo/templates/workbench/block.html replaces the workbench's page.
+_templates = TEMPLATES[0]  # noqa: F405
+TEMPLATES = [
+    {
+        **_templates,
+        "DIRS": [str(ROOT / "demo" / "templates"), *_templates["DIRS"]],
+        "OPTIONS": {
+            **_templates["OPTIONS"],
+            "context_processors": [*_templates["OPTIONS"]["context_processors"], "demo.context_processors.personas"],
+        },
+    }
+]
+MIDDLEWARE = [*MIDDLEWARE, "demo.middleware.load_scenarios"]  # noqa: F405
+
+WORKBENCH = {
+    **WORKBENCH,  # noqa: F405
+    "reset_state_on_restart": False,
+    "services": {**WORKBENCH["services"], "user": "demo.services.DemoUserService"},  # noqa: F405
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {
+        "logfile": {
+            "class": "logging.handlers.RotatingFileHandler",
+            "filename": str(DATABASE.with_suffix(".log")),
+            "maxBytes": 1_000_000,
+            "backupCount": 2,
+        },
+    },
+    "loggers": {
+        "django": {"handlers": ["logfile"], "level": "INFO"},
+        "workbench": {"handlers": ["logfile"], "level": "INFO"},
+        "ora_xblock": {"handlers": ["logfile"], "level": "DEBUG"},
+    },
+}
