@@ -30,13 +30,16 @@ test-fast: $(STAMP)
 	$(BIN)/pytest -m "not browser and not slow"
 
 lint: $(STAMP)
-	$(BIN)/ruff check ora_xblock tests demo scripts
-	$(BIN)/ruff format --check ora_xblock tests demo scripts
+	$(BIN)/ruff check ora_xblock tests demo scripts bench
+	$(BIN)/ruff format --check ora_xblock tests demo scripts bench
 	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format ora_xblock tests demo
 	$(BIN)/ruff check --fix ora_xblock tests demo
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_definition.py
 
 translations: $(STAMP)
 	$(BIN)/python scripts/i18n.py
