@@ -262,14 +262,7 @@ class _Reader:
         )
 
     def _option(self, element: etree._Element, where: str) -> Option:
-        if "points" not in element.attrib:
-            self._error(
-                "olx.missing_attribute",
-                N_("<{tag}> needs a {attribute} attribute."),
-                where,
-                tag="option",
-                attribute="points",
-            )
+        self._has_attributes(element, ("points",), where)
         return Option(
             name=_text(self._required(element, "name", where)),
             label=_text(element.find("label")),
@@ -288,27 +281,10 @@ class _Reader:
 
     def _step(self, element: etree._Element, where: str) -> Step | None:
         attrs = element.attrib
-        raw_name = attrs.get("name")
-        if raw_name is None:
-            self._error(
-                "olx.missing_attribute",
-                N_("<{tag}> needs a {attribute} attribute."),
-                where,
-                tag="assessment",
-                attribute="name",
-            )
+        if not self._has_attributes(element, ("name",), where):
             return None
-        try:
-            name = StepName(raw_name.strip())
-        except ValueError:
-            choices = ", ".join(f'"{step}"' for step in StepName)
-            self._error(
-                "step.unknown",
-                N_('"{name}" is not an assessment step; use one of {choices}.'),
-                where,
-                name=raw_name,
-                choices=choices,
-            )
+        name = self._enum(attrs, "name", StepName, None, where)
+        if name is None:
             return None
         if name is not StepName.STAFF and "required" in attrs:
             self._error(
@@ -321,15 +297,7 @@ class _Reader:
             "due": self._date(attrs, "due", where),
         }
         if name is StepName.PEER:
-            for attribute in ("must_grade", "must_be_graded_by"):
-                if attribute not in attrs:
-                    self._error(
-                        "olx.missing_attribute",
-                        N_("<{tag}> needs a {attribute} attribute."),
-                        where,
-                        tag="assessment",
-                        attribute=attribute,
-                    )
+            self._has_attributes(element, ("must_grade", "must_be_graded_by"), where)
             return PeerStep(
                 **window,
                 must_grade=self._int(attrs, "must_grade", PeerStep.must_grade, where),
@@ -395,6 +363,18 @@ class _Reader:
                 tag=tag,
             )
         return child
+
+    def _has_attributes(self, element: etree._Element, names: tuple[str, ...], where: str) -> bool:
+        missing = [name for name in names if name not in element.attrib]
+        for name in missing:
+            self._error(
+                "olx.missing_attribute",
+                N_("<{tag}> needs a {attribute} attribute."),
+                where,
+                tag=element.tag,
+                attribute=name,
+            )
+        return not missing
 
     def _error(self, code: str, template: str, where: str, **params: Any) -> None:
         self.errors.append(DefinitionError(code, template, where, params))
