@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from xblock.fields import Scope
 
@@ -201,3 +203,23 @@ def test_platform_dates_without_a_timezone_are_taken_as_utc(users) -> None:
     olx = block.definition_olx.replace("Reflection:", "Renamed:")
     assert call_handler(block, "save_definition", {"olx": olx}).status_code == 200
     assert block.definition.title.startswith("Renamed:")
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=30),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.one_of(_JSON, st.fixed_dictionaries({"olx": st.text(max_size=200)}), st.binary(max_size=60)))
+def test_fuzzed_save_requests_get_a_json_answer_and_never_a_crash(make_block, users, body) -> None:
+    users.as_user("author", staff=True)
+    block = make_block()
+    before = block.definition_olx
+    response = call_handler(block, "save_definition", body if isinstance(body, bytes) else json.dumps(body).encode())
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert json.loads(response.body)["error"]["message"]
+        assert block.definition_olx == before
