@@ -15,7 +15,7 @@ VAR.mkdir(exist_ok=True)
 DEBUG = True
 ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
 ROOT_URLCONF = "demo.urls"
-INSTALLED_APPS = [*INSTALLED_APPS, "ora_xblock", "demo"]  # noqa: F405
+INSTALLED_APPS = [*INSTALLED_APPS, "submissions", "ora_xblock", "demo"]  # noqa: F405
 DATABASE = Path(os.environ.get("ORA_DEMO_DB") or VAR / "demo.db")
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATABASE)}}
 

@@ -11,13 +11,18 @@ from .personas import PERSONAS
 def home(request: HttpRequest) -> HttpResponse:
     """List the ORA demo problems and how to open each as a learner, course staff or author."""
     runtime = WorkbenchRuntime("staff")
-    problems = [
-        {
-            "id": scenario_id,
-            "title": runtime.get_block(scenario.usage_id).display_name,
-            "about": scenarios.title(scenario),
-            "links": [{"persona": p, "url": p.url(scenario_id)} for p in PERSONAS],
-        }
-        for scenario_id, scenario in scenarios.ora_scenarios()
-    ]
+    problems = []
+    for scenario_id, scenario in scenarios.ora_scenarios():
+        block = runtime.get_block(scenario.usage_id)
+        single = block.scope_ids.block_type == scenarios.BLOCK_TYPE  # a unit of several has no Studio editor here
+        problems.append(
+            {
+                "id": scenario_id,
+                "title": block.display_name if single else scenarios.title(scenario),
+                "about": scenarios.title(scenario),
+                "links": [
+                    {"persona": p, "url": p.url(scenario_id)} for p in PERSONAS if single or p.view_name == "student_view"
+                ],
+            }
+        )
     return render(request, "demo/home.html", {"problems": problems})

@@ -12,11 +12,12 @@ from xblock.fields import Float, Scope, String
 from . import platform, scenarios
 from .definition import load_olx, parse_olx_cached
 from .definition.errors import InvalidDefinition
-from .definition.model import Definition
+from .definition.model import Definition, TextEditor
 from .definition.olx import ROOT_ATTRIBUTES, definition_from_element, to_olx, write_into
 from .definition.validate import raise_if_invalid
 from .handlers import HandlerError, json_endpoint
-from .presenters import student_context, studio_context
+from .page import Page
+from .presenters import studio_context
 from .templating import render, resource_text
 
 # Fields the OLX never sets directly: the definition itself, and the runtime's own bookkeeping.
@@ -53,6 +54,7 @@ class OraXBlock(XBlock):
     )
 
     has_score = True
+    has_custom_completion = True
     icon_class = "problem"
     editable_fields = ("display_name", "weight")
 
@@ -68,11 +70,19 @@ class OraXBlock(XBlock):
     # Views
 
     def student_view(self, context: dict[str, Any] | None = None) -> Fragment:
-        """The problem as a learner sees it: prompts, rubric and steps."""
-        i18n = platform.translations(self)
-        context = student_context(self.definition, i18n.gettext)
-        html = render("student_view.html", **context, _=i18n.gettext, ngettext=i18n.ngettext)
-        return self._fragment(html, "ora.css")
+        """The learner's page: the prompts, their steps and grade; course staff also get a grading panel."""
+        html = render("student_view.html", content=Page(self).content(), uid=self.dom_id)
+        fragment = self._fragment(html, "ora.css")
+        if self.definition.text_response_editor is TextEditor.RICH:
+            fragment.add_css(resource_text("static/vendor/quill/quill.snow.css"))
+            # Shadow AMD/CommonJS loaders (Studio has RequireJS) so that the UMD bundle sets window.Quill.
+            quill = resource_text("static/vendor/quill/quill.js")
+            fragment.add_javascript(f"(function (define, exports, module) {{\n{quill}\n}}).call(window);")
+        fragment.add_javascript(resource_text("static/js/http.js"))
+        fragment.add_javascript(resource_text("static/js/editor.js"))
+        fragment.add_javascript(resource_text("static/js/learner.js"))
+        fragment.initialize_js("OraXBlockLearner")
+        return fragment
 
     def studio_view(self, context: dict[str, Any] | None = None) -> Fragment:
         """The author's editor: the problem's OLX, checked by the validator on save."""
@@ -80,15 +90,18 @@ class OraXBlock(XBlock):
         html = render(
             "studio_view.html",
             **studio_context(self),
-            uid=self._dom_id(),
+            uid=self.dom_id,
             _=i18n.gettext,
         )
         fragment = self._fragment(html, "ora.css")
+        fragment.add_javascript(resource_text("static/js/http.js"))
         fragment.add_javascript(resource_text("static/js/studio.js"))
         fragment.initialize_js("OraXBlockStudio")
         return fragment
 
-    def _dom_id(self) -> str:
+    @property
+    def dom_id(self) -> str:
+        """A unique, HTML-safe id for this block on a page."""
         return re.sub(r"[^A-Za-z0-9_-]", "-", str(self.scope_ids.usage_id))
 
     def _fragment(self, html: str, *stylesheets: str) -> Fragment:
@@ -97,7 +110,47 @@ class OraXBlock(XBlock):
             fragment.add_css(resource_text(f"static/css/{stylesheet}"))
         return fragment
 
-    # Handlers
+    # Handlers: one line each; Page calls the services and renders the answer.
+
+    @json_endpoint
+    def render_page(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """The learner's page as it stands now."""
+        return Page(self).view()
+
+    @json_endpoint
+    def save_draft(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Keep the learner's unsent answers."""
+        return Page(self).save_draft(data)
+
+    @json_endpoint
+    def submit(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Submit the learner's answers."""
+        return Page(self).submit(data)
+
+    @json_endpoint
+    def withdraw(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Take a submitted response back to edit, where the problem allows it."""
+        return Page(self).withdraw()
+
+    @json_endpoint
+    def self_assess(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Record the learner's self assessment."""
+        return Page(self).self_assess(data)
+
+    @json_endpoint
+    def staff_open(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Staff only: show one learner's response with the grading form."""
+        return Page(self).staff_open(data)
+
+    @json_endpoint
+    def staff_assess(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Staff only: grade a learner's response; the latest staff grade counts."""
+        return Page(self).staff_assess(data)
+
+    @json_endpoint
+    def staff_reset(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Staff only: delete a learner's state in the problem so they start again."""
+        return Page(self).staff_reset(data)
 
     @json_endpoint
     def save_definition(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.db import transaction
 from webob import Response
 from xblock.core import XBlock
 
@@ -24,7 +25,11 @@ class HandlerError(Exception):
 
 
 def json_endpoint(method: Callable[..., Any]) -> Callable[..., Response]:
-    """Make ``method(self, data, suffix)`` an XBlock handler speaking JSON over POST."""
+    """Make ``method(self, data, suffix)`` an XBlock handler speaking JSON over POST, in one transaction.
+
+    A :class:`HandlerError` rolls the transaction back; scores are published
+    only once it has committed.
+    """
 
     @XBlock.handler
     @functools.wraps(method)
@@ -58,7 +63,9 @@ def json_endpoint(method: Callable[..., Any]) -> Callable[..., Response]:
                 400,
             )
         try:
-            return _json(method(block, data, suffix), 200)
+            with transaction.atomic():
+                result = method(block, data, suffix)
+            return _json(result, 200)
         except HandlerError as refusal:
             body = {
                 "error": {

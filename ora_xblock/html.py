@@ -46,3 +46,8 @@ def clean_html(markup: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
+
+
+def visible_text(markup: str) -> str:
+    """The text a reader would see in ``markup``, for telling an empty rich-text answer from a real one."""
+    return nh3.clean(markup, tags=set()).replace("&nbsp;", " ").strip()

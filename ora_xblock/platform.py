@@ -83,8 +83,17 @@ def _service(block: Any, name: str) -> Any:
 
 def extra_prohibited_extensions() -> tuple[str, ...]:
     """Extensions the operator prohibits beyond the seed list (``ORA_XBLOCK_EXTRA_PROHIBITED_EXTENSIONS``)."""
+    return tuple(setting("ORA_XBLOCK_EXTRA_PROHIBITED_EXTENSIONS", ()))
+
+
+def course_id(block: Any) -> str:
+    """The course the block is in: from its usage key in the platform, else what the runtime says."""
+    key = getattr(block.scope_ids.usage_id, "course_key", None)
+    return str(key or getattr(block.runtime, "course_id", None) or "course-v1:local+ora_xblock+demo")
+
+
+def setting(name: str, default: Any) -> Any:
+    """A Django setting of the operator's, or ``default`` when Django or the setting is absent."""
     from django.conf import settings
 
-    if not settings.configured:
-        return ()
-    return tuple(getattr(settings, "ORA_XBLOCK_EXTRA_PROHIBITED_EXTENSIONS", ()))
+    return getattr(settings, name, default) if settings.configured else default

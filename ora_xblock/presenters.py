@@ -1,4 +1,4 @@
-"""Turn a definition into what the templates show; no markup is built here."""
+"""Turn a definition and a learner's state into what the templates show; no markup is built here."""
 
 from __future__ import annotations
 
@@ -7,36 +7,92 @@ from datetime import datetime
 from typing import Any
 
 from .definition.errors import N_
-from .definition.model import Definition, PromptsType, StepName
+from .definition.model import Definition, Necessity, PromptsType, StepName, TextEditor
 from .definition.olx import to_olx
 from .html import clean_html
+from .models import Assessment
+from .services.common import Problem
+from .services.state import LearnerState
+from .workflow import STEP_STATUS, Status, Window
 
 STEP_TITLES = {
+    "submission": N_("Your response"),
     StepName.TRAINING: N_("Learn to assess responses"),
     StepName.PEER: N_("Assess peers"),
     StepName.SELF: N_("Assess your response"),
     StepName.STAFF: N_("Staff assessment"),
+    "grade": N_("Your grade"),
 }
+
+WHAT_NEXT = {
+    None: N_("Answer the prompts below, then submit your response."),
+    Status.TRAINING: N_("Next, practise assessing sample responses."),
+    Status.PEER: N_("Next, assess your peers' responses."),
+    Status.SELF: N_("Next, assess your own response with the rubric."),
+    Status.STAFF: N_("Your part is done. Course staff will grade your response; your grade appears here then."),
+    Status.WAITING: N_("Your part is done. Your grade appears here once enough peers have assessed your response."),
+    Status.DONE: N_("Your response has been graded."),
+    Status.CANCELLED: N_("Your response was removed by course staff, so it will not be graded."),
+}
+
+UNAVAILABLE = N_("This step is not available in this version of the problem yet.")
 
 
 def student_context(definition: Definition, gettext: Callable[[str], str]) -> dict[str, Any]:
-    """Values for ``student_view.html``."""
+    """The problem itself: title, prompts, rubric and steps, the same for everyone."""
     html_prompts = definition.prompts_type is PromptsType.HTML
     return {
         "title": definition.title,
         "prompts": [
-            {
-                "html": clean_html(prompt.description) if html_prompts else None,
-                "text": prompt.description,
-            }
+            {"html": clean_html(prompt.description) if html_prompts else None, "text": prompt.description}
             for prompt in definition.prompts
         ],
         "criteria": definition.rubric.criteria,
+        "rubric": definition.rubric,
         "max_score": definition.max_score,
-        "submission": _window(definition.submission_start, definition.submission_due),
-        "steps": [
-            {"title": gettext(STEP_TITLES[step.name]), **_window(step.start, step.due)} for step in definition.steps
-        ],
+        "show_rubric": definition.show_rubric_during_response,
+    }
+
+
+def learner_context(problem: Problem, state: LearnerState, gettext: Callable[[str], str]) -> dict[str, Any]:
+    """Where the learner is, what they may do now, and what they have received."""
+    definition = problem.definition
+    rich = definition.text_response_editor is TextEditor.RICH
+    submission_window = problem.windows["submission"]
+    return {
+        "status": state.status.value if state.status else None,
+        "steps": _steps(problem, state, gettext),
+        "what_next": gettext(WHAT_NEXT[state.status]),
+        "answers": state.answers,
+        "answers_html": [clean_html(text) if rich else None for text in state.answers],
+        "rich": rich,
+        "text_required": definition.text_response is Necessity.REQUIRED,
+        "takes_text": definition.text_response is not Necessity.NONE,
+        "submission_window": _window_view(submission_window.state, submission_window.start, submission_window.due),
+        "can_resubmit": definition.allow_learner_resubmissions,
+        "can_withdraw": state.submitted
+        and definition.allow_learner_resubmissions
+        and not state.received
+        and submission_window.state is Window.OPEN,
+        "self_window": _step_window(problem, StepName.SELF),
+        "unavailable": gettext(UNAVAILABLE) if state.status in (Status.TRAINING, Status.PEER) else None,
+        "grade": _grade_view(state, gettext),
+    }
+
+
+def staff_context(rows: list[Any]) -> dict[str, Any]:
+    """The minimal staff panel: recent submissions and their state."""
+    return {
+        "rows": [
+            {
+                "student_id": row.student_id,
+                "username": row.username or row.student_id[:8],
+                "status": row.status,
+                "submitted_at": row.submitted_at.isoformat(),
+                "score": None if row.score_earned is None else f"{row.score_earned} / {row.score_possible}",
+            }
+            for row in rows
+        ]
     }
 
 
@@ -45,9 +101,83 @@ def studio_context(block: Any) -> dict[str, Any]:
     return {"olx": to_olx(block.definition), "released": block.is_released()}
 
 
-def _window(start: datetime | None, due: datetime | None) -> dict[str, str | None]:
-    return {"start": _iso(start), "due": _iso(due)}
+def _steps(problem: Problem, state: LearnerState, gettext: Callable[[str], str]) -> list[dict[str, Any]]:
+    definition = problem.definition
+    order = ["submission", *definition.step_names]
+    current = _current_key(state)
+    steps = []
+    reached = True
+    for key in order:
+        window = problem.windows[key]
+        is_current = key == current
+        if is_current:
+            reached = False
+        steps.append(
+            {
+                "key": str(key),
+                "title": gettext(STEP_TITLES[key]),
+                "state": "current" if is_current else ("done" if reached and state.submitted else "upcoming"),
+                **_window_view(window.state, window.start, window.due),
+            }
+        )
+    if StepName.STAFF in definition.step_names and state.status is Status.STAFF:
+        steps[-1]["state"] = "waiting"
+    return steps
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+def _current_key(state: LearnerState) -> str | StepName | None:
+    if state.status is None:
+        return "submission"
+    reverse = {status: name for name, status in STEP_STATUS.items()}
+    if state.status in reverse:
+        return reverse[state.status]
+    return StepName.STAFF if state.status is Status.STAFF else None
+
+
+def _window_view(state: Window, start: datetime, due: datetime) -> dict[str, Any]:
+    return {"window": state.value, "start": _bounded(start), "due": _bounded(due)}
+
+
+def _step_window(problem: Problem, name: StepName) -> dict[str, Any] | None:
+    if name not in problem.windows:
+        return None
+    window = problem.windows[name]
+    return _window_view(window.state, window.start, window.due)
+
+
+def _bounded(moment: datetime) -> str | None:
+    """ISO text for a real date; None for the open-ended defaults (years 1 and 9999)."""
+    return moment.isoformat() if 1 < moment.year < 9999 else None
+
+
+def _grade_view(state: LearnerState, gettext: Callable[[str], str]) -> dict[str, Any] | None:
+    if state.grade is None:
+        return None
+    titles = {StepName.PEER: gettext("Peers"), StepName.SELF: gettext("You"), StepName.STAFF: gettext("Staff")}
+    feedback = []
+    authors = (
+        (Assessment.Kind.STAFF, titles[StepName.STAFF]),
+        (Assessment.Kind.PEER, None),
+        (Assessment.Kind.SELF, titles[StepName.SELF]),
+    )
+    for kind, who in authors:
+        for number, assessment in enumerate(state.of_kind(kind), start=1):
+            author = who or gettext("Peer {number}").format(number=number)
+            comments = [(part["criterion"], part["feedback"]) for part in assessment.parts if part["feedback"]]
+            if comments or assessment.overall_feedback:
+                feedback.append({"author": author, "comments": comments, "overall": assessment.overall_feedback})
+    return {
+        "earned": state.grade.earned,
+        "possible": state.grade.possible,
+        "source": titles[state.grade.source],
+        "criteria": [
+            {
+                "label": item.label,
+                "points": item.points,
+                "possible": item.possible,
+                "by_step": [(titles[step], points) for step, points in item.by_step.items()],
+            }
+            for item in state.grade.criteria
+        ],
+        "feedback": feedback,
+    }

@@ -42,6 +42,11 @@ def demo_olx(filename: str, block_type: str = BLOCK_TYPE) -> str:
     return etree.tostring(root, encoding="unicode")
 
 
+UNIT_TITLE = "Two problems in one unit"
+
+
 def workbench_scenarios() -> list[tuple[str, str]]:
-    """Each demo problem as an xblock-sdk workbench scenario."""
-    return [(f"ORA: {title}", demo_olx(filename)) for filename, title in DEMO_PROBLEMS]
+    """Each demo problem as an xblock-sdk workbench scenario, then two problems in one unit."""
+    scenarios = [(f"ORA: {title}", demo_olx(filename)) for filename, title in DEMO_PROBLEMS]
+    unit = "".join(demo_olx(filename) for filename in ("self_only.xml", "self_staff.xml"))
+    return [*scenarios, (f"ORA: {UNIT_TITLE}", f"<vertical_demo>{unit}</vertical_demo>")]

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from ora_xblock.scenarios import DEMO_PROBLEMS
+
 try:
     from playwright.sync_api import expect
 except ImportError:  # the browser fixture then skips, or fails under CI
@@ -39,7 +41,7 @@ def test_landing_page_lists_every_problem_for_every_persona(page: Any, demo_serv
     page.goto(demo_server + "/")
     expect(page).to_have_title("Open Response Assessment demo")
     expect(page.get_by_role("heading", level=1)).to_have_text("Open Response Assessment demo")
-    expect(page.locator("section.demo-problem")).to_have_count(7)
+    expect(page.locator("section.demo-problem")).to_have_count(len(DEMO_PROBLEMS) + 1)  # and the two-problem unit
     hundred_years = page.get_by_role("region", name=TITLE)
     expect(hundred_years.get_by_role("link")).to_have_count(6)
     author = hundred_years.get_by_role("link", name=re.compile("^Author "))

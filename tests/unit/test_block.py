@@ -15,6 +15,8 @@ from ora_xblock.block import OraXBlock
 from ora_xblock.definition.olx import parse_olx
 from tests.conftest import call_handler
 
+pytestmark = pytest.mark.django_db
+
 INVALID = "<ora_xblock><title>t</title><rubric/><assessments/></ora_xblock>"
 
 
@@ -57,8 +59,10 @@ def test_student_view_shows_prompts_and_rubric_escaped(make_block) -> None:
     assert "Reflection: what did you learn this week?" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>" not in html
-    assert "Deep reflection" in html
-    assert "4 points" in html
+    assert "Deep reflection" not in html  # the rubric shows during the response only when the author asks
+    shown = make_block(olx.replace("<ora_xblock", '<ora_xblock show_rubric_during_response="true"', 1))
+    assert "Deep reflection" in shown.student_view().content
+    assert "4 points" in shown.student_view().content
 
 
 def test_html_prompts_are_sanitised(make_block) -> None:
@@ -157,8 +161,9 @@ def test_new_blocks_start_from_the_default_problem(runtime) -> None:
 
 def test_workbench_scenarios_all_parse() -> None:
     loaded = OraXBlock.workbench_scenarios()
-    assert len(loaded) == len(scenarios.DEMO_PROBLEMS)
-    assert all(title.startswith("ORA: ") and xml.startswith("<ora_xblock") for title, xml in loaded)
+    assert len(loaded) == len(scenarios.DEMO_PROBLEMS) + 1
+    assert all(title.startswith("ORA: ") for title, _ in loaded)
+    assert loaded[-1][1].startswith("<vertical_demo><ora_xblock")
 
 
 def test_platform_fields_on_the_root_survive_import_and_export(users) -> None:

@@ -8,6 +8,8 @@ import sys
 from importlib import resources
 from pathlib import Path
 
+import pytest
+
 from ora_xblock import scenarios
 from tests.conftest import Runtime
 
@@ -24,11 +26,17 @@ def test_catalogs_hold_every_marked_string() -> None:
     assert result.returncode == 0, result.stdout
 
 
+@pytest.mark.django_db
 def test_views_render_in_the_pseudo_language(users) -> None:
     runtime = Runtime(user=users, i18n=_esperanto())
-    block = runtime.get_block(runtime.parse_xml_string(scenarios.demo_olx("ideas_content_grammar.xml")))
+    block = runtime.get_block(runtime.parse_xml_string(scenarios.demo_olx("hundred_years_war.xml")))
     html = block.student_view().content
-    for english, pseudo in [("Rubric", "Rübrîc"), ("Steps", "Stéps"), ("points possible", "pøînts pøssîblé")]:
+    for english, pseudo in [
+        ("Rubric", "Rübrîc"),
+        ("Your response", "Yøür réspønsé"),
+        ("points possible", "pøînts pøssîblé"),
+        ("Submit your response", "Sübmît yøür réspønsé"),
+    ]:
         assert pseudo in html
         assert f">{english}<" not in html
     studio = block.studio_view().content

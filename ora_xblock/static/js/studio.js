@@ -8,11 +8,6 @@ function OraXBlockStudio(runtime, element) {
   var errors = root.querySelector(".ora-studio-errors");
   var saveUrl = runtime.handlerUrl(element, "save_definition");
 
-  function csrfToken() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
-
   function showErrors(list) {
     errors.textContent = "";
     list.forEach(function (error) {
@@ -33,14 +28,7 @@ function OraXBlockStudio(runtime, element) {
     status.textContent = gettext("Saving…");
     showErrors([]);
     notify("save", { state: "start" });
-    fetch(saveUrl, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-      body: JSON.stringify({ olx: textarea.value })
-    }).then(function (response) {
-      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
-    }).then(function (result) {
+    OraHttp.post(saveUrl, { olx: textarea.value }).then(function (result) {
       if (result.ok) {
         textarea.value = result.body.olx;
         status.textContent = gettext("Saved.");

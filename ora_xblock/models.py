@@ -1,0 +1,82 @@
+"""What learners do in a problem, kept across learners so that peers and staff can work on it.
+
+The answer itself lives in edx-submissions (the platform's grading contract);
+these tables hold the draft, the workflow and the assessments. Services in
+:mod:`ora_xblock.services` are the only writers; nothing else touches them.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from .workflow import Status
+
+
+class Draft(models.Model):
+    """A learner's unsaved answer, one per learner per problem."""
+
+    item_id = models.CharField(max_length=255)
+    student_id = models.CharField(max_length=255)
+    answers = models.JSONField(default=list)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item_id", "student_id"], name="ora_one_draft_per_learner")]
+
+
+class Workflow(models.Model):
+    """A submitted learner's progress and grade in one problem; one per learner per problem."""
+
+    course_id = models.CharField(max_length=255)
+    item_id = models.CharField(max_length=255)
+    student_id = models.CharField(max_length=255)
+    username = models.CharField(max_length=150, blank=True)
+    submission_uuid = models.CharField(max_length=36, unique=True)
+    status = models.CharField(max_length=16, choices=[(status.value, status.value) for status in Status])
+    submitted_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    score_earned = models.PositiveIntegerField(null=True)
+    score_possible = models.PositiveIntegerField(null=True)
+    score_source = models.CharField(max_length=32, blank=True)
+    published_earned = models.PositiveIntegerField(null=True)
+    published_possible = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item_id", "student_id"], name="ora_one_workflow_per_learner")]
+        indexes = [models.Index(fields=["item_id", "status", "submitted_at"], name="ora_workflow_queue")]
+
+    @property
+    def needs_publishing(self) -> bool:
+        return self.score_earned is not None and (self.published_earned, self.published_possible) != (
+            self.score_earned,
+            self.score_possible,
+        )
+
+
+class Assessment(models.Model):
+    """One person's rubric assessment of one submission.
+
+    ``once_key`` is set for assessments a person may give only once (a
+    learner's self assessment); it is NULL for staff, who may grade again.
+    A unique column with NULLs, rather than a conditional constraint,
+    because MySQL ignores conditions on unique constraints.
+    """
+
+    class Kind(models.TextChoices):
+        TRAINING = "training"
+        PEER = "peer"
+        SELF = "self"
+        STAFF = "staff"
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="assessments")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    scorer_id = models.CharField(max_length=255)
+    parts = models.JSONField(default=list)
+    overall_feedback = models.TextField(blank=True)
+    points_earned = models.PositiveIntegerField()
+    points_possible = models.PositiveIntegerField()
+    created_at = models.DateTimeField()
+    once_key = models.CharField(max_length=300, null=True, unique=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["workflow", "kind", "created_at"], name="ora_assessment_by_kind")]

@@ -1,0 +1,174 @@
+"""The learner's and staff's page in one block: who is asking, which service to call, what to show back.
+
+The block's handlers are one line each and call this; services do the work
+in a transaction, and the page answers with the re-rendered content so
+that the browser shows exactly what the server decided.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from . import platform
+from .definition.errors import N_
+from .definition.model import TextEditor
+from .handlers import HandlerError
+from .html import clean_html
+from .presenters import learner_context, staff_context, student_context
+from .services import assessments, responses, staff
+from .services.common import Learner, Problem, Refusal
+from .services.state import LearnerState, learner_state, submitted_state
+from .templating import render
+
+
+class Page:
+    """One request's view of one block."""
+
+    def __init__(self, block: Any):
+        self.block = block
+        self.definition = block.definition
+        self.viewer = platform.viewer(block)
+        self.i18n = platform.translations(block)
+        course_start, course_end = platform.course_dates(block)
+        self.problem = Problem(self.definition, platform.now(), course_start, course_end)
+        self.item_id = str(block.scope_ids.usage_id)
+        self.course_id = platform.course_id(block)
+
+    # Who is asking
+
+    @property
+    def learner(self) -> Learner | None:
+        if not self.viewer.anonymous_id:
+            return None
+        return Learner(
+            course_id=self.course_id,
+            item_id=self.item_id,
+            student_id=self.viewer.anonymous_id,
+            item_type=self.block.scope_ids.block_type,
+            username=self.viewer.username or "",
+        )
+
+    def require_learner(self) -> Learner:
+        learner = self.learner
+        if learner is None:
+            raise HandlerError(403, "sign_in", self._("Sign in to answer this problem."))
+        return learner
+
+    def require_staff(self) -> None:
+        if not self.viewer.can_author or not self.viewer.anonymous_id:
+            raise HandlerError(403, "forbidden", self._("Only course staff can do this."))
+
+    # Rendering
+
+    def content(self, grading: LearnerState | None = None) -> str:
+        """The inside of the learner's page; with ``grading``, the staff panel shows that learner's work."""
+        learner = self.learner
+        state = learner_state(self.problem, learner) if learner else LearnerState(status=None, answers=[])
+        context = student_context(self.definition, self._) | learner_context(self.problem, state, self._)
+        if learner is None:
+            context["answers"] = [""] * len(self.definition.prompts)
+        panel = self.staff_panel(grading) if self.viewer.can_author else None
+        return render(
+            "learner.html", **context, staff=panel, staff_panel=panel or "", uid=self.block.dom_id, **self._helpers()
+        )
+
+    def staff_panel(self, grading: LearnerState | None = None) -> str:
+        grading_view = None
+        if grading is not None and grading.workflow is not None:
+            rich = self.definition.text_response_editor is TextEditor.RICH
+            grading_view = {
+                "student_id": grading.workflow.student_id,
+                "username": grading.workflow.username or grading.workflow.student_id[:8],
+                "answers": grading.answers,
+                "answers_html": [clean_html(text) if rich else None for text in grading.answers],
+            }
+        return render(
+            "staff_panel.html",
+            **staff_context(staff.recent(self.item_id)),
+            grading=grading_view,
+            rubric=self.definition.rubric,
+            uid=self.block.dom_id,
+            **self._helpers(),
+        )
+
+    def view(self) -> dict[str, str]:
+        return {"html": self.content()}
+
+    # Actions
+
+    def save_draft(self, data: dict[str, Any]) -> dict[str, Any]:
+        with refusals(self):
+            responses.save_draft(self.problem, self.require_learner(), data.get("answers"), self._max_bytes())
+        return {"saved_at": self.problem.now.isoformat()}
+
+    def submit(self, data: dict[str, Any]) -> dict[str, Any]:
+        with refusals(self):
+            workflow = responses.submit(self.problem, self.require_learner(), data.get("answers"), self._max_bytes())
+        self._publish_completion(workflow.status)
+        return self.view()
+
+    def withdraw(self) -> dict[str, Any]:
+        with refusals(self):
+            responses.withdraw(self.problem, self.require_learner())
+        return self.view()
+
+    def self_assess(self, data: dict[str, Any]) -> dict[str, Any]:
+        with refusals(self):
+            workflow = assessments.self_assess(self.problem, self.require_learner(), data)
+        self._publish_completion(workflow.status)
+        return self.view()
+
+    def staff_open(self, data: dict[str, Any]) -> dict[str, Any]:
+        self.require_staff()
+        student_id = _text(data, "student_id", self)
+        with refusals(self):
+            workflow = assessments.submitted_workflow(self.item_id, student_id)
+        return {"html": self.content(grading=submitted_state(self.problem, workflow))}
+
+    def staff_assess(self, data: dict[str, Any]) -> dict[str, Any]:
+        self.require_staff()
+        student_id = _text(data, "student_id", self)
+        with refusals(self):
+            assessments.staff_assess(self.problem, self.item_id, student_id, self.viewer.anonymous_id, data)
+        return self.view()
+
+    def staff_reset(self, data: dict[str, Any]) -> dict[str, Any]:
+        self.require_staff()
+        staff.reset(self.course_id, self.item_id, _text(data, "student_id", self))
+        return self.view()
+
+    # Helpers
+
+    def _(self, message: str) -> str:
+        return str(self.i18n.gettext(message))
+
+    def _helpers(self) -> dict[str, Any]:
+        return {"_": self.i18n.gettext, "ngettext": self.i18n.ngettext}
+
+    def _max_bytes(self) -> int:
+        return int(platform.setting("ORA_XBLOCK_MAX_RESPONSE_BYTES", responses.MAX_RESPONSE_BYTES))
+
+    def _publish_completion(self, status: str) -> None:
+        """Completion is marked once the learner has nothing left to do."""
+        if status in ("staff", "waiting", "done"):
+            self.block.runtime.publish(self.block, "completion", {"completion": 1.0})
+
+
+@contextmanager
+def refusals(page: Page) -> Iterator[None]:
+    """Turn a service's :class:`Refusal` into the handler's translated 4xx error."""
+    try:
+        yield
+    except Refusal as refusal:
+        message = page._(refusal.template).format(**refusal.params)
+        errors = [error.as_dict(page._) for error in refusal.errors]
+        raise HandlerError(refusal.status, refusal.code, message, **({"errors": errors} if errors else {})) from None
+
+
+def _text(data: dict[str, Any], key: str, page: Page) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value:
+        raise HandlerError(400, "bad_request", page._(N_("Send {key} as text.")).format(key=key))
+    return value

@@ -1,0 +1,86 @@
+"""Assessing a response with the rubric: the learner's own (self) and course staff's."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.db import IntegrityError, transaction
+
+from ..assessing import Checked, InvalidAssessment, check
+from ..definition.errors import N_
+from ..definition.model import StepName
+from ..models import Assessment, Workflow
+from ..workflow import Status
+from .common import Learner, Problem, Refusal
+from .grades import advance
+
+
+def self_assess(problem: Problem, learner: Learner, data: Mapping[str, object]) -> Workflow:
+    """Record the learner's one self assessment and move them on."""
+    with transaction.atomic():
+        workflow = _locked(learner.item_id, learner.student_id)
+        if workflow.status != Status.SELF:
+            raise Refusal(409, "not_this_step", N_("Self assessment is not your current step."))
+        problem.require_open(StepName.SELF)
+        checked = _checked(problem, data)
+        try:
+            with transaction.atomic():
+                _store(problem, workflow, Assessment.Kind.SELF, learner.student_id, checked, f"{workflow.pk}:self")
+        except IntegrityError:
+            raise Refusal(409, "already_assessed", N_("You have already assessed your response.")) from None
+        return advance(problem, workflow)
+
+
+def staff_assess(
+    problem: Problem, item_id: str, student_id: str, scorer_id: str, data: Mapping[str, object]
+) -> Workflow:
+    """Record a staff grade, which overrides all others; staff may grade again and the latest counts."""
+    with transaction.atomic():
+        workflow = _locked(item_id, student_id)
+        if workflow.status == Status.CANCELLED:
+            raise Refusal(409, "cancelled", N_("This response was cancelled and cannot be graded."))
+        _store(problem, workflow, Assessment.Kind.STAFF, scorer_id, _checked(problem, data), None)
+        return advance(problem, workflow)
+
+
+def submitted_workflow(item_id: str, student_id: str) -> Workflow:
+    """The learner's workflow in the problem, for reading."""
+    workflow = Workflow.objects.filter(item_id=item_id, student_id=student_id).first()
+    if workflow is None:
+        raise Refusal(404, "not_submitted", N_("There is no submitted response to assess."))
+    return workflow
+
+
+def _locked(item_id: str, student_id: str) -> Workflow:
+    workflow = Workflow.objects.select_for_update().filter(item_id=item_id, student_id=student_id).first()
+    if workflow is None:
+        raise Refusal(404, "not_submitted", N_("There is no submitted response to assess."))
+    return workflow
+
+
+def _checked(problem: Problem, data: Mapping[str, object]) -> Checked:
+    options, feedback = data.get("options_selected", {}), data.get("criterion_feedback", {})
+    if not isinstance(options, Mapping) or not isinstance(feedback, Mapping):
+        raise Refusal(400, "bad_request", N_("Send options_selected and criterion_feedback as objects."))
+    try:
+        return check(problem.definition.rubric, options, feedback, data.get("overall_feedback", ""))
+    except InvalidAssessment as invalid:
+        raise Refusal(
+            400, "invalid_assessment", N_("The assessment is incomplete: correct the fields listed."), invalid.errors
+        ) from None
+
+
+def _store(
+    problem: Problem, workflow: Workflow, kind: str, scorer_id: str, checked: Checked, once_key: str | None
+) -> Assessment:
+    return Assessment.objects.create(
+        workflow=workflow,
+        kind=kind,
+        scorer_id=scorer_id,
+        parts=[part.as_dict() for part in checked.parts],
+        overall_feedback=checked.overall_feedback,
+        points_earned=checked.earned,
+        points_possible=problem.definition.max_score,
+        created_at=problem.now,
+        once_key=once_key,
+    )

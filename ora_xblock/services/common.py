@@ -1,0 +1,90 @@
+"""What every service shares: who is acting, and how a request is refused."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+from ..definition.errors import N_, DefinitionError
+from ..definition.model import Definition, StepName
+from ..workflow import StepWindow, Window, windows
+
+
+@dataclass(frozen=True)
+class Learner:
+    """A learner in one problem, as edx-submissions identifies them."""
+
+    course_id: str
+    item_id: str
+    student_id: str
+    item_type: str = "ora_xblock"
+    username: str = ""
+
+    @property
+    def student_item(self) -> dict[str, str]:
+        return {
+            "student_id": self.student_id,
+            "course_id": self.course_id,
+            "item_id": self.item_id,
+            "item_type": self.item_type,
+        }
+
+
+class Refusal(Exception):
+    """A request that cannot be carried out; nothing was changed.
+
+    ``template`` is marked for translation and filled in with ``params``;
+    ``status`` is the HTTP status a handler answers with.
+    """
+
+    def __init__(
+        self, status: int, code: str, template: str, errors: list[DefinitionError] | None = None, **params: Any
+    ):
+        super().__init__(template.format(**params))
+        self.status, self.code, self.template, self.params = status, code, template, params
+        self.errors = errors or []
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem as served at one moment: its definition, the time, and the course's dates."""
+
+    definition: Definition
+    now: datetime
+    course_start: datetime | None = None
+    course_end: datetime | None = None
+
+    @cached_property
+    def windows(self) -> dict[str | StepName, StepWindow]:
+        return windows(self.definition, self.now, self.course_start, self.course_end)
+
+    def require_open(self, name: str | StepName) -> None:
+        """Refuse unless the window of step ``name`` is open now."""
+        window = self.windows[name]
+        if window.state is Window.NOT_OPEN:
+            raise Refusal(403, "not_open", _NOT_OPEN[name], date=format_moment(window.start))
+        if window.state is Window.CLOSED:
+            raise Refusal(403, "closed", _CLOSED[name], date=format_moment(window.due))
+
+
+def format_moment(moment: datetime) -> str:
+    """A moment as people read it in messages: ``2026-03-01 17:00 UTC``."""
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+_NOT_OPEN = {
+    "submission": N_("Responses open on {date}."),
+    StepName.TRAINING: N_("Learner training opens on {date}."),
+    StepName.PEER: N_("Peer assessment opens on {date}."),
+    StepName.SELF: N_("Self assessment opens on {date}."),
+    StepName.STAFF: N_("Staff assessment opens on {date}."),
+}
+_CLOSED = {
+    "submission": N_("Responses closed on {date}."),
+    StepName.TRAINING: N_("Learner training closed on {date}."),
+    StepName.PEER: N_("Peer assessment closed on {date}."),
+    StepName.SELF: N_("Self assessment closed on {date}."),
+    StepName.STAFF: N_("Staff assessment closed on {date}."),
+}

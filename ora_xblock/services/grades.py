@@ -1,0 +1,90 @@
+"""Turning stored assessments into a status and a grade, and sending the grade to the gradebook."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.db import transaction
+from submissions import api as submissions_api
+
+from ..definition.model import PeerStep, StepName
+from ..models import Assessment, Workflow
+from ..scoring import Grade, grade
+from ..workflow import Progress, Status, status
+from .common import Problem
+
+STAFF_OVERRIDE = "staff_override"
+
+
+def assessments_of(workflow: Workflow) -> list[Assessment]:
+    """Every assessment of the workflow's submission, oldest first (one query)."""
+    return list(workflow.assessments.order_by("created_at", "id"))
+
+
+def progress(workflow: Workflow, received: list[Assessment]) -> Progress:
+    """What the learner has done and been given, from the assessments of their submission."""
+    kinds = {assessment.kind for assessment in received}
+    return Progress(
+        self_done=Assessment.Kind.SELF in kinds,
+        staff_graded=Assessment.Kind.STAFF in kinds,
+        peer_reviews_received=sum(assessment.kind == Assessment.Kind.PEER for assessment in received),
+        cancelled=workflow.status == Status.CANCELLED,
+    )
+
+
+def grade_of(problem: Problem, received: list[Assessment]) -> Grade | None:
+    """The grade the rules give: the latest staff grade, else the peers that count, else the self grade."""
+    definition = problem.definition
+    peer_step = definition.step(StepName.PEER)
+    counted = peer_step.must_be_graded_by if isinstance(peer_step, PeerStep) else 0
+    peers = [_points(a) for a in received if a.kind == Assessment.Kind.PEER][:counted]
+    selves = [_points(a) for a in received if a.kind == Assessment.Kind.SELF]
+    staff = [_points(a) for a in received if a.kind == Assessment.Kind.STAFF]
+    return grade(
+        definition,
+        peer=peers if len(peers) >= counted else (),
+        self_assessed=selves[0] if selves else None,
+        staff=staff[-1] if staff else None,
+    )
+
+
+def advance(problem: Problem, workflow: Workflow) -> Workflow:
+    """Recompute the workflow's status and score after a change; publish the score once committed.
+
+    Runs inside the caller's transaction, with the workflow row locked.
+    """
+    received = assessments_of(workflow)
+    new_status = status(problem.definition, progress(workflow, received))
+    workflow.status = new_status.value
+    workflow.updated_at = problem.now
+    if new_status is Status.DONE:
+        final = grade_of(problem, received)
+        if final is not None:
+            workflow.score_earned, workflow.score_possible = final.earned, final.possible
+            workflow.score_source = final.source.value
+    workflow.save(update_fields=["status", "updated_at", "score_earned", "score_possible", "score_source"])
+    if workflow.needs_publishing:
+        transaction.on_commit(partial(publish, workflow.pk))
+    return workflow
+
+
+def publish(workflow_id: int) -> bool:
+    """Send the workflow's score to edx-submissions, unless it is already there. Returns whether it sent."""
+    with transaction.atomic():
+        workflow = Workflow.objects.select_for_update().filter(pk=workflow_id).first()
+        if workflow is None or not workflow.needs_publishing:
+            return False
+        override = workflow.score_source == StepName.STAFF.value
+        submissions_api.set_score(
+            workflow.submission_uuid,
+            workflow.score_earned,
+            workflow.score_possible,
+            annotation_type=STAFF_OVERRIDE if override else None,
+        )
+        workflow.published_earned, workflow.published_possible = workflow.score_earned, workflow.score_possible
+        workflow.save(update_fields=["published_earned", "published_possible"])
+    return True
+
+
+def _points(assessment: Assessment) -> dict[str, int]:
+    return {part["criterion"]: part["points"] for part in assessment.parts if part["option"] is not None}

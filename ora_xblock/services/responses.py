@@ -1,0 +1,128 @@
+"""Answering: drafts, submitting through edx-submissions, and taking a response back to resubmit."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from submissions import api as submissions_api
+
+from ..definition.dates import parse_grace_period
+from ..definition.errors import N_
+from ..definition.model import Definition, Necessity, TextEditor
+from ..html import visible_text
+from ..models import Draft, Workflow
+from ..workflow import Progress, status
+from .common import Learner, Problem, Refusal
+
+MAX_RESPONSE_BYTES = 100_000
+
+
+def save_draft(problem: Problem, learner: Learner, answers: object, max_bytes: int = MAX_RESPONSE_BYTES) -> None:
+    """Keep the learner's unsent answers; an over-long draft is refused and the stored one kept."""
+    texts = _checked_texts(problem.definition, answers, max_bytes)
+    with transaction.atomic():
+        if Workflow.objects.filter(item_id=learner.item_id, student_id=learner.student_id).exists():
+            raise Refusal(409, "already_submitted", N_("You have already submitted a response."))
+        Draft.objects.update_or_create(
+            item_id=learner.item_id,
+            student_id=learner.student_id,
+            defaults={"answers": texts, "updated_at": problem.now},
+        )
+
+
+def submit(problem: Problem, learner: Learner, answers: object, max_bytes: int = MAX_RESPONSE_BYTES) -> Workflow:
+    """Create the learner's one submission and workflow; a second submit is refused, not duplicated."""
+    definition = problem.definition
+    problem.require_open("submission")
+    texts = _checked_texts(definition, answers, max_bytes)
+    _require_content(definition, texts)
+    with transaction.atomic():
+        if Workflow.objects.filter(item_id=learner.item_id, student_id=learner.student_id).exists():
+            raise Refusal(409, "already_submitted", N_("You have already submitted a response."))
+        submission = submissions_api.create_submission(
+            learner.student_item, {"parts": [{"text": text} for text in texts]}, submitted_at=problem.now
+        )
+        try:
+            with transaction.atomic():
+                workflow = Workflow.objects.create(
+                    course_id=learner.course_id,
+                    item_id=learner.item_id,
+                    student_id=learner.student_id,
+                    username=learner.username,
+                    submission_uuid=submission["uuid"],
+                    status=status(definition, Progress()).value,
+                    submitted_at=problem.now,
+                    updated_at=problem.now,
+                )
+        except IntegrityError:
+            raise Refusal(409, "already_submitted", N_("You have already submitted a response.")) from None
+        Draft.objects.filter(item_id=learner.item_id, student_id=learner.student_id).delete()
+    return workflow
+
+
+def withdraw(problem: Problem, learner: Learner) -> None:
+    """Take a submitted response back to edit and resubmit, while the problem allows it.
+
+    Allowed only when the problem lets learners resubmit, the response window
+    is open, the grace period since submitting has not run out, and nobody
+    has assessed the response yet. The answer becomes the draft again.
+    """
+    definition = problem.definition
+    if not definition.allow_learner_resubmissions:
+        raise Refusal(403, "resubmission_not_allowed", N_("This problem does not allow resubmitting."))
+    problem.require_open("submission")
+    with transaction.atomic():
+        workflow = (
+            Workflow.objects.select_for_update().filter(item_id=learner.item_id, student_id=learner.student_id).first()
+        )
+        if workflow is None:
+            raise Refusal(404, "not_submitted", N_("You have not submitted a response."))
+        grace = definition.resubmissions_grace_period
+        if grace and problem.now > workflow.submitted_at + parse_grace_period(grace):
+            raise Refusal(403, "grace_period_over", N_("The time to resubmit has run out."))
+        if workflow.assessments.exists():
+            raise Refusal(409, "already_assessed", N_("Your response has already been assessed."))
+        answer = submissions_api.get_submission(workflow.submission_uuid)["answer"]
+        Draft.objects.update_or_create(
+            item_id=learner.item_id,
+            student_id=learner.student_id,
+            defaults={"answers": [part["text"] for part in answer["parts"]], "updated_at": problem.now},
+        )
+        workflow.delete()
+
+
+def draft_answers(definition: Definition, learner: Learner) -> list[str]:
+    """The learner's saved draft, one text per prompt."""
+    draft = Draft.objects.filter(item_id=learner.item_id, student_id=learner.student_id).first()
+    stored = list(draft.answers) if draft else []
+    return [*stored, *[""] * len(definition.prompts)][: len(definition.prompts)]
+
+
+def _checked_texts(definition: Definition, answers: object, max_bytes: int) -> list[str]:
+    if not isinstance(answers, list) or not all(isinstance(text, str) for text in answers):
+        raise Refusal(400, "bad_request", N_("Send the answers as a list of texts, one per prompt."))
+    if len(answers) != len(definition.prompts):
+        raise Refusal(
+            400, "wrong_answer_count", N_("Send one answer per prompt ({count})."), count=len(definition.prompts)
+        )
+    if definition.text_response is Necessity.NONE and any(text.strip() for text in answers):
+        raise Refusal(400, "text_not_allowed", N_("This problem does not take a text response."))
+    for number, text in enumerate(answers, start=1):
+        if len(text.encode("utf-8")) > max_bytes:
+            raise Refusal(
+                413,
+                "response_too_long",
+                N_("Response {number} is longer than {limit} KB. Shorten it and try again; your text is kept."),
+                number=number,
+                limit=max_bytes // 1000,
+            )
+    return answers
+
+
+def _require_content(definition: Definition, texts: list[str]) -> None:
+    rich = definition.text_response_editor is TextEditor.RICH
+    filled = [bool(visible_text(text) if rich else text.strip()) for text in texts]
+    if definition.text_response is Necessity.REQUIRED and not all(filled):
+        raise Refusal(400, "response_required", N_("Answer every prompt before you submit."))
+    asks_only_text = definition.file_upload_response is Necessity.NONE
+    if definition.text_response is Necessity.OPTIONAL and asks_only_text and not any(filled):
+        raise Refusal(400, "response_empty", N_("Write a response before you submit."))

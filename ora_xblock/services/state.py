@@ -1,0 +1,54 @@
+"""What a learner's page shows, read in a constant number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from submissions import api as submissions_api
+
+from ..models import Assessment, Workflow
+from ..scoring import Grade
+from ..workflow import Status
+from .common import Learner, Problem
+from .grades import assessments_of, grade_of
+from .responses import draft_answers
+
+
+@dataclass(frozen=True)
+class LearnerState:
+    """A learner's answers, where they are, what they received and their grade."""
+
+    status: Status | None
+    answers: list[str]
+    workflow: Workflow | None = None
+    received: list[Assessment] = field(default_factory=list)
+    grade: Grade | None = None
+
+    @property
+    def submitted(self) -> bool:
+        return self.workflow is not None
+
+    def of_kind(self, kind: str) -> list[Assessment]:
+        return [assessment for assessment in self.received if assessment.kind == kind]
+
+
+def learner_state(problem: Problem, learner: Learner) -> LearnerState:
+    """The learner's state in the problem: the draft before submitting, then the workflow."""
+    workflow = Workflow.objects.filter(item_id=learner.item_id, student_id=learner.student_id).first()
+    if workflow is None:
+        return LearnerState(status=None, answers=draft_answers(problem.definition, learner))
+    return submitted_state(problem, workflow)
+
+
+def submitted_state(problem: Problem, workflow: Workflow) -> LearnerState:
+    """The state of a submitted workflow, as its learner or course staff see it."""
+    received = assessments_of(workflow)
+    answer = submissions_api.get_submission(workflow.submission_uuid)["answer"]
+    status = Status(workflow.status)
+    return LearnerState(
+        status=status,
+        answers=[part.get("text", "") for part in answer.get("parts", [])],
+        workflow=workflow,
+        received=received,
+        grade=grade_of(problem, received) if status is Status.DONE else None,
+    )

@@ -1,0 +1,161 @@
+/* The learner's page: autosave, submit with confirmation, rubric forms and the staff panel.
+ * Every action posts to a handler, which answers with the re-rendered page; focus moves to the
+ * new step and a status line announces what happened. Each block on a page works on its own element. */
+function OraXBlockLearner(runtime, element) {
+  "use strict";
+  var root = element.jquery ? element[0] : element;
+  var live = root.querySelector(".ora-live");
+  var content = root.querySelector(".ora-content");
+  var gettext = window.gettext || function (text) { return text; };
+  var AUTOSAVE_DELAY_MS = 1500;
+  var editors = [];
+  var saveTimer = null;
+
+  function handler(name) { return runtime.handlerUrl(element, name); }
+
+  function announce(text) {
+    live.textContent = "";
+    window.setTimeout(function () { live.textContent = text; }, 50);
+  }
+
+  function show(html, message, area) {
+    content.innerHTML = html;
+    bind();
+    var scope = (area && content.querySelector(area)) || content;
+    var target = scope.querySelector("[data-ora-focus]") || scope.querySelector("h3") || content.querySelector(".ora-title");
+    if (target) {
+      if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
+      target.focus();
+    }
+    if (message) { announce(message); }
+  }
+
+  function showErrors(list, result) {
+    list.textContent = "";
+    var error = (result.body && result.body.error) || {};
+    var items = error.errors && error.errors.length ? error.errors : [{ message: error.message || gettext("Something went wrong. Try again.") }];
+    items.forEach(function (item) {
+      var entry = document.createElement("li");
+      entry.textContent = item.message;
+      list.appendChild(entry);
+    });
+    announce(error.message || items[0].message);
+  }
+
+  function send(name, body, list, message, area) {
+    return OraHttp.post(handler(name), body).then(function (result) {
+      if (result.ok && result.body.html !== undefined) {
+        show(result.body.html, message, area);
+      } else if (!result.ok && list) {
+        showErrors(list, result);
+      }
+      return result;
+    }).catch(function () {
+      if (list) { showErrors(list, { body: {} }); }
+    });
+  }
+
+  /* The response form: one editor per prompt, autosaved. */
+
+  function answers() { return editors.map(function (editor) { return editor.getValue(); }); }
+
+  function bindResponse(form) {
+    var status = form.querySelector(".ora-draft-status");
+    var errors = form.querySelector(".ora-errors");
+    var dialog = content.querySelector(".ora-confirm");
+    form.querySelectorAll(".ora-answer").forEach(function (textarea) {
+      var label = form.querySelector("label[for='" + textarea.id + "']");
+      editors.push(OraEditor.attach(textarea, {
+        rich: textarea.getAttribute("data-rich") === "true",
+        label: label ? label.textContent.trim() : "",
+        onChange: function () {
+          status.textContent = gettext("Not saved yet");
+          window.clearTimeout(saveTimer);
+          saveTimer = window.setTimeout(saveDraft, AUTOSAVE_DELAY_MS);
+        }
+      }));
+    });
+
+    function saveDraft() {
+      status.textContent = gettext("Saving…");
+      return OraHttp.post(handler("save_draft"), { answers: answers() }).then(function (result) {
+        if (result.ok) {
+          status.textContent = gettext("Draft saved");
+          errors.textContent = "";
+        } else {
+          status.textContent = gettext("Not saved");
+          showErrors(errors, result);
+        }
+      }).catch(function () { status.textContent = gettext("Not saved: the server could not be reached"); });
+    }
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (dialog && dialog.showModal) { dialog.showModal(); } else { submitNow(); }
+    });
+    if (dialog) {
+      dialog.querySelector(".ora-confirm-yes").addEventListener("click", function () { dialog.close(); submitNow(); });
+      dialog.querySelector(".ora-confirm-no").addEventListener("click", function () { dialog.close(); });
+    }
+
+    function submitNow() {
+      window.clearTimeout(saveTimer);
+      send("submit", { answers: answers() }, errors, gettext("Your response was submitted."));
+    }
+  }
+
+  /* Rubric forms: the learner's self assessment and the staff grade. */
+
+  function bindRubric(form) {
+    var errors = form.querySelector(".ora-errors");
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var body = { options_selected: {}, criterion_feedback: {}, overall_feedback: "" };
+      form.querySelectorAll("input[type=radio]:checked").forEach(function (input) {
+        body.options_selected[input.getAttribute("data-criterion")] = input.value;
+      });
+      form.querySelectorAll("textarea.ora-feedback").forEach(function (textarea) {
+        body.criterion_feedback[textarea.getAttribute("data-criterion")] = textarea.value;
+      });
+      var overall = form.querySelector(".ora-overall");
+      body.overall_feedback = overall ? overall.value : "";
+      form.querySelectorAll("input[type=hidden]").forEach(function (input) { body[input.name] = input.value; });
+      var staffForm = form.closest(".ora-staff");
+      send(form.getAttribute("data-ora-action"), body, errors, gettext("Your assessment was submitted."),
+        staffForm ? ".ora-staff" : null);
+    });
+  }
+
+  function bindStaff(panel) {
+    var errors = panel.querySelector(".ora-staff-errors");
+    panel.querySelectorAll(".ora-staff-open").forEach(function (button) {
+      button.addEventListener("click", function () {
+        send("staff_open", { student_id: button.getAttribute("data-student") }, errors, gettext("Grading form opened."), ".ora-staff");
+      });
+    });
+    panel.querySelectorAll(".ora-staff-reset").forEach(function (button) {
+      button.addEventListener("click", function () {
+        if (window.confirm(gettext("Delete this learner's response and assessments so they start again?"))) {
+          send("staff_reset", { student_id: button.getAttribute("data-student") }, errors, gettext("The learner's state was reset."), ".ora-staff");
+        }
+      });
+    });
+  }
+
+  function bind() {
+    editors = [];
+    var form = content.querySelector(".ora-response-form");
+    if (form) { bindResponse(form); }
+    content.querySelectorAll(".ora-rubric-form").forEach(bindRubric);
+    var withdraw = content.querySelector(".ora-withdraw");
+    if (withdraw) {
+      withdraw.addEventListener("click", function () {
+        send("withdraw", {}, content.querySelector(".ora-errors"), gettext("Your response is a draft again. Edit it and submit when ready."));
+      });
+    }
+    var panel = content.querySelector(".ora-staff");
+    if (panel) { bindStaff(panel); }
+  }
+
+  bind();
+}

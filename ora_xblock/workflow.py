@@ -1,0 +1,120 @@
+"""Where a learner stands in a problem, as pure functions of the definition and their progress.
+
+Before a learner submits there is no workflow: they are answering. After,
+the status is the first of their own steps still to do (training, peer,
+self); then ``staff`` while a required staff grade is pending, ``waiting``
+while peers still owe reviews, and ``done`` once the grade is final. A
+staff grade finishes the workflow at any point; ``cancelled`` is final.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from .definition.dates import resolve_dates
+from .definition.model import Definition, PeerStep, StaffStep, StepName
+
+
+class Status(enum.StrEnum):
+    """A submitted learner's place in the problem."""
+
+    TRAINING = "training"
+    PEER = "peer"
+    SELF = "self"
+    STAFF = "staff"
+    WAITING = "waiting"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+STEP_STATUS = {StepName.TRAINING: Status.TRAINING, StepName.PEER: Status.PEER, StepName.SELF: Status.SELF}
+FINAL = frozenset({Status.DONE, Status.CANCELLED})
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a submitted learner has done, and what has been done for them."""
+
+    training_done: bool = False
+    peers_assessed: int = 0
+    peer_reviews_received: int = 0
+    self_done: bool = False
+    staff_graded: bool = False
+    cancelled: bool = False
+
+
+def status(definition: Definition, progress: Progress) -> Status:
+    """The learner's status after a submission, given their progress."""
+    if progress.cancelled:
+        return Status.CANCELLED
+    if progress.staff_graded:
+        return Status.DONE
+    for name in definition.step_names:
+        if name in STEP_STATUS and not learner_step_done(name, definition, progress):
+            return STEP_STATUS[name]
+    staff = definition.step(StepName.STAFF)
+    if isinstance(staff, StaffStep) and staff.required:
+        return Status.STAFF
+    if not peer_grading_done(definition, progress):
+        return Status.WAITING
+    return Status.DONE
+
+
+def learner_step_done(name: StepName, definition: Definition, progress: Progress) -> bool:
+    """Whether the learner has done their part of step ``name`` (peer: their own reviews)."""
+    if name is StepName.TRAINING:
+        return progress.training_done
+    if name is StepName.SELF:
+        return progress.self_done
+    step = definition.step(name)
+    if isinstance(step, PeerStep):
+        return progress.peers_assessed >= step.must_grade
+    return True
+
+
+def peer_grading_done(definition: Definition, progress: Progress) -> bool:
+    """Whether enough peers have assessed the learner (trivially so without a peer step)."""
+    step = definition.step(StepName.PEER)
+    return not isinstance(step, PeerStep) or progress.peer_reviews_received >= step.must_be_graded_by
+
+
+class Window(enum.StrEnum):
+    """Whether a step is open now."""
+
+    NOT_OPEN = "not_open"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class StepWindow:
+    """A step's resolved dates and whether it is open at a moment."""
+
+    start: datetime
+    due: datetime
+    state: Window
+
+
+def windows(
+    definition: Definition,
+    now: datetime,
+    course_start: datetime | None = None,
+    course_end: datetime | None = None,
+) -> dict[str | StepName, StepWindow]:
+    """Each step's window (``"submission"`` for the response), with defaults filled in."""
+    names: list[str | StepName] = ["submission", *definition.step_names]
+    raw = [(definition.submission_start, definition.submission_due)]
+    raw += [(step.start, step.due) for step in definition.steps]
+    _, _, resolved = resolve_dates(course_start, course_end, raw)
+    return {
+        name: StepWindow(start, due, _state(start, due, now))
+        for name, (start, due) in zip(names, resolved, strict=True)
+    }
+
+
+def _state(start: datetime, due: datetime, now: datetime) -> Window:
+    if now < start:
+        return Window.NOT_OPEN
+    return Window.OPEN if now < due else Window.CLOSED
