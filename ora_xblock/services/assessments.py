@@ -17,14 +17,14 @@ from .grades import advance
 
 def self_assess(problem: Problem, learner: Learner, data: Mapping[str, object]) -> Workflow:
     """Record the learner's one self assessment and move them on."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         workflow = _locked(learner.item_id, learner.student_id)
         if workflow.status != Status.SELF:
             raise Refusal(409, "not_this_step", N_("Self assessment is not your current step."))
         problem.require_open(StepName.SELF)
         checked = _checked(problem, data)
         try:
-            with transaction.atomic():
+            with transaction.atomic(savepoint=False):
                 _store(problem, workflow, Assessment.Kind.SELF, learner.student_id, checked, f"{workflow.pk}:self")
         except IntegrityError:
             raise Refusal(409, "already_assessed", N_("You have already assessed your response.")) from None
@@ -35,7 +35,7 @@ def staff_assess(
     problem: Problem, item_id: str, student_id: str, scorer_id: str, data: Mapping[str, object]
 ) -> Workflow:
     """Record a staff grade, which overrides all others; staff may grade again and the latest counts."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         workflow = _locked(item_id, student_id)
         if workflow.status == Status.CANCELLED:
             raise Refusal(409, "cancelled", N_("This response was cancelled and cannot be graded."))

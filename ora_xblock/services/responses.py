@@ -19,14 +19,10 @@ MAX_RESPONSE_BYTES = 100_000
 def save_draft(problem: Problem, learner: Learner, answers: object, max_bytes: int = MAX_RESPONSE_BYTES) -> None:
     """Keep the learner's unsent answers; an over-long draft is refused and the stored one kept."""
     texts = _checked_texts(problem.definition, answers, max_bytes)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         if Workflow.objects.filter(item_id=learner.item_id, student_id=learner.student_id).exists():
             raise Refusal(409, "already_submitted", N_("You have already submitted a response."))
-        Draft.objects.update_or_create(
-            item_id=learner.item_id,
-            student_id=learner.student_id,
-            defaults={"answers": texts, "updated_at": problem.now},
-        )
+        _store_draft(learner, texts, problem)
 
 
 def submit(problem: Problem, learner: Learner, answers: object, max_bytes: int = MAX_RESPONSE_BYTES) -> Workflow:
@@ -35,14 +31,14 @@ def submit(problem: Problem, learner: Learner, answers: object, max_bytes: int =
     problem.require_open("submission")
     texts = _checked_texts(definition, answers, max_bytes)
     _require_content(definition, texts)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         if Workflow.objects.filter(item_id=learner.item_id, student_id=learner.student_id).exists():
             raise Refusal(409, "already_submitted", N_("You have already submitted a response."))
         submission = submissions_api.create_submission(
             learner.student_item, {"parts": [{"text": text} for text in texts]}, submitted_at=problem.now
         )
         try:
-            with transaction.atomic():
+            with transaction.atomic(savepoint=False):
                 workflow = Workflow.objects.create(
                     course_id=learner.course_id,
                     item_id=learner.item_id,
@@ -70,7 +66,7 @@ def withdraw(problem: Problem, learner: Learner) -> None:
     if not definition.allow_learner_resubmissions:
         raise Refusal(403, "resubmission_not_allowed", N_("This problem does not allow resubmitting."))
     problem.require_open("submission")
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         workflow = (
             Workflow.objects.select_for_update().filter(item_id=learner.item_id, student_id=learner.student_id).first()
         )
@@ -82,12 +78,17 @@ def withdraw(problem: Problem, learner: Learner) -> None:
         if workflow.assessments.exists():
             raise Refusal(409, "already_assessed", N_("Your response has already been assessed."))
         answer = submissions_api.get_submission(workflow.submission_uuid)["answer"]
-        Draft.objects.update_or_create(
-            item_id=learner.item_id,
-            student_id=learner.student_id,
-            defaults={"answers": [part["text"] for part in answer["parts"]], "updated_at": problem.now},
-        )
+        _store_draft(learner, [part["text"] for part in answer["parts"]], problem)
         workflow.delete()
+
+
+def _store_draft(learner: Learner, texts: list[str], problem: Problem) -> None:
+    """Update the learner's draft, or create it; the unique constraint keeps it one row."""
+    mine = Draft.objects.filter(item_id=learner.item_id, student_id=learner.student_id)
+    if not mine.update(answers=texts, updated_at=problem.now):
+        Draft.objects.create(
+            item_id=learner.item_id, student_id=learner.student_id, answers=texts, updated_at=problem.now
+        )
 
 
 def draft_answers(definition: Definition, learner: Learner) -> list[str]:

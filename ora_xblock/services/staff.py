@@ -22,7 +22,7 @@ def reset(course_id: str, item_id: str, student_id: str) -> bool:
 
     Returns whether there was anything to delete.
     """
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         deleted, _ = Workflow.objects.filter(item_id=item_id, student_id=student_id).delete()
         drafts, _ = Draft.objects.filter(item_id=item_id, student_id=student_id).delete()
         transaction.on_commit(partial(submissions_api.reset_score, student_id, course_id, item_id, clear_state=True))
