@@ -62,10 +62,14 @@ class Page:
 
     # Rendering
 
-    def content(self, grading: LearnerState | None = None) -> str:
-        """The inside of the learner's page; with ``grading``, the staff panel shows that learner's work."""
+    def content(self, grading: LearnerState | None = None, state: LearnerState | None = None) -> str:
+        """The inside of the learner's page; with ``grading``, the staff panel shows that learner's work.
+
+        ``state`` is the learner's state when the caller has just made it.
+        """
         learner = self.learner
-        state = learner_state(self.problem, learner) if learner else LearnerState(status=None, answers=[])
+        if state is None:
+            state = learner_state(self.problem, learner) if learner else LearnerState(status=None, answers=[])
         context = student_context(self.definition, self._) | learner_context(self.problem, state, self._)
         if learner is None:
             context["answers"] = [""] * len(self.definition.prompts)
@@ -93,8 +97,8 @@ class Page:
             **self._helpers(),
         )
 
-    def view(self) -> dict[str, str]:
-        return {"html": self.content()}
+    def view(self, state: LearnerState | None = None) -> dict[str, str]:
+        return {"html": self.content(state=state)}
 
     # Actions
 
@@ -104,10 +108,11 @@ class Page:
         return {"saved_at": self.problem.now.isoformat()}
 
     def submit(self, data: dict[str, Any]) -> dict[str, Any]:
+        answers = data.get("answers")
         with refusals(self):
-            workflow = responses.submit(self.problem, self.require_learner(), data.get("answers"), self._max_bytes())
+            workflow = responses.submit(self.problem, self.require_learner(), answers, self._max_bytes())
         self._publish_completion(workflow.status)
-        return self.view()
+        return self.view(submitted_state(self.problem, workflow, received=[], answers=answers))
 
     def withdraw(self) -> dict[str, Any]:
         with refusals(self):
@@ -116,9 +121,9 @@ class Page:
 
     def self_assess(self, data: dict[str, Any]) -> dict[str, Any]:
         with refusals(self):
-            workflow = assessments.self_assess(self.problem, self.require_learner(), data)
+            workflow, received = assessments.self_assess(self.problem, self.require_learner(), data)
         self._publish_completion(workflow.status)
-        return self.view()
+        return self.view(submitted_state(self.problem, workflow, received=received))
 
     def staff_open(self, data: dict[str, Any]) -> dict[str, Any]:
         self.require_staff()

@@ -15,8 +15,8 @@ from .common import Learner, Problem, Refusal
 from .grades import advance
 
 
-def self_assess(problem: Problem, learner: Learner, data: Mapping[str, object]) -> Workflow:
-    """Record the learner's one self assessment and move them on."""
+def self_assess(problem: Problem, learner: Learner, data: Mapping[str, object]) -> tuple[Workflow, list[Assessment]]:
+    """Record the learner's one self assessment and move them on; returns the workflow and its assessments."""
     with transaction.atomic(savepoint=False):
         workflow = _locked(learner.item_id, learner.student_id)
         if workflow.status != Status.SELF:
@@ -28,7 +28,7 @@ def self_assess(problem: Problem, learner: Learner, data: Mapping[str, object]) 
                 _store(problem, workflow, Assessment.Kind.SELF, learner.student_id, checked, f"{workflow.pk}:self")
         except IntegrityError:
             raise Refusal(409, "already_assessed", N_("You have already assessed your response.")) from None
-        return advance(problem, workflow)
+        return workflow, advance(problem, workflow)
 
 
 def staff_assess(
@@ -40,7 +40,8 @@ def staff_assess(
         if workflow.status == Status.CANCELLED:
             raise Refusal(409, "cancelled", N_("This response was cancelled and cannot be graded."))
         _store(problem, workflow, Assessment.Kind.STAFF, scorer_id, _checked(problem, data), None)
-        return advance(problem, workflow)
+        advance(problem, workflow)
+        return workflow
 
 
 def submitted_workflow(item_id: str, student_id: str) -> Workflow:

@@ -48,10 +48,11 @@ def grade_of(problem: Problem, received: list[Assessment]) -> Grade | None:
     )
 
 
-def advance(problem: Problem, workflow: Workflow) -> Workflow:
+def advance(problem: Problem, workflow: Workflow) -> list[Assessment]:
     """Recompute the workflow's status and score after a change; publish the score once committed.
 
     Runs inside the caller's transaction, with the workflow row locked.
+    Returns the submission's assessments, which it had to read anyway.
     """
     received = assessments_of(workflow)
     new_status = status(problem.definition, progress(workflow, received))
@@ -65,7 +66,7 @@ def advance(problem: Problem, workflow: Workflow) -> Workflow:
     workflow.save(update_fields=["status", "updated_at", "score_earned", "score_possible", "score_source"])
     if workflow.needs_publishing:
         transaction.on_commit(partial(publish, workflow.pk))
-    return workflow
+    return received
 
 
 def publish(workflow_id: int) -> bool:

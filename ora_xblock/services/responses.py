@@ -32,8 +32,8 @@ def submit(problem: Problem, learner: Learner, answers: object, max_bytes: int =
     texts = _checked_texts(definition, answers, max_bytes)
     _require_content(definition, texts)
     with transaction.atomic(savepoint=False):
-        if Workflow.objects.filter(item_id=learner.item_id, student_id=learner.student_id).exists():
-            raise Refusal(409, "already_submitted", N_("You have already submitted a response."))
+        # No look-up first: the unique constraint refuses a second workflow, and the refusal rolls back
+        # the submission created just before it.
         submission = submissions_api.create_submission(
             learner.student_item, {"parts": [{"text": text} for text in texts]}, submitted_at=problem.now
         )

@@ -40,14 +40,25 @@ def learner_state(problem: Problem, learner: Learner) -> LearnerState:
     return submitted_state(problem, workflow)
 
 
-def submitted_state(problem: Problem, workflow: Workflow) -> LearnerState:
-    """The state of a submitted workflow, as its learner or course staff see it."""
-    received = assessments_of(workflow)
-    answer = submissions_api.get_submission(workflow.submission_uuid)["answer"]
+def submitted_state(
+    problem: Problem,
+    workflow: Workflow,
+    received: list[Assessment] | None = None,
+    answers: list[str] | None = None,
+) -> LearnerState:
+    """The state of a submitted workflow, as its learner or course staff see it.
+
+    ``received`` and ``answers`` spare the queries when the caller already has them.
+    """
+    if received is None:
+        received = assessments_of(workflow)
+    if answers is None:
+        answer = submissions_api.get_submission(workflow.submission_uuid)["answer"]
+        answers = [part.get("text", "") for part in answer.get("parts", [])]
     status = Status(workflow.status)
     return LearnerState(
         status=status,
-        answers=[part.get("text", "") for part in answer.get("parts", [])],
+        answers=answers,
         workflow=workflow,
         received=received,
         grade=grade_of(problem, received) if status is Status.DONE else None,
