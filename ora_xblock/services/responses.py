@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import IntegrityError, transaction
 from submissions import api as submissions_api
 
@@ -32,11 +34,8 @@ def submit(problem: Problem, learner: Learner, answers: object, max_bytes: int =
     texts = _checked_texts(definition, answers, max_bytes)
     _require_content(definition, texts)
     with transaction.atomic(savepoint=False):
-        # No look-up first: the unique constraint refuses a second workflow, and the refusal rolls back
-        # the submission created just before it.
-        submission = submissions_api.create_submission(
-            learner.student_item, {"parts": [{"text": text} for text in texts]}, submitted_at=problem.now
-        )
+        # The workflow row goes in first: its unique constraint settles a race between two submits at once
+        # (the loser waits for the winner's commit, then is refused) before any submission is created.
         try:
             with transaction.atomic(savepoint=False):
                 workflow = Workflow.objects.create(
@@ -44,13 +43,18 @@ def submit(problem: Problem, learner: Learner, answers: object, max_bytes: int =
                     item_id=learner.item_id,
                     student_id=learner.student_id,
                     username=learner.username,
-                    submission_uuid=submission["uuid"],
+                    submission_uuid=str(uuid.uuid4()),
                     status=status(definition, Progress()).value,
                     submitted_at=problem.now,
                     updated_at=problem.now,
                 )
         except IntegrityError:
             raise Refusal(409, "already_submitted", N_("You have already submitted a response.")) from None
+        submission = submissions_api.create_submission(
+            learner.student_item, {"parts": [{"text": text} for text in texts]}, submitted_at=problem.now
+        )
+        workflow.submission_uuid = submission["uuid"]
+        workflow.save(update_fields=["submission_uuid"])
         Draft.objects.filter(item_id=learner.item_id, student_id=learner.student_id).delete()
     return workflow
 
