@@ -21,7 +21,9 @@ def home(request: HttpRequest) -> HttpResponse:
                 "title": block.display_name if single else scenarios.title(scenario),
                 "about": scenarios.title(scenario),
                 "links": [
-                    {"persona": p, "url": p.url(scenario_id)} for p in PERSONAS if single or p.view_name == "student_view"
+                    {"persona": persona, "url": persona.url(scenario_id)}
+                    for persona in PERSONAS
+                    if single or persona.view_name == "student_view"
                 ],
             }
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -15,7 +16,19 @@ REPO = Path(__file__).resolve().parents[2]
 
 RENDER = textwrap.dedent(
     """
-    import json, ora_xblock
+    import json
+    import django
+    from django.conf import settings
+    settings.configure(
+        INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth", "submissions", "ora_xblock"],
+        DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
+        USE_TZ=True,
+    )
+    django.setup()
+    from django.core.management import call_command
+    call_command("migrate", verbosity=0)
+
+    import ora_xblock
     from xblock.field_data import DictFieldData
     from xblock.test.tools import TestRuntime
     from ora_xblock.scenarios import demo_olx
