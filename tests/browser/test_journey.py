@@ -51,7 +51,7 @@ def test_self_only_problem_from_answer_to_grade(page: Any, demo_server: str, axe
     expect(page.get_by_role("heading", name="Your grade: 4 out of 4")).to_be_visible()
 
 
-def test_staff_graded_problem_waits_for_staff_then_shows_the_grade(browser: Any, demo_server: str) -> None:
+def test_staff_graded_problem_waits_for_staff_then_shows_the_grade(browser: Any, demo_server: str, axe: Any) -> None:
     learner = browser.new_page()
     learner.goto(scenario_url(demo_server, "self_staff.xml", "frank"))
     submit_answer(learner, "Uniforms save families money.")
@@ -67,6 +67,7 @@ def test_staff_graded_problem_waits_for_staff_then_shows_the_grade(browser: Any,
     staff.locator(".ora-staff-work").get_by_text("Stated").click()
     staff.get_by_role("button", name="Submit staff grade").click()
     expect(staff.locator(".ora-staff-table")).to_contain_text("3 / 5")
+    assert_accessible(axe, staff)
 
     learner.reload()
     expect(learner.get_by_role("heading", name="Your grade: 3 out of 5")).to_be_visible()
@@ -95,3 +96,19 @@ def test_two_problems_in_one_page_work_independently(page: Any, demo_server: str
     expect(first.locator(".ora-submitted-answer")).to_contain_text("First problem answer")
     expect(second.locator(".ora-response-form")).to_be_visible()
     expect(second.get_by_label("Your answer")).to_have_value("")
+
+
+def test_rich_text_answer_is_submitted_and_shown_sanitised(page: Any, demo_server: str, axe: Any) -> None:
+    page.goto(scenario_url(demo_server, "hundred_years_war.xml", "ivan"))
+    editor = page.get_by_role("textbox", name="Your answer")
+    editor.click()
+    page.keyboard.type("Salic law ")
+    page.keyboard.press("Control+b")
+    page.keyboard.type("mattered")
+    expect(page.locator(".ora-draft-status")).to_have_text("Draft saved", timeout=10_000)
+    assert_accessible(axe, page)
+    page.get_by_role("button", name="Submit your response").click()
+    page.get_by_role("dialog").get_by_role("button", name="Submit", exact=True).click()
+    answer = page.locator(".ora-submitted-answer").first
+    expect(answer.locator("strong")).to_have_text("mattered")
+    expect(page.locator(".ora-notice")).to_contain_text("not available in this version")
