@@ -14,6 +14,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from setup_django import setup
+
+setup()
+
 from xblock.field_data import DictFieldData
 from xblock.test.tools import TestRuntime
 

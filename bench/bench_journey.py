@@ -11,35 +11,26 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import statistics
-import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 
-import django
+from setup_django import setup
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-DATABASE = Path(tempfile.mkdtemp()) / "bench.sqlite3"
-os.environ["DJANGO_SETTINGS_MODULE"] = "demo.settings"
-os.environ["ORA_DEMO_DB"] = str(DATABASE)
-django.setup()
+setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from submissions.models import StudentItem, Submission  # noqa: E402
-from webob import Request  # noqa: E402
-from xblock.field_data import DictFieldData  # noqa: E402
-from xblock.reference.user_service import UserService, XBlockUser  # noqa: E402
-from xblock.test.tools import TestRuntime  # noqa: E402
+from django.core.management import call_command
+from django.db import connection, reset_queries
+from django.test.utils import CaptureQueriesContext
+from submissions.models import StudentItem, Submission
+from webob import Request
+from xblock.field_data import DictFieldData
+from xblock.reference.user_service import UserService, XBlockUser
+from xblock.test.tools import TestRuntime
 
-from ora_xblock import scenarios  # noqa: E402
-from ora_xblock.models import Workflow  # noqa: E402
+from ora_xblock import scenarios
+from ora_xblock.models import Workflow
 
 MEASURED = 30
 COURSE = "course-v1:local+ora_xblock+demo"
@@ -52,9 +43,13 @@ class Learners(UserService):
         super().__init__()
         self.user = XBlockUser(is_current_user=True)
 
-    def act_as(self, name: str) -> None:
+    def act_as(self, name: str, staff: bool = False) -> None:
         self.user = XBlockUser(is_current_user=True)
-        self.user.opt_attrs = {"edx-platform.anonymous_user_id": anonymous(name), "edx-platform.username": name}
+        self.user.opt_attrs = {
+            "edx-platform.anonymous_user_id": anonymous(name),
+            "edx-platform.username": name,
+            "edx-platform.user_is_staff": staff,
+        }
 
     def get_current_user(self) -> XBlockUser:
         return self.user
@@ -120,6 +115,16 @@ def call(block: object, name: str, body: dict) -> int:
     return block.handle(name, request).status_code
 
 
+def timed(block: object, handler: str, body: dict) -> tuple[float, int]:
+    """Seconds and SQL statements for one handler call, including publishing the score on commit."""
+    reset_queries()
+    with CaptureQueriesContext(connection) as captured:
+        began = time.perf_counter()
+        assert call(block, handler, body) == 200, handler
+        elapsed = time.perf_counter() - began
+    return elapsed, len(captured)
+
+
 def measure(size: int) -> dict[str, tuple[float, int]]:
     call_command("flush", interactive=False, verbosity=0)
     learners = Learners()
@@ -134,16 +139,14 @@ def measure(size: int) -> dict[str, tuple[float, int]]:
         "self-assess": ("self_assess", {"options_selected": {"Argument": "Stated"}}),
         "render (submitted)": ("render_page", {}),
     }
-    samples: dict[str, list[tuple[float, int]]] = {label: [] for label in steps}
+    samples: dict[str, list[tuple[float, int]]] = {label: [] for label in [*steps, "staff grade (score, done)"]}
     for number in range(MEASURED):
         learners.act_as(f"measured{number}")
         for label, (handler, body) in steps.items():
-            reset_queries()
-            with CaptureQueriesContext(connection) as captured:
-                began = time.perf_counter()
-                assert call(block, handler, body) == 200, (label, handler)
-                elapsed = time.perf_counter() - began
-            samples[label].append((elapsed, len(captured)))
+            samples[label].append(timed(block, handler, body))
+        learners.act_as("grader", staff=True)
+        grade = {"student_id": anonymous(f"measured{number}"), "options_selected": {"Argument": "Stated"}}
+        samples["staff grade (score, done)"].append(timed(block, "staff_assess", grade))
     return {
         label: (statistics.median(t for t, _ in values), statistics.median(q for _, q in values))
         for label, values in samples.items()
@@ -151,7 +154,6 @@ def measure(size: int) -> dict[str, tuple[float, int]]:
 
 
 def main() -> None:
-    call_command("migrate", run_syncdb=True, verbosity=0)
     for size in (1_000, 100_000):
         print(f"\n{size:,} learners in one problem (SQLite, median of {MEASURED} new learners):")
         for label, (seconds, queries) in measure(size).items():

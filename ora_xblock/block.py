@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
@@ -16,9 +16,11 @@ from .definition.model import Definition, TextEditor
 from .definition.olx import ROOT_ATTRIBUTES, definition_from_element, to_olx, write_into
 from .definition.validate import raise_if_invalid
 from .handlers import HandlerError, json_endpoint
-from .page import Page
 from .presenters import studio_context
 from .templating import render, resource_text
+
+if TYPE_CHECKING:
+    from .page import Page
 
 # Fields the OLX never sets directly: the definition itself, and the runtime's own bookkeeping.
 _NOT_FROM_OLX = frozenset({"definition_olx", "parent", "children", "tags", "xblock-family"})
@@ -71,7 +73,7 @@ class OraXBlock(XBlock):
 
     def student_view(self, context: dict[str, Any] | None = None) -> Fragment:
         """The learner's page: the prompts, their steps and grade; course staff also get a grading panel."""
-        html = render("student_view.html", content=Page(self).content(), uid=self.dom_id)
+        html = render("student_view.html", content=self._page().content(), uid=self.dom_id)
         fragment = self._fragment(html, "ora.css")
         if self.definition.text_response_editor is TextEditor.RICH:
             fragment.add_css(resource_text("static/vendor/quill/quill.snow.css"))
@@ -99,6 +101,12 @@ class OraXBlock(XBlock):
         fragment.initialize_js("OraXBlockStudio")
         return fragment
 
+    def _page(self) -> Page:
+        """The page for this request; imported here so that the block loads before Django is set up."""
+        from .page import Page
+
+        return Page(self)
+
     @property
     def dom_id(self) -> str:
         """A unique, HTML-safe id for this block on a page."""
@@ -115,42 +123,42 @@ class OraXBlock(XBlock):
     @json_endpoint
     def render_page(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
         """The learner's page as it stands now."""
-        return Page(self).view()
+        return self._page().view()
 
     @json_endpoint
     def save_draft(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
         """Keep the learner's unsent answers."""
-        return Page(self).save_draft(data)
+        return self._page().save_draft(data)
 
     @json_endpoint
     def submit(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
         """Submit the learner's answers."""
-        return Page(self).submit(data)
+        return self._page().submit(data)
 
     @json_endpoint
     def withdraw(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
         """Take a submitted response back to edit, where the problem allows it."""
-        return Page(self).withdraw()
+        return self._page().withdraw()
 
     @json_endpoint
     def self_assess(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
         """Record the learner's self assessment."""
-        return Page(self).self_assess(data)
+        return self._page().self_assess(data)
 
     @json_endpoint
     def staff_open(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
         """Staff only: show one learner's response with the grading form."""
-        return Page(self).staff_open(data)
+        return self._page().staff_open(data)
 
     @json_endpoint
     def staff_assess(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
         """Staff only: grade a learner's response; the latest staff grade counts."""
-        return Page(self).staff_assess(data)
+        return self._page().staff_assess(data)
 
     @json_endpoint
     def staff_reset(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
         """Staff only: delete a learner's state in the problem so they start again."""
-        return Page(self).staff_reset(data)
+        return self._page().staff_reset(data)
 
     @json_endpoint
     def save_definition(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:

@@ -43,7 +43,10 @@ class Workflow(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["item_id", "student_id"], name="ora_one_workflow_per_learner")]
-        indexes = [models.Index(fields=["item_id", "status", "submitted_at"], name="ora_workflow_queue")]
+        indexes = [
+            models.Index(fields=["item_id", "status", "submitted_at"], name="ora_workflow_queue"),
+            models.Index(fields=["item_id", "-submitted_at"], name="ora_workflow_recent"),
+        ]
 
     @property
     def needs_publishing(self) -> bool:

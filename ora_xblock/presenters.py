@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .definition.errors import N_
 from .definition.model import Definition, Necessity, PromptsType, StepName, TextEditor
 from .definition.olx import to_olx
 from .html import clean_html
-from .models import Assessment
 from .services.common import Problem
-from .services.state import LearnerState
 from .workflow import STEP_STATUS, Status, Window
+
+if TYPE_CHECKING:
+    from .services.state import LearnerState
 
 STEP_TITLES = {
     "submission": N_("Your response"),
@@ -156,9 +157,9 @@ def _grade_view(state: LearnerState, gettext: Callable[[str], str]) -> dict[str,
     titles = {StepName.PEER: gettext("Peers"), StepName.SELF: gettext("You"), StepName.STAFF: gettext("Staff")}
     feedback = []
     authors = (
-        (Assessment.Kind.STAFF, titles[StepName.STAFF]),
-        (Assessment.Kind.PEER, None),
-        (Assessment.Kind.SELF, titles[StepName.SELF]),
+        ("staff", titles[StepName.STAFF]),
+        ("peer", None),
+        ("self", titles[StepName.SELF]),
     )
     for kind, who in authors:
         for number, assessment in enumerate(state.of_kind(kind), start=1):
