@@ -40,7 +40,7 @@ class Page:
 
     @property
     def learner(self) -> Learner | None:
-        if not self.viewer.anonymous_id:
+        if not self.viewer.anonymous_id or platform.in_studio_preview(self.block):
             return None
         return Learner(
             course_id=self.course_id,
@@ -57,7 +57,8 @@ class Page:
         return learner
 
     def require_staff(self) -> None:
-        if not self.viewer.can_author or not self.viewer.anonymous_id:
+        """Staff grading needs course staff, in the course itself (not Studio's preview)."""
+        if not self.viewer.can_author or not self.viewer.anonymous_id or platform.in_studio_preview(self.block):
             raise HandlerError(403, "forbidden", self._("Only course staff can do this."))
 
     # Rendering
@@ -73,7 +74,8 @@ class Page:
         context = student_context(self.definition, self._) | learner_context(self.problem, state, self._)
         if learner is None:
             context["answers"] = [""] * len(self.definition.prompts)
-        panel = self.staff_panel(grading) if self.viewer.can_author else None
+        show_panel = self.viewer.can_author and not platform.in_studio_preview(self.block)
+        panel = self.staff_panel(grading) if show_panel else None
         return render(
             "learner.html", **context, staff=panel, staff_panel=panel or "", uid=self.block.dom_id, **self._helpers()
         )

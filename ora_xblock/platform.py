@@ -37,6 +37,11 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def in_studio_preview(block: Any) -> bool:
+    """Whether the block is rendered in Studio's preview, where nobody learns or grades."""
+    return bool(getattr(block.runtime, "is_author_mode", False))
+
+
 def course_dates(block: Any) -> tuple[datetime | None, datetime | None]:
     """The block's release and due dates, as the platform's inherited fields give them, in UTC.
 

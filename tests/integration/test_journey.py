@@ -245,3 +245,15 @@ def test_query_counts_do_not_grow_with_learners(make_block, users, learners: int
     # Counted inside the test's own transaction, so each includes a SAVEPOINT and its RELEASE.
     expected = {"render": 4, "save_draft": 5, "submit": 13, "self_assess": 7, "render_submitted": 4, "staff_assess": 9}
     assert counts == expected
+
+
+@pytest.mark.parametrize("name", (*STAFF_HANDLERS, "submit"))
+def test_studio_preview_neither_grades_nor_answers(make_block, users, runtime, name: str) -> None:
+    block = make_block(scenarios.demo_olx("self_only.xml"))
+    users.as_user("author", staff=True)
+    runtime.is_author_mode = True
+    response = call_handler(block, name, {"student_id": "someone", "answers": ["x"]})
+    assert response.status_code == 403
+    assert body(response)["error"]["code"] in ("forbidden", "sign_in")
+    assert "Staff grading" not in block.student_view().content
+    assert not Workflow.objects.exists()
