@@ -77,6 +77,7 @@ def learner_context(problem: Problem, state: LearnerState, gettext: Callable[[st
         and submission_window.state is Window.OPEN,
         "self_window": _step_window(problem, StepName.SELF),
         "unavailable": gettext(UNAVAILABLE) if state.status in (Status.TRAINING, Status.PEER) else None,
+        "current_title": gettext(STEP_TITLES[current]) if (current := _current_key(state)) else "",
         "grade": _grade_view(state, gettext),
     }
 

@@ -257,3 +257,11 @@ def test_studio_preview_neither_grades_nor_answers(make_block, users, runtime, n
     assert body(response)["error"]["code"] in ("forbidden", "sign_in")
     assert "Staff grading" not in block.student_view().content
     assert not Workflow.objects.exists()
+
+
+def test_steps_of_a_later_issue_say_so_instead_of_breaking(make_block) -> None:
+    block = make_block(scenarios.demo_olx("peer_only.xml"))
+    html = body(submit(block, "three changes"))["html"]
+    assert "Assess peers</h3>" in html
+    assert "not available in this version" in html
+    assert Workflow.objects.get().status == "peer"
