@@ -40,12 +40,24 @@ class Workflow(models.Model):
     score_source = models.CharField(max_length=32, blank=True)
     published_earned = models.PositiveIntegerField(null=True)
     published_possible = models.PositiveIntegerField(null=True)
+    # Learner training: the example the learner is on, and whether they passed.
+    training_position = models.PositiveIntegerField(default=0)
+    training_done = models.BooleanField(default=False)
+    # Peer assessment, kept on the row so that choosing whom to review is one indexed query.
+    peers_assessed = models.PositiveIntegerField(default=0)  # reviews this learner gave
+    reviews_received = models.PositiveIntegerField(default=0)  # reviews of this learner's response
+    reviews_load = models.PositiveIntegerField(default=0)  # received + leases still blocking others
+    peer_rank = models.PositiveSmallIntegerField(default=0)  # see ora_xblock.peer.rank
+    peer_tiebreak = models.FloatField(default=0)  # submission time, or random once graded
+    escalated_at = models.DateTimeField(null=True)  # sent to staff: no peer review in time
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["item_id", "student_id"], name="ora_one_workflow_per_learner")]
         indexes = [
             models.Index(fields=["item_id", "status", "submitted_at"], name="ora_workflow_queue"),
             models.Index(fields=["item_id", "-submitted_at"], name="ora_workflow_recent"),
+            models.Index(fields=["item_id", "peer_rank", "reviews_load", "peer_tiebreak"], name="ora_peer_pool"),
+            models.Index(fields=["item_id", "status", "score_earned"], name="ora_top_responses"),
         ]
 
     @property
@@ -83,3 +95,28 @@ class Assessment(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["workflow", "kind", "created_at"], name="ora_assessment_by_kind")]
+
+
+class PeerLease(models.Model):
+    """A response handed to a reviewer: the only one their peer assessment may land on.
+
+    A lease blocks others from the response until ``blocks_until`` (it
+    counts in the response's ``reviews_load``); its holder may still submit
+    until ``valid_until``. ``active_key`` is set while the lease is the
+    reviewer's current one, so the database allows one at a time; finished
+    leases stay, as the record of who reviewed whom, and the pair is unique.
+    """
+
+    item_id = models.CharField(max_length=255)
+    reviewer_id = models.CharField(max_length=255)
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="leases")
+    created_at = models.DateTimeField()
+    blocks_until = models.DateTimeField()
+    valid_until = models.DateTimeField()
+    blocking = models.BooleanField(default=True)
+    active_key = models.CharField(max_length=520, null=True, unique=True)
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["reviewer_id", "workflow"], name="ora_review_pair_once")]
+        indexes = [models.Index(fields=["item_id", "blocking", "blocks_until"], name="ora_lease_expiry")]

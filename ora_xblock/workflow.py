@@ -43,6 +43,8 @@ class Progress:
     self_done: bool = False
     staff_graded: bool = False
     cancelled: bool = False
+    peer_reviews_required: int | None = None  # when flexible grading has lowered Graded By
+    escalated: bool = False  # no peer review in time: staff will grade
 
 
 def status(definition: Definition, progress: Progress) -> Status:
@@ -58,7 +60,7 @@ def status(definition: Definition, progress: Progress) -> Status:
     if isinstance(staff, StaffStep) and staff.required:
         return Status.STAFF
     if not peer_grading_done(definition, progress):
-        return Status.WAITING
+        return Status.STAFF if progress.escalated else Status.WAITING
     return Status.DONE
 
 
@@ -77,7 +79,10 @@ def learner_step_done(name: StepName, definition: Definition, progress: Progress
 def peer_grading_done(definition: Definition, progress: Progress) -> bool:
     """Whether enough peers have assessed the learner (trivially so without a peer step)."""
     step = definition.step(StepName.PEER)
-    return not isinstance(step, PeerStep) or progress.peer_reviews_received >= step.must_be_graded_by
+    if not isinstance(step, PeerStep):
+        return True
+    required = progress.peer_reviews_required or step.must_be_graded_by
+    return progress.peer_reviews_received >= required
 
 
 class Window(enum.StrEnum):

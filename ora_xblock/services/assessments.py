@@ -22,10 +22,12 @@ def self_assess(problem: Problem, learner: Learner, data: Mapping[str, object]) 
         if workflow.status != Status.SELF:
             raise Refusal(409, "not_this_step", N_("Self assessment is not your current step."))
         problem.require_open(StepName.SELF)
-        checked = _checked(problem, data)
+        checked = checked_assessment(problem, data)
         try:
             with transaction.atomic(savepoint=False):
-                _store(problem, workflow, Assessment.Kind.SELF, learner.student_id, checked, f"{workflow.pk}:self")
+                store_assessment(
+                    problem, workflow, Assessment.Kind.SELF, learner.student_id, checked, f"{workflow.pk}:self"
+                )
         except IntegrityError:
             raise Refusal(409, "already_assessed", N_("You have already assessed your response.")) from None
         return workflow, advance(problem, workflow)
@@ -39,7 +41,7 @@ def staff_assess(
         workflow = _locked(item_id, student_id)
         if workflow.status == Status.CANCELLED:
             raise Refusal(409, "cancelled", N_("This response was cancelled and cannot be graded."))
-        _store(problem, workflow, Assessment.Kind.STAFF, scorer_id, _checked(problem, data), None)
+        store_assessment(problem, workflow, Assessment.Kind.STAFF, scorer_id, checked_assessment(problem, data), None)
         advance(problem, workflow)
         return workflow
 
@@ -59,7 +61,8 @@ def _locked(item_id: str, student_id: str) -> Workflow:
     return workflow
 
 
-def _checked(problem: Problem, data: Mapping[str, object]) -> Checked:
+def checked_assessment(problem: Problem, data: Mapping[str, object]) -> Checked:
+    """The assessment in ``data`` checked against the rubric, or a refusal listing every problem."""
     options, feedback = data.get("options_selected", {}), data.get("criterion_feedback", {})
     if not isinstance(options, Mapping) or not isinstance(feedback, Mapping):
         raise Refusal(400, "bad_request", N_("Send options_selected and criterion_feedback as objects."))
@@ -71,9 +74,10 @@ def _checked(problem: Problem, data: Mapping[str, object]) -> Checked:
         ) from None
 
 
-def _store(
+def store_assessment(
     problem: Problem, workflow: Workflow, kind: str, scorer_id: str, checked: Checked, once_key: str | None
 ) -> Assessment:
+    """Save a checked assessment of ``workflow``'s response."""
     return Assessment.objects.create(
         workflow=workflow,
         kind=kind,

@@ -55,6 +55,12 @@ class Problem:
     now: datetime
     course_start: datetime | None = None
     course_end: datetime | None = None
+    flexible_forced: bool = False  # the course turns flexible peer grading on for every problem
+
+    @property
+    def flexible(self) -> bool:
+        step = self.definition.step(StepName.PEER)
+        return self.flexible_forced or bool(getattr(step, "enable_flexible_grading", False))
 
     @cached_property
     def windows(self) -> dict[str | StepName, StepWindow]:

@@ -7,6 +7,7 @@ from functools import partial
 from django.db import transaction
 from submissions import api as submissions_api
 
+from .. import peer
 from ..definition.model import PeerStep, StepName
 from ..models import Assessment, Workflow
 from ..scoring import Grade, grade
@@ -21,22 +22,36 @@ def assessments_of(workflow: Workflow) -> list[Assessment]:
     return list(workflow.assessments.order_by("created_at", "id"))
 
 
-def progress(workflow: Workflow, received: list[Assessment]) -> Progress:
-    """What the learner has done and been given, from the assessments of their submission."""
+def required_reviews(problem: Problem, workflow: Workflow) -> int:
+    """Peer reviews this response needs now (flexible grading may have lowered Graded By)."""
+    step = problem.definition.step(StepName.PEER)
+    if not isinstance(step, PeerStep):
+        return 0
+    return peer.required_reviews(step, workflow.submitted_at, problem.now, problem.flexible)
+
+
+def progress(problem: Problem, workflow: Workflow, received: list[Assessment]) -> Progress:
+    """What the learner has done and been given: their own counters, and the assessments of their response."""
     kinds = {assessment.kind for assessment in received}
     return Progress(
+        training_done=workflow.training_done,
+        peers_assessed=workflow.peers_assessed,
         self_done=Assessment.Kind.SELF in kinds,
         staff_graded=Assessment.Kind.STAFF in kinds,
         peer_reviews_received=sum(assessment.kind == Assessment.Kind.PEER for assessment in received),
+        peer_reviews_required=required_reviews(problem, workflow) or None,
+        escalated=workflow.escalated_at is not None,
         cancelled=workflow.status == Status.CANCELLED,
     )
 
 
-def grade_of(problem: Problem, received: list[Assessment]) -> Grade | None:
-    """The grade the rules give: the latest staff grade, else the peers that count, else the self grade."""
+def grade_of(problem: Problem, workflow: Workflow, received: list[Assessment]) -> Grade | None:
+    """The grade the rules give: the latest staff grade, else the peers that count, else the self grade.
+
+    The peers that count are the first ones, up to the number required; later reviews are shown but not counted.
+    """
     definition = problem.definition
-    peer_step = definition.step(StepName.PEER)
-    counted = peer_step.must_be_graded_by if isinstance(peer_step, PeerStep) else 0
+    counted = required_reviews(problem, workflow)
     peers = [_points(a) for a in received if a.kind == Assessment.Kind.PEER][:counted]
     selves = [_points(a) for a in received if a.kind == Assessment.Kind.SELF]
     staff = [_points(a) for a in received if a.kind == Assessment.Kind.STAFF]
@@ -55,15 +70,15 @@ def advance(problem: Problem, workflow: Workflow) -> list[Assessment]:
     Returns the submission's assessments, which it had to read anyway.
     """
     received = assessments_of(workflow)
-    new_status = status(problem.definition, progress(workflow, received))
+    new_status = status(problem.definition, progress(problem, workflow, received))
     workflow.status = new_status.value
     workflow.updated_at = problem.now
     if new_status is Status.DONE:
-        final = grade_of(problem, received)
+        final = grade_of(problem, workflow, received)
         if final is not None:
             workflow.score_earned, workflow.score_possible = final.earned, final.possible
             workflow.score_source = final.source.value
-    workflow.save(update_fields=["status", "updated_at", "score_earned", "score_possible", "score_source"])
+    workflow.save()
     if workflow.needs_publishing:
         transaction.on_commit(partial(publish, workflow.pk))
     return received

@@ -9,11 +9,12 @@ from submissions import api as submissions_api
 
 from ..definition.dates import parse_grace_period
 from ..definition.errors import N_
-from ..definition.model import Definition, Necessity, TextEditor
+from ..definition.model import Definition, Necessity, StepName, TextEditor
 from ..html import visible_text
 from ..models import Draft, Workflow
 from ..workflow import Progress, status
 from .common import Learner, Problem, Refusal
+from .peer import initial_placement
 
 MAX_RESPONSE_BYTES = 100_000
 
@@ -38,7 +39,7 @@ def submit(problem: Problem, learner: Learner, answers: object, max_bytes: int =
         # (the loser waits for the winner's commit, then is refused) before any submission is created.
         try:
             with transaction.atomic(savepoint=False):
-                workflow = Workflow.objects.create(
+                workflow = Workflow(
                     course_id=learner.course_id,
                     item_id=learner.item_id,
                     student_id=learner.student_id,
@@ -48,6 +49,8 @@ def submit(problem: Problem, learner: Learner, answers: object, max_bytes: int =
                     submitted_at=problem.now,
                     updated_at=problem.now,
                 )
+                initial_placement(definition.step(StepName.PEER), workflow)
+                workflow.save(force_insert=True)
         except IntegrityError:
             raise Refusal(409, "already_submitted", N_("You have already submitted a response.")) from None
         submission = submissions_api.create_submission(

@@ -61,5 +61,5 @@ def submitted_state(
         answers=answers,
         workflow=workflow,
         received=received,
-        grade=grade_of(problem, received) if status is Status.DONE else None,
+        grade=grade_of(problem, workflow, received) if status is Status.DONE else None,
     )
