@@ -26,6 +26,7 @@ setup(
         "edx-submissions>=3.8",
         "edx-opaque-keys>=2.10",
         "nh3>=0.2.17",
+        "celery>=5.2",
     ],
     entry_points={
         "xblock.v1": ["ora_xblock = ora_xblock.block:OraXBlock"],

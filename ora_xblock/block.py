@@ -146,6 +146,21 @@ class OraXBlock(XBlock):
         return self._page().self_assess(data)
 
     @json_endpoint
+    def peer_next(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Hand the learner a peer's response to review, or the one they already hold."""
+        return self._page().peer_next()
+
+    @json_endpoint
+    def peer_assess(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Record the learner's review of the response leased to them."""
+        return self._page().peer_assess(data)
+
+    @json_endpoint
+    def training_assess(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Check the learner's assessment of a training sample against the author's."""
+        return self._page().training_assess(data)
+
+    @json_endpoint
     def staff_open(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
         """Staff only: show one learner's response with the grading form."""
         return self._page().staff_open(data)

@@ -120,3 +120,17 @@ class PeerLease(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["reviewer_id", "workflow"], name="ora_review_pair_once")]
         indexes = [models.Index(fields=["item_id", "blocking", "blocks_until"], name="ora_lease_expiry")]
+
+
+class ProblemSnapshot(models.Model):
+    """The definition a problem had when learners last submitted, for work done away from the block.
+
+    Background jobs (flexible grading, staff escalation) and reports have no
+    XBlock runtime; they read the problem's canonical OLX from here.
+    """
+
+    item_id = models.CharField(max_length=255, unique=True)
+    course_id = models.CharField(max_length=255)
+    olx = models.TextField()
+    flexible_forced = models.BooleanField(default=False)
+    updated_at = models.DateTimeField()

@@ -9,18 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 from . import platform
 from .definition.errors import N_
-from .definition.model import TextEditor
+from .definition.model import PeerStep, StepName, TextEditor, TrainingStep
+from .definition.olx import to_olx
 from .handlers import HandlerError
 from .html import clean_html
+from .models import PeerLease
+from .peer import LeasePolicy
 from .presenters import learner_context, staff_context, student_context
-from .services import assessments, responses, staff
+from .services import assessments, overdue, peer, responses, staff, training
 from .services.common import Learner, Problem, Refusal
 from .services.state import LearnerState, learner_state, submitted_state
 from .templating import render
+from .workflow import Status
 
 
 class Page:
@@ -32,7 +37,9 @@ class Page:
         self.viewer = platform.viewer(block)
         self.i18n = platform.translations(block)
         course_start, course_end = platform.course_dates(block)
-        self.problem = Problem(self.definition, platform.now(), course_start, course_end)
+        self.problem = Problem(
+            self.definition, platform.now(), course_start, course_end, platform.course_forces_flexible(block)
+        )
         self.item_id = str(block.scope_ids.usage_id)
         self.course_id = platform.course_id(block)
 
@@ -63,15 +70,23 @@ class Page:
 
     # Rendering
 
-    def content(self, grading: LearnerState | None = None, state: LearnerState | None = None) -> str:
+    def content(
+        self,
+        grading: LearnerState | None = None,
+        state: LearnerState | None = None,
+        review: PeerLease | None = None,
+        training_result: list[str] | None = None,
+    ) -> str:
         """The inside of the learner's page; with ``grading``, the staff panel shows that learner's work.
 
-        ``state`` is the learner's state when the caller has just made it.
+        ``state`` is the learner's state when the caller has just made it; ``review`` the lease the
+        learner is reviewing; ``training_result`` the criteria their last training attempt got wrong.
         """
         learner = self.learner
         if state is None:
             state = learner_state(self.problem, learner) if learner else LearnerState(status=None, answers=[])
         context = student_context(self.definition, self._) | learner_context(self.problem, state, self._)
+        context |= self._peer_context(state, review) | self._training_context(state, training_result)
         if learner is None:
             context["answers"] = [""] * len(self.definition.prompts)
         show_panel = self.viewer.can_author and not platform.in_studio_preview(self.block)
@@ -113,6 +128,9 @@ class Page:
         answers = data.get("answers")
         with refusals(self):
             workflow = responses.submit(self.problem, self.require_learner(), answers, self._max_bytes())
+            overdue.remember(
+                self.problem, self.item_id, self.course_id, self.block.definition_olx or to_olx(self.definition)
+            )
         self._publish_completion(workflow.status)
         return self.view(submitted_state(self.problem, workflow, received=[], answers=answers))
 
@@ -146,6 +164,70 @@ class Page:
         staff.reset(self.course_id, self.item_id, _text(data, "student_id", self))
         return self.view()
 
+    def peer_next(self) -> dict[str, Any]:
+        """Hand the learner a response to review (or resume the one they hold)."""
+        with refusals(self):
+            lease = peer.next_review(self.problem, self.require_learner(), self._lease_policy())
+        message = None if lease else self._("No response is waiting for a review right now. Check back later.")
+        return {"html": self.content(review=lease), "message": message}
+
+    def peer_assess(self, data: dict[str, Any]) -> dict[str, Any]:
+        lease_id = data.get("lease_id")
+        with refusals(self):
+            workflow = peer.peer_assess(self.problem, self.require_learner(), _number(lease_id), data)
+        self._publish_completion(workflow.status)
+        return self.view()
+
+    def training_assess(self, data: dict[str, Any]) -> dict[str, Any]:
+        with refusals(self):
+            differing = training.training_assess(self.problem, self.require_learner(), data.get("options_selected"))
+        return {"html": self.content(training_result=differing), "matched": not differing}
+
+    # Peer and training pieces of the page
+
+    def _peer_context(self, state: LearnerState, review: PeerLease | None) -> dict[str, Any]:
+        step = self.definition.step(StepName.PEER)
+        if not isinstance(step, PeerStep) or state.workflow is None or self.learner is None:
+            return {"peer": None}
+        if review is None and state.status is Status.PEER:
+            review = peer.current_lease(self.learner)
+        done = state.workflow.peers_assessed
+        view: dict[str, Any] = {
+            "done": done,
+            "required": step.must_grade,
+            "can_continue": state.status in (Status.SELF, Status.STAFF, Status.WAITING, Status.DONE),
+            "window": self.problem.windows[StepName.PEER].state.value,
+            "review": None,
+        }
+        if review is not None:
+            answers = submitted_state(self.problem, review.workflow, received=[]).answers
+            rich = self.definition.text_response_editor is TextEditor.RICH
+            view["review"] = {
+                "lease_id": review.pk,
+                "answers": answers,
+                "answers_html": [clean_html(text) if rich else None for text in answers],
+            }
+        return {"peer": view}
+
+    def _training_context(self, state: LearnerState, result: list[str] | None) -> dict[str, Any]:
+        if state.status is not Status.TRAINING or state.workflow is None:
+            return {"training": None}
+        current = training.current_example(self.problem, state.workflow)
+        step = self.definition.step(StepName.TRAINING)
+        if current is None or not isinstance(step, TrainingStep):
+            return {"training": None}
+        number, example = current
+        labels = {criterion.name: criterion.display_label for criterion in self.definition.rubric.criteria}
+        return {
+            "training": {
+                "number": number,
+                "count": len(step.examples),
+                "answers": list(example.answer),
+                "differing": [labels.get(name, name) for name in result or []],
+                "passed_previous": result == [] and number > 1,
+            }
+        }
+
     # Helpers
 
     def _(self, message: str) -> str:
@@ -153,6 +235,12 @@ class Page:
 
     def _helpers(self) -> dict[str, Any]:
         return {"_": self.i18n.gettext, "ngettext": self.i18n.ngettext}
+
+    def _lease_policy(self) -> LeasePolicy:
+        return LeasePolicy(
+            blocks_for=timedelta(minutes=platform.setting("ORA_XBLOCK_PEER_LEASE_BLOCK_MINUTES", 60)),
+            valid_for=timedelta(hours=platform.setting("ORA_XBLOCK_PEER_LEASE_VALID_HOURS", 8)),
+        )
 
     def _max_bytes(self) -> int:
         return int(platform.setting("ORA_XBLOCK_MAX_RESPONSE_BYTES", responses.MAX_RESPONSE_BYTES))
@@ -172,6 +260,13 @@ def refusals(page: Page) -> Iterator[None]:
         message = page._(refusal.template).format(**refusal.params)
         errors = [error.as_dict(page._) for error in refusal.errors]
         raise HandlerError(refusal.status, refusal.code, message, **({"errors": errors} if errors else {})) from None
+
+
+def _number(value: object) -> int | None:
+    """An id sent as a JSON number or as digits (hidden form fields send text)."""
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _text(data: dict[str, Any], key: str, page: Page) -> str:

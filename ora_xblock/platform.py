@@ -102,3 +102,15 @@ def setting(name: str, default: Any) -> Any:
     from django.conf import settings
 
     return getattr(settings, name, default) if settings.configured else default
+
+
+def course_forces_flexible(block: Any) -> bool:
+    """The course's "force flexible peer grading" advanced setting, else the operator's Django setting."""
+    try:
+        course = block.runtime.modulestore.get_course(block.scope_ids.usage_id.course_key)
+    except Exception:  # noqa: BLE001 - hosts without a modulestore (workbench, tests) or a course
+        course = None
+    forced = getattr(course, "force_on_flexible_peer_openassessments", None)
+    if forced is None:
+        return bool(setting("ORA_XBLOCK_FORCE_FLEXIBLE_PEER", False))
+    return bool(forced)

@@ -36,8 +36,6 @@ WHAT_NEXT = {
     Status.CANCELLED: N_("Your response was removed by course staff, so it will not be graded."),
 }
 
-UNAVAILABLE = N_("This step is not available in this version of the problem yet.")
-
 
 def student_context(definition: Definition, gettext: Callable[[str], str]) -> dict[str, Any]:
     """The problem itself: title, prompts, rubric and steps, the same for everyone."""
@@ -76,7 +74,6 @@ def learner_context(problem: Problem, state: LearnerState, gettext: Callable[[st
         and not state.received
         and submission_window.state is Window.OPEN,
         "self_window": _step_window(problem, StepName.SELF),
-        "unavailable": gettext(UNAVAILABLE) if state.status in (Status.TRAINING, Status.PEER) else None,
         "current_title": gettext(STEP_TITLES[current]) if (current := _current_key(state)) else "",
         "grade": _grade_view(state, gettext),
     }

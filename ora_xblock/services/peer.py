@@ -34,7 +34,7 @@ def next_review(problem: Problem, learner: Learner, policy: peer.LeasePolicy | N
     step = _peer_step(problem)
     with transaction.atomic(savepoint=False):
         _reviewer(learner)
-        current = _current_lease(learner)
+        current = current_lease(learner)
         if current is not None and current.valid_until > problem.now:
             return current
         problem.require_open(StepName.PEER)
@@ -80,7 +80,7 @@ def peer_assess(problem: Problem, learner: Learner, lease_id: object, data: Mapp
     checked = checked_assessment(problem, data)
     with transaction.atomic(savepoint=False):
         reviewer = _reviewer(learner)
-        lease = _current_lease(learner, lock=True)
+        lease = current_lease(learner, lock=True)
         if lease is None or lease.pk != lease_id:
             raise Refusal(409, "stale_review", N_("This review is no longer yours to submit. Reload the page."))
         if lease.valid_until <= problem.now:
@@ -157,7 +157,8 @@ def _reviewer(learner: Learner) -> Workflow:
     return reviewer
 
 
-def _current_lease(learner: Learner, lock: bool = False) -> PeerLease | None:
+def current_lease(learner: Learner, lock: bool = False) -> PeerLease | None:
+    """The lease the reviewer holds now, if any (it may have expired)."""
     leases = PeerLease.objects.select_for_update() if lock else PeerLease.objects
     return leases.filter(active_key=_active_key(learner)).first()
 

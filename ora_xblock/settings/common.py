@@ -6,7 +6,22 @@ def plugin_settings(settings):
     defaults = {
         # Extensions learners may never upload, whatever a problem allows (see the seed list).
         "ORA_XBLOCK_EXTRA_PROHIBITED_EXTENSIONS": [],
+        # The longest text answer to one prompt, in bytes of UTF-8.
+        "ORA_XBLOCK_MAX_RESPONSE_BYTES": 100_000,
+        # A peer review handed out keeps others away this long; its holder may submit it for longer.
+        "ORA_XBLOCK_PEER_LEASE_BLOCK_MINUTES": 60,
+        "ORA_XBLOCK_PEER_LEASE_VALID_HOURS": 8,
+        # Learners with no peer review seven days after submitting go to the staff grading queue.
+        "ORA_XBLOCK_PEER_STAFF_FALLBACK": True,
+        # Turn flexible peer grading on for every problem (when the course setting can't be read).
+        "ORA_XBLOCK_FORCE_FLEXIBLE_PEER": False,
     }
     for name, value in defaults.items():
         if not hasattr(settings, name):
             setattr(settings, name, value)
+    schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
+    if isinstance(schedule, dict):
+        schedule.setdefault(
+            "ora-xblock-refresh-overdue-workflows",
+            {"task": "ora_xblock.tasks.refresh_overdue_workflows", "schedule": 3600},
+        )

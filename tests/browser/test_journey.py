@@ -111,4 +111,4 @@ def test_rich_text_answer_is_submitted_and_shown_sanitised(page: Any, demo_serve
     page.get_by_role("dialog").get_by_role("button", name="Submit", exact=True).click()
     answer = page.locator(".ora-submitted-answer").first
     expect(answer.locator("strong")).to_have_text("mattered")
-    expect(page.locator(".ora-notice")).to_contain_text("not available in this version")
+    expect(page.locator(".ora-peer .ora-notice")).to_contain_text("No response is waiting for a review")

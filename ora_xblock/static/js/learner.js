@@ -155,6 +155,26 @@ function OraXBlockLearner(runtime, element) {
     }
     var panel = content.querySelector(".ora-staff");
     if (panel) { bindStaff(panel); }
+    content.querySelectorAll(".ora-peer-next").forEach(function (button) {
+      button.addEventListener("click", function () { askForReview(); });
+    });
+    var auto = content.querySelector(".ora-peer-next[data-ora-auto]");
+    if (auto && !askedAutomatically) {
+      askedAutomatically = true;
+      askForReview();
+    }
+  }
+
+  var askedAutomatically = false;
+
+  function askForReview() {
+    OraHttp.post(handler("peer_next"), {}).then(function (result) {
+      if (result.ok) {
+        show(result.body.html, result.body.message || gettext("Here is a response to review."));
+      } else {
+        showErrors(content.querySelector(".ora-errors") || document.createElement("ul"), result);
+      }
+    });
   }
 
   bind();

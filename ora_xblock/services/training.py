@@ -1,0 +1,56 @@
+"""Learner training: grade the author's sample responses until every criterion matches."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.db import transaction
+
+from ..definition.errors import N_
+from ..definition.model import StepName, TrainingExample, TrainingStep
+from ..models import Workflow
+from ..workflow import Status
+from .common import Learner, Problem, Refusal
+from .grades import advance
+
+
+def current_example(problem: Problem, workflow: Workflow) -> tuple[int, TrainingExample] | None:
+    """The sample the learner is on (numbered from 1), or None once training is passed."""
+    step = problem.definition.step(StepName.TRAINING)
+    if not isinstance(step, TrainingStep) or workflow.training_done or workflow.training_position >= len(step.examples):
+        return None
+    return workflow.training_position + 1, step.examples[workflow.training_position]
+
+
+def training_assess(problem: Problem, learner: Learner, options_selected: object) -> list[str]:
+    """Compare the learner's choices with the author's; returns the criteria that differ (empty: passed).
+
+    A match moves the learner to the next sample, and after the last one out of training.
+    """
+    if not isinstance(options_selected, Mapping):
+        raise Refusal(400, "bad_request", N_("Send options_selected as an object."))
+    with transaction.atomic(savepoint=False):
+        workflow = (
+            Workflow.objects.select_for_update().filter(item_id=learner.item_id, student_id=learner.student_id).first()
+        )
+        if workflow is None or workflow.status != Status.TRAINING:
+            raise Refusal(409, "not_this_step", N_("Learner training is not your current step."))
+        problem.require_open(StepName.TRAINING)
+        current = current_example(problem, workflow)
+        if current is None:
+            raise Refusal(409, "not_this_step", N_("Learner training is not your current step."))
+        _, example = current
+        expected = {selection.criterion: selection.option for selection in example.selections}
+        missing = [name for name in expected if not options_selected.get(name)]
+        if missing:
+            raise Refusal(
+                400, "option_missing", N_("Choose an option for every criterion: {names}."), names=", ".join(missing)
+            )
+        differing = [name for name, option in expected.items() if options_selected.get(name) != option]
+        if differing:
+            return differing
+        step = problem.definition.step(StepName.TRAINING)
+        workflow.training_position += 1
+        workflow.training_done = isinstance(step, TrainingStep) and workflow.training_position >= len(step.examples)
+        advance(problem, workflow)
+        return []
