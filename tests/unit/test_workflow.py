@@ -38,6 +38,9 @@ def problem(name: str):
             Status.DONE,
         ),
         ("self_only.xml", Progress(self_done=True, cancelled=True), Status.CANCELLED),
+        ("peer_only.xml", Progress(peers_assessed=2, peer_reviews_received=1), Status.WAITING),
+        ("peer_only.xml", Progress(peers_assessed=2, peer_reviews_received=1, peer_reviews_required=1), Status.DONE),
+        ("peer_only.xml", Progress(peers_assessed=2, escalated=True), Status.STAFF),  # nobody reviewed: staff will
     ],
 )
 def test_status(scenario: str, progress: Progress, expected: Status) -> None:

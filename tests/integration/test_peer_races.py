@@ -1,0 +1,61 @@
+"""Reviewers racing for responses, on SQLite, PostgreSQL and MariaDB."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from ora_xblock import scenarios
+from ora_xblock.definition import load_olx
+from ora_xblock.models import Assessment, PeerLease, Workflow
+from ora_xblock.services import peer as peer_service
+from ora_xblock.services.common import Learner, Problem, Refusal
+from ora_xblock.services.responses import submit
+from tests.concurrency import run_concurrently
+
+pytestmark = [pytest.mark.databases, pytest.mark.django_db(transaction=True)]
+
+START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+PEER_ONLY = load_olx(scenarios.resource_text("scenarios/peer_only.xml"))
+GOOD = {"options_selected": {"Users": "Yes", "Feasibility": "Practical"}}
+REVIEWERS = 6
+
+
+def learner(number: int) -> Learner:
+    return Learner(course_id="course-v1:O+R+1", item_id="item-1", student_id=f"anon-{number}", username=f"l{number}")
+
+
+def at(hours: float) -> Problem:
+    return Problem(PEER_ONLY, START + timedelta(hours=hours))
+
+
+def test_reviewers_asking_at_once_get_different_responses_and_no_pair_repeats() -> None:
+    for number in range(REVIEWERS * 2):
+        submit(at(number / 60), learner(number), [f"answer {number}"])
+
+    leases = run_concurrently(lambda i: peer_service.next_review(at(1), learner(i)), REVIEWERS)
+
+    assert all(lease is not None and not isinstance(lease, Exception) for lease in leases), leases
+    targets = [lease.workflow_id for lease in leases]
+    assert len(set(targets)) == REVIEWERS  # one lease each: nobody's response is leased beyond the need
+    assert all(lease.workflow.student_id != learner(i).student_id for i, lease in enumerate(leases))
+    loads = dict(Workflow.objects.values_list("pk", "reviews_load"))
+    assert all(loads[target] == 1 for target in targets)
+    assert PeerLease.objects.count() == REVIEWERS
+
+
+def test_two_tabs_submitting_one_review_land_it_once() -> None:
+    for number in range(3):
+        submit(at(number / 60), learner(number), [f"answer {number}"])
+    lease = peer_service.next_review(at(1), learner(0))
+
+    results = run_concurrently(lambda _: peer_service.peer_assess(at(1), learner(0), lease.pk, GOOD), 4)
+
+    landed = [result for result in results if isinstance(result, Workflow)]
+    refused = [result for result in results if isinstance(result, Refusal)]
+    assert len(landed) == 1, results
+    assert len(refused) == 3 and {r.code for r in refused} <= {"stale_review", "already_assessed"}
+    assert Assessment.objects.filter(kind="peer").count() == 1
+    assert Assessment.objects.get(kind="peer").workflow_id == lease.workflow_id
+    assert Workflow.objects.get(pk=lease.workflow_id).reviews_received == 1
