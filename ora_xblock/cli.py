@@ -2,14 +2,18 @@
 
 ora-xblock validate PATH...   check files, or course export folders
 ora-xblock export FILE        print a problem's canonical OLX
+ora-xblock simulate           run synthetic learners through the peer services
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from lxml import etree
@@ -31,9 +35,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     validate.add_argument("--json", action="store_true", help="print one JSON report")
     export = commands.add_parser("export", help="print the canonical OLX of a problem file")
     export.add_argument("path", type=Path)
+    _add_simulate(commands)
     args = parser.parse_args(argv)
     if args.command == "validate":
         return _validate(args.paths, as_json=args.json)
+    if args.command == "simulate":
+        return _simulate(args)
     return _export(args.path)
 
 
@@ -109,3 +116,97 @@ def _export(path: Path) -> int:
         return 1
     sys.stdout.write(to_olx(definition))
     return 0
+
+
+def _add_simulate(commands: argparse._SubParsersAction) -> None:
+    simulate = commands.add_parser(
+        "simulate",
+        help="run synthetic learners through the peer services",
+        description="Synthetic learners submit and review through the real services, in simulated time.",
+    )
+    simulate.add_argument("--learners", type=_positive, default=100)
+    simulate.add_argument("--days", type=_positive_days, default=14, help="learners arrive over this many days")
+    simulate.add_argument("--seed", type=int, default=1)
+    simulate.add_argument("--must-grade", type=_positive, default=5)
+    simulate.add_argument("--graded-by", type=_positive, default=3)
+    simulate.add_argument("--flexible", action=argparse.BooleanOptionalAction, default=True)
+    simulate.add_argument("--self", dest="self_step", action="store_true", help="add a self step after peer")
+    simulate.add_argument("--leave-at-once", type=_share, default=0.2, help="share who submit and never review")
+    simulate.add_argument("--leave-midway", type=_share, default=0.1, help="share who do about half their reviews")
+    simulate.add_argument(
+        "--continue", dest="continuing", type=_share, default=0.1, help="share of the rest who review more"
+    )
+    simulate.add_argument("--json", action="store_true", help="print the report as JSON")
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    if args.leave_at_once + args.leave_midway > 1:
+        print("--leave-at-once and --leave-midway add up to more than 1", file=sys.stderr)
+        return 2
+    if args.must_grade < args.graded_by:
+        print("--must-grade must be at least --graded-by", file=sys.stderr)
+        return 2
+    with _django():
+        from . import simulate  # its models need Django set up
+
+        options = {name: getattr(args, name) for name in simulate.Params.__dataclass_fields__}
+        report = simulate.run(simulate.Params(**options))
+    print(json.dumps(report, indent=2) if args.json else simulate.text_report(report))
+    return 0
+
+
+@contextmanager
+def _django() -> Iterator[None]:
+    """Django as already configured in this process, else a throwaway migrated SQLite file, removed after."""
+    import django
+    from django.conf import settings
+
+    if settings.configured:
+        yield
+        return
+    folder = tempfile.mkdtemp(prefix="ora-simulate-")
+    settings.configure(
+        INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth", "submissions", "ora_xblock"],
+        DATABASES={
+            "default": {
+                "ENGINE": "django.db.backends.sqlite3",
+                "NAME": str(Path(folder) / "simulation.sqlite3"),
+                # A throwaway file: no need to survive a crash.
+                "OPTIONS": {"init_command": "PRAGMA synchronous=OFF; PRAGMA journal_mode=MEMORY"},
+            }
+        },
+        USE_TZ=True,
+        TIME_ZONE="UTC",
+        DEFAULT_AUTO_FIELD="django.db.models.AutoField",
+    )
+    try:
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connections
+
+        call_command("migrate", verbosity=0, interactive=False)
+        yield
+        connections.close_all()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive whole number")
+    return value
+
+
+def _positive_days(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number of days")
+    return value
+
+
+def _share(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a share between 0 and 1")
+    return value

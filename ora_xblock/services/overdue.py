@@ -53,7 +53,7 @@ def refresh_all(now: datetime, escalate: bool = True) -> Refreshed:
 
 def refresh(problem: Problem, item_id: str, escalate: bool = True) -> Refreshed:
     """Learners waiting for peers for seven days or more: grade them if flexible grading now allows it,
-    else send those with no peer review at all to the staff queue."""
+    else send them to the staff queue, so that nobody who did their part is left without a grade."""
     if problem.definition.step(StepName.PEER) is None:
         return Refreshed()
     overdue = Workflow.objects.filter(
@@ -65,9 +65,10 @@ def refresh(problem: Problem, item_id: str, escalate: bool = True) -> Refreshed:
             workflow = Workflow.objects.select_for_update().get(pk=pk)
             if workflow.status != Status.WAITING:
                 continue
-            if escalate and workflow.reviews_received == 0:
+            advance(problem, workflow)  # flexible grading may now be enough
+            if workflow.status == Status.WAITING and escalate:  # still short of reviews: staff will grade
                 workflow.escalated_at = problem.now
+                advance(problem, workflow)
                 escalated += 1
-            advance(problem, workflow)
             graded += workflow.status == Status.DONE
     return Refreshed(graded, escalated)

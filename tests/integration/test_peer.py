@@ -182,6 +182,14 @@ def test_nobody_is_left_behind_without_any_review() -> None:
     assert (ann.status, ann.escalated_at is not None) == ("staff", True)
 
 
+def test_learners_still_short_of_reviews_after_seven_days_go_to_staff_without_flexible_grading() -> None:
+    submit_all("ann")
+    Workflow.objects.filter(student_id="anon-ann").update(status="waiting", peers_assessed=2, reviews_received=1)
+    assert overdue.refresh(at(24 * 6), "item-1").escalated == 0
+    assert overdue.refresh(at(24 * 7 + 1), "item-1").escalated == 1
+    assert Workflow.objects.get(student_id="anon-ann").status == "staff"
+
+
 def test_required_reviews_drop_to_30_percent_of_graded_by_after_seven_days() -> None:
     step = PEER_ONLY.step(PEER_ONLY.step_names[0])
     late = START + timedelta(days=7)
