@@ -47,6 +47,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_definition.py
 	$(BIN)/python bench/bench_journey.py
+	$(BIN)/python bench/bench_peer.py
 
 translations: $(STAMP)
 	$(BIN)/python scripts/i18n.py

@@ -57,7 +57,7 @@ class Workflow(models.Model):
             models.Index(fields=["item_id", "status", "submitted_at"], name="ora_workflow_queue"),
             models.Index(fields=["item_id", "-submitted_at"], name="ora_workflow_recent"),
             models.Index(fields=["item_id", "peer_rank", "reviews_load", "peer_tiebreak"], name="ora_peer_pool"),
-            models.Index(fields=["item_id", "status", "score_earned"], name="ora_top_responses"),
+            models.Index(fields=["item_id", "status", "-score_earned", "submitted_at"], name="ora_top_responses"),
         ]
 
     @property

@@ -21,7 +21,7 @@ from .html import clean_html
 from .models import PeerLease
 from .peer import LeasePolicy
 from .presenters import learner_context, staff_context, student_context
-from .services import assessments, overdue, peer, responses, staff, training
+from .services import assessments, overdue, peer, responses, staff, top, training
 from .services.common import Learner, Problem, Refusal
 from .services.state import LearnerState, learner_state, submitted_state
 from .templating import render
@@ -87,6 +87,7 @@ class Page:
             state = learner_state(self.problem, learner) if learner else LearnerState(status=None, answers=[])
         context = student_context(self.definition, self._) | learner_context(self.problem, state, self._)
         context |= self._peer_context(state, review) | self._training_context(state, training_result)
+        context["top_responses"] = self._top_responses(state)
         if learner is None:
             context["answers"] = [""] * len(self.definition.prompts)
         show_panel = self.viewer.can_author and not platform.in_studio_preview(self.block)
@@ -227,6 +228,17 @@ class Page:
                 "passed_previous": result == [] and number > 1,
             }
         }
+
+    def _top_responses(self, state: LearnerState) -> str:
+        """The best responses in the problem, once the learner has finished every step."""
+        count = self.definition.leaderboard_show
+        rows = top.top_responses(self.problem, self.item_id, count) if state.status is Status.DONE and count else []
+        if not rows:
+            return ""
+        prompts = len(self.definition.prompts)
+        return render(
+            "top_responses.html", responses=rows, prompt_count=prompts, uid=self.block.dom_id, **self._helpers()
+        )
 
     # Helpers
 

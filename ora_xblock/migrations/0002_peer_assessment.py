@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='workflow',
-            index=models.Index(fields=['item_id', 'status', 'score_earned'], name='ora_top_responses'),
+            index=models.Index(fields=['item_id', 'status', '-score_earned', 'submitted_at'], name='ora_top_responses'),
         ),
         migrations.AddField(
             model_name='peerlease',

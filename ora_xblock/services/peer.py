@@ -13,7 +13,7 @@ import random
 from collections.abc import Mapping
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Value
 
 from .. import peer
 from ..definition.errors import N_
@@ -127,9 +127,13 @@ def initial_placement(step: PeerStep | None, workflow: Workflow) -> None:
 
 def _reclaim_expired(problem: Problem, item_id: str) -> None:
     """Leases past their hold stop counting against their response; their holders may still submit."""
+    # Value(True): a bare True compiles to `WHERE "blocking"`, which SQLite cannot match to the index. The order
+    # makes PostgreSQL walk the index: taking "blocking" and "hold in the past" as independent, it expects thousands
+    # of matches and would otherwise scan the table for the first 50, reading all of it when none match.
     expired = list(
         PeerLease.objects.select_for_update(skip_locked=True)
-        .filter(item_id=item_id, blocking=True, blocks_until__lte=problem.now)
+        .filter(item_id=item_id, blocking=Value(True), blocks_until__lte=problem.now)
+        .order_by("blocks_until")
         .values_list("pk", "workflow_id")[:RECLAIM_BATCH]
     )
     if not expired:

@@ -9,6 +9,7 @@ from submissions import api as submissions_api
 
 from ..models import Draft, Workflow
 from ..workflow import Status
+from . import top
 
 
 def recent(item_id: str, limit: int = 50) -> list[Workflow]:
@@ -26,4 +27,5 @@ def reset(course_id: str, item_id: str, student_id: str) -> bool:
         deleted, _ = Workflow.objects.filter(item_id=item_id, student_id=student_id).delete()
         drafts, _ = Draft.objects.filter(item_id=item_id, student_id=student_id).delete()
         transaction.on_commit(partial(submissions_api.reset_score, student_id, course_id, item_id, clear_state=True))
+        transaction.on_commit(partial(top.forget, item_id))
     return bool(deleted or drafts)

@@ -1,0 +1,342 @@
+"""Peer review cost: handing out a response and recording a review, with 1,000 to 100,000 responses in one problem.
+
+    make bench                                     SQLite, then PostgreSQL if it answers at 127.0.0.1
+    python bench/bench_peer.py sqlite --sizes 1000 --explain
+
+Each pool is filled in bulk (edx-submissions rows, workflows, the peer reviews
+already given and the leases they came from) with a realistic spread: most
+responses short of reviews, a fifth graded, a tenth held by a reviewer. Then
+fresh reviewers (no lease yet) each ask for a response to review
+(``services.peer.next_review``) and submit their review of it
+(``services.peer.peer_assess``, including publishing scores on commit).
+Reports the median and 95th percentile time, the median time spent in the
+database (statements and commit) and the SQL statements per call.
+``--explain`` also lists each statement's median time at every pool size, to
+find one that grows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SIZES = (1_000, 10_000, 100_000)
+WARMUP, MEASURED = 5, 50
+BATCH = 5000
+COURSE = "course-v1:local+ora_xblock+bench"
+GOOD = {"options_selected": {"Users": "Yes", "Feasibility": "Practical"}}
+POSTGRESQL = {
+    "ENGINE": "django.db.backends.postgresql",
+    "HOST": "127.0.0.1",
+    "PORT": "5432",
+    "USER": "ora",
+    "PASSWORD": "ora",
+    "NAME": f"ora_xblock_bench_{os.getpid()}",
+}
+
+
+def setup(backend: str) -> None:
+    """The demo's settings on a throwaway database of ``backend``, migrated."""
+    sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "demo.settings"
+    os.environ["ORA_DEMO_DB"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
+    import django
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.DEBUG = False  # no query log: time what production runs
+    if backend == "postgresql":
+        settings.DATABASES = {"default": POSTGRESQL}
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def postgresql_admin(statement: str) -> str | None:
+    """Run ``statement`` on the server's maintenance database; the error, if the server does not answer."""
+    import psycopg
+
+    try:
+        with psycopg.connect(
+            host="127.0.0.1", user="ora", password="ora", dbname="postgres", connect_timeout=3, autocommit=True
+        ) as admin:
+            admin.execute(statement)
+    except psycopg.Error as error:
+        return (str(error).strip().splitlines() or ["error"])[0]
+    return None
+
+
+@dataclass
+class Call:
+    """One measured call: its wall time, and each SQL statement it ran (then the commit) with its time."""
+
+    seconds: float
+    statements: list[tuple[str, float]]
+
+    @property
+    def queries(self) -> int:
+        return sum(sql != "COMMIT" for sql, _ in self.statements)
+
+    @property
+    def sql_seconds(self) -> float:
+        return sum(seconds for _, seconds in self.statements)
+
+
+def recorded(action: Callable[[], Any]) -> tuple[Any, Call]:
+    """``action``'s result, and its cost."""
+    from django.db import connection
+
+    statements: list[tuple[str, float]] = []
+
+    def timing(sql: str, run: Callable[[], Any]) -> Any:
+        began = time.perf_counter()
+        try:
+            return run()
+        finally:
+            statements.append((sql, time.perf_counter() - began))
+
+    def record(execute: Callable, sql: str, params: Any, many: bool, context: Any) -> Any:
+        return timing(sql, lambda: execute(sql, params, many, context))
+
+    commit = connection._commit  # the commit is no statement, but it is where SQLite and PostgreSQL wait for the disk
+    connection._commit = lambda: timing("COMMIT", commit)
+    try:
+        with connection.execute_wrapper(record):
+            began = time.perf_counter()
+            result = action()
+            seconds = time.perf_counter() - began
+    finally:
+        del connection._commit
+    return result, Call(seconds, statements)
+
+
+def peer_problem() -> Any:
+    """The demo's peer-only problem with Must Grade 5 and Graded By 3."""
+    from ora_xblock import scenarios
+    from ora_xblock.definition import load_olx
+
+    olx = scenarios.resource_text("scenarios/peer_only.xml")
+    return load_olx(olx.replace('must_grade="2" must_be_graded_by="2"', 'must_grade="5" must_be_graded_by="3"'))
+
+
+def populate(definition: Any, item_id: str, size: int, fresh: list[str], now: datetime) -> None:
+    """``size`` responses in one problem; the ``fresh`` learners submitted last and have not reviewed yet."""
+    from submissions.models import StudentItem, Submission
+
+    from ora_xblock import peer
+    from ora_xblock.assessing import check
+    from ora_xblock.definition.model import StepName
+    from ora_xblock.models import Assessment, PeerLease, Workflow
+
+    step = definition.step(StepName.PEER)
+    parts = [part.as_dict() for part in check(definition.rubric, GOOD["options_selected"], {}, "").parts]
+    rng = random.Random(size)
+    others = size - len(fresh)
+    authors = [f"author{n}" for n in range(others)] + fresh
+    StudentItem.objects.bulk_create(
+        [StudentItem(student_id=a, course_id=COURSE, item_id=item_id, item_type="ora_xblock") for a in authors],
+        batch_size=BATCH,
+    )
+    items = dict(StudentItem.objects.filter(item_id=item_id).values_list("student_id", "id"))
+    submitted = [now - timedelta(days=14) * (1 - n / size) for n in range(size)]  # arrivals over 14 days
+    submissions = Submission.objects.bulk_create(
+        [
+            Submission(
+                uuid=uuid.uuid4(),
+                student_item_id=items[author],
+                attempt_number=1,
+                submitted_at=submitted[n],
+                answer={"parts": [{"text": f"Three changes to the bus stop, by {author}."}]},
+            )
+            for n, author in enumerate(authors)
+        ],
+        batch_size=BATCH,
+    )
+    workflows, received, held = [], [], []
+    for n, author in enumerate(authors):
+        new = n >= others
+        graded = not new and rng.random() < 0.2
+        given = 0 if new else rng.choice((5, 6, 7) if graded else (0, 0, 0, 0, 1, 2, 3, 4, 5, 5, 6))
+        got = 0 if new else rng.choice((3, 3, 3, 4, 5) if graded else (0, 0, 0, 1, 1, 2))
+        lease = not new and not graded and rng.random() < 0.1
+        received.append(got)
+        held.append(lease)
+        load = got + lease
+        rank = peer.rank(
+            author_reviews=given, must_grade=step.must_grade, received=got, load=load, required=step.must_be_graded_by
+        )
+        workflows.append(
+            Workflow(
+                course_id=COURSE,
+                item_id=item_id,
+                student_id=author,
+                username=author,
+                submission_uuid=str(submissions[n].uuid),
+                status="done" if graded else "waiting" if given >= step.must_grade else "peer",
+                submitted_at=submitted[n],
+                updated_at=now,
+                score_earned=6 if graded else None,
+                score_possible=6 if graded else None,
+                published_earned=6 if graded else None,
+                published_possible=6 if graded else None,
+                peers_assessed=given,
+                reviews_received=got,
+                reviews_load=load,
+                peer_rank=rank,
+                peer_tiebreak=rng.random() if rank == peer.GRADED else submitted[n].timestamp(),
+            )
+        )
+    Workflow.objects.bulk_create(workflows, batch_size=BATCH)
+    assessments, leases = [], []
+    for n, workflow in enumerate(workflows):
+        for j in range(received[n]):
+            reviewer = authors[(n + j + 1) % others]  # the fresh reviewers have reviewed nobody yet
+            moment = workflow.submitted_at + timedelta(hours=j + 1)
+            assessments.append(
+                Assessment(
+                    workflow=workflow,
+                    kind="peer",
+                    scorer_id=reviewer,
+                    parts=parts,
+                    points_earned=6,
+                    points_possible=6,
+                    created_at=moment,
+                    once_key=f"peer:{workflow.pk}:{reviewer}",
+                )
+            )
+            leases.append(_lease(item_id, reviewer, workflow, moment, done=True))
+        if held[n]:
+            leases.append(_lease(item_id, f"holder{n}", workflow, now - timedelta(minutes=rng.randint(0, 50))))
+    Assessment.objects.bulk_create(assessments, batch_size=BATCH)
+    PeerLease.objects.bulk_create(leases, batch_size=BATCH)
+
+
+def _lease(item_id: str, reviewer: str, workflow: Any, created: datetime, done: bool = False) -> Any:
+    from ora_xblock.models import PeerLease
+
+    return PeerLease(
+        item_id=item_id,
+        reviewer_id=reviewer,
+        workflow=workflow,
+        created_at=created,
+        blocks_until=created + timedelta(hours=1),
+        valid_until=created + timedelta(hours=8),
+        blocking=not done,
+        active_key=None if done else f"{item_id}:{reviewer}",
+        done=done,
+    )
+
+
+def measure(size: int) -> dict[str, list[Call]]:
+    """The statements of each measured call of next_review and peer_assess, with a pool of ``size``."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from ora_xblock.services import peer
+    from ora_xblock.services.common import Learner, Problem
+
+    call_command("flush", interactive=False, verbosity=0)
+    definition, item_id, now = peer_problem(), f"block-v1:bench+peer+{size}", datetime.now(UTC)
+    fresh = [f"reviewer{n}" for n in range(WARMUP + MEASURED)]
+    began = time.perf_counter()
+    populate(definition, item_id, size, fresh, now)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")  # what autovacuum would do next, and would slow the measurement doing
+    os.sync()  # the bulk load's writes reach the disk now, not during the measured commits
+    print(f"  {size:>7,} responses loaded in {time.perf_counter() - began:.0f} s", file=sys.stderr)
+    problem = Problem(definition, now)
+    calls: dict[str, list[Call]] = {"next_review": [], "peer_assess": []}
+    for number, student_id in enumerate(fresh):
+        learner = Learner(course_id=COURSE, item_id=item_id, student_id=student_id)
+        lease, handing = recorded(lambda: peer.next_review(problem, learner))  # noqa: B023 - called at once
+        assert lease is not None, "the pool ran dry"
+        _, assessing = recorded(lambda: peer.peer_assess(problem, learner, lease.pk, GOOD))  # noqa: B023
+        if number >= WARMUP:
+            calls["next_review"].append(handing)
+            calls["peer_assess"].append(assessing)
+    return calls
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def report(backend: str, sizes: tuple[int, ...], explain: bool) -> None:
+    results = {size: measure(size) for size in sizes}
+    print(f"\n{backend}: {MEASURED} fresh reviewers per pool (must_grade 5, graded_by 3)")
+    print(f"  {'operation':<12} {'pool':>8} {'median ms':>10} {'p95 ms':>8} {'SQL ms':>8} {'queries':>8}")
+    for operation in ("next_review", "peer_assess"):
+        for size, calls in results.items():
+            times = [call.seconds * 1000 for call in calls[operation]]
+            sql = statistics.median(call.sql_seconds * 1000 for call in calls[operation])
+            counts = "/".join(str(count) for count in sorted({call.queries for call in calls[operation]}))
+            line = f"{statistics.median(times):10.2f} {percentile(times, 0.95):8.2f} {sql:8.2f} {counts:>8}"
+            print(f"  {operation:<12} {size:>8,} {line}")
+        if len({call.queries for calls in results.values() for call in calls[operation]}) > 1:
+            print(f"  WARNING: {operation} does not run the same number of statements at every pool size")
+    if explain:
+        for operation in ("next_review", "peer_assess"):
+            print(f"\n  {operation}: median ms of each statement, at each pool size")
+            usual = {size: _usual(calls[operation]) for size, calls in results.items()}
+            for position, (sql, _) in enumerate(usual[sizes[0]][0].statements):
+                medians = [
+                    statistics.median(call.statements[position][1] * 1000 for call in usual[size]) for size in sizes
+                ]
+                print("   " + " ".join(f"{median:7.3f}" for median in medians) + f"  {sql[:100]}")
+
+
+def _usual(calls: list[Call]) -> list[Call]:
+    """The calls that ran the most common number of statements, so that statements line up."""
+    most = statistics.mode(len(call.statements) for call in calls)
+    return [call for call in calls if len(call.statements) == most]
+
+
+def run(backend: str, sizes: tuple[int, ...], explain: bool) -> None:
+    if backend == "postgresql":
+        problem = postgresql_admin(f"CREATE DATABASE {POSTGRESQL['NAME']}")
+        if problem:
+            print(f"\npostgresql: skipped, the server at 127.0.0.1 does not answer as ora: {problem}")
+            return
+    try:
+        setup(backend)
+        report(backend, sizes, explain)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        shutil.rmtree(Path(os.environ["ORA_DEMO_DB"]).parent, ignore_errors=True)
+        if backend == "postgresql":
+            postgresql_admin(f"DROP DATABASE IF EXISTS {POSTGRESQL['NAME']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("backend", nargs="?", choices=("sqlite", "postgresql"))
+    parser.add_argument("--sizes", type=int, nargs="+", default=SIZES)
+    parser.add_argument("--explain", action="store_true", help="time every statement, to find one that grows")
+    args = parser.parse_args()
+    if args.backend:
+        run(args.backend, tuple(args.sizes), args.explain)
+        return
+    for backend in ("sqlite", "postgresql"):  # one process each: Django connects to one database per process
+        options = ["--sizes", *map(str, args.sizes), *(["--explain"] if args.explain else [])]
+        subprocess.run([sys.executable, __file__, backend, *options], check=True)
+
+
+if __name__ == "__main__":
+    main()
