@@ -17,7 +17,15 @@ ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
 ROOT_URLCONF = "demo.urls"
 INSTALLED_APPS = [*INSTALLED_APPS, "submissions", "ora_xblock", "demo"]  # noqa: F405
 DATABASE = Path(os.environ.get("ORA_DEMO_DB") or VAR / "demo.db")
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATABASE)}}
+# IMMEDIATE: a transaction takes SQLite's write lock up front, so two requests at once wait for each other
+# instead of failing with "database is locked" when both try to write.
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(DATABASE),
+        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+    }
+}
 
 # The workbench serves MEDIA_URL ("" -> "/") from MEDIA_ROOT ("" -> the working directory): keep that out of the repo.
 MEDIA_URL = "/media/"

@@ -173,11 +173,16 @@ class Page:
         return {"html": self.content(review=lease), "message": message}
 
     def peer_assess(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Record the review, then hand out the next response while the learner still owes reviews."""
         lease_id = data.get("lease_id")
+        learner = self.require_learner()
         with refusals(self):
-            workflow = peer.peer_assess(self.problem, self.require_learner(), _number(lease_id), data)
+            workflow = peer.peer_assess(self.problem, learner, _number(lease_id), data)
+            following = (
+                peer.next_review(self.problem, learner, self._lease_policy()) if workflow.status == "peer" else None
+            )
         self._publish_completion(workflow.status)
-        return self.view()
+        return {"html": self.content(review=following)}
 
     def training_assess(self, data: dict[str, Any]) -> dict[str, Any]:
         with refusals(self):
