@@ -25,7 +25,7 @@ from .services import assessments, overdue, peer, responses, staff, top, trainin
 from .services.common import Learner, Problem, Refusal
 from .services.state import LearnerState, learner_state, submitted_state
 from .templating import render
-from .workflow import Status
+from .workflow import Status, Window
 
 
 class Page:
@@ -178,9 +178,9 @@ class Page:
         learner = self.require_learner()
         with refusals(self):
             workflow = peer.peer_assess(self.problem, learner, _number(lease_id), data)
-            following = (
-                peer.next_review(self.problem, learner, self._lease_policy()) if workflow.status == "peer" else None
-            )
+            # Only while the step is open: next_review refuses after the due date, which would roll back the review.
+            owes = workflow.status == Status.PEER and self.problem.windows[StepName.PEER].state is Window.OPEN
+            following = peer.next_review(self.problem, learner, self._lease_policy()) if owes else None
         self._publish_completion(workflow.status)
         return {"html": self.content(review=following)}
 

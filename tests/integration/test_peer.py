@@ -233,3 +233,22 @@ def test_peer_review_page_never_names_the_author(make_block, users) -> None:
     done = call_handler(block, "peer_assess", {"lease_id": str(lease.pk), **GOOD})
     assert done.status_code == 200
     assert "1 of 2 required reviews done" in body(done)["html"]
+
+
+def test_the_last_review_before_the_peer_step_closes_is_kept(make_block, users, monkeypatch) -> None:
+    olx = scenarios.demo_olx("peer_only.xml").replace(
+        '<assessment name="peer-assessment"', '<assessment name="peer-assessment" due="2026-03-01T11:00:00Z"', 1
+    )
+    block = make_block(olx)
+    monkeypatch.setattr("ora_xblock.platform.now", lambda: START)
+    for name in ("uma", "vic", "wes"):
+        users.as_user(name)
+        call_handler(block, "submit", {"answers": [f"{name} answer"]})
+    body(call_handler(block, "peer_next", {}))
+    lease = PeerLease.objects.get()
+    monkeypatch.setattr(
+        "ora_xblock.platform.now", lambda: datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    )  # after the due date, within the lease
+    response = call_handler(block, "peer_assess", {"lease_id": lease.pk, **GOOD})
+    assert response.status_code == 200
+    assert Assessment.objects.filter(kind="peer").count() == 1

@@ -168,13 +168,16 @@ function OraXBlockLearner(runtime, element) {
   var askedAutomatically = false;
 
   function askForReview() {
+    var errors = content.querySelector(".ora-peer .ora-errors") || content.querySelector(".ora-errors");
     OraHttp.post(handler("peer_next"), {}).then(function (result) {
       if (result.ok) {
         show(result.body.html, result.body.message || gettext("Here is a response to review."));
+      } else if (errors) {
+        showErrors(errors, result);
       } else {
-        showErrors(content.querySelector(".ora-errors") || document.createElement("ul"), result);
+        announce((result.body.error && result.body.error.message) || gettext("Something went wrong. Try again."));
       }
-    });
+    }).catch(function () { announce(gettext("The server could not be reached. Try again.")); });
   }
 
   bind();
