@@ -26,6 +26,7 @@ setup(
         "edx-submissions>=3.8",
         "edx-opaque-keys>=2.10",
         "nh3>=0.2.17",
+        "puremagic>=1.28",
         "celery>=5.2",
     ],
     entry_points={

@@ -12,7 +12,7 @@ from collections.abc import Hashable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from ..uploads import prohibited
+from .. import uploads
 from .dates import parse_grace_period, resolve_dates
 from .errors import N_, DefinitionError, InvalidDefinition
 from .model import (
@@ -302,7 +302,7 @@ def response_errors(definition: Definition, extra_prohibited: tuple[str, ...] = 
                 N_("List the file extensions learners may upload."),
                 "white_listed_file_types",
             )
-        banned = prohibited(definition.white_listed_file_types, extra_prohibited)
+        banned = uploads.prohibited(definition.white_listed_file_types, extra_prohibited)
         if banned:
             yield _error(
                 "files.prohibited_extension",

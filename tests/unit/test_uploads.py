@@ -3,7 +3,16 @@
 import pytest
 
 from ora_xblock.definition.model import FileType
-from ora_xblock.uploads import PROHIBITED_EXTENSIONS, allowed_extensions, normalise_extension, prohibited
+from ora_xblock.uploads import (
+    PROHIBITED_EXTENSIONS,
+    CheckedName,
+    Rejected,
+    allowed_extensions,
+    check_bytes,
+    check_name,
+    normalise_extension,
+    prohibited,
+)
 
 
 @pytest.mark.parametrize(
@@ -33,3 +42,77 @@ def test_custom_lists_lose_prohibited_extensions() -> None:
     assert allowed_extensions(FileType.IMAGE, ()) == ("jpg", "jpeg", "gif", "png")
     assert "pdf" in allowed_extensions(FileType.PDF_AND_IMAGE, ())
     assert allowed_extensions(None, ("pdf",)) == ()
+
+
+PRESET = ("jpg", "jpeg", "gif", "png", "pdf")
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+PDF = b"%PDF-1.7\n" + b"\0" * 64
+
+
+@pytest.mark.parametrize(
+    ("raw", "name", "extension"),
+    [
+        ("../x.png", "x.png", "png"),  # path parts never survive
+        ("..\\x.png", "x.png", "png"),
+        ("/etc/passwd.png", "passwd.png", "png"),
+        ("x.php.jpg", "x.php.jpg", "jpg"),  # the last extension decides...
+        ("x.asax:.jpg", "x.asax:.jpg", "jpg"),
+        ("x.exe%00.png", "x.exe%00.png", "png"),  # ...and preset types must also have matching bytes
+        ("zero\u200bwidth.pdf", "zerowidth.pdf", "pdf"),
+        ("Résumé.PDF", "Résumé.PDF", "pdf"),
+    ],
+)
+def test_names_are_normalised_and_judged_by_the_last_extension(raw: str, name: str, extension: str) -> None:
+    assert check_name(raw, PRESET) == CheckedName(name, extension)
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("x.html.", "file.type_not_allowed"),
+        ("x.html ", "file.type_not_allowed"),
+        ("x.HTML", "file.type_not_allowed"),
+        ("evil\u202egnp.exe", "file.type_not_allowed"),  # right-to-left override dropped: it is an .exe
+        (".", "file.no_name"),
+        ("..", "file.no_name"),
+        ("", "file.no_name"),
+        ("CON", "file.no_extension"),
+        ("noextension", "file.no_extension"),
+        ("a" * 300 + ".png", "file.name_too_long"),
+    ],
+)
+def test_bad_names_are_rejected_with_a_code(raw: str, code: str) -> None:
+    with pytest.raises(Rejected) as rejected:
+        check_name(raw, PRESET)
+    assert rejected.value.code == code
+
+
+def test_a_custom_list_never_admits_a_prohibited_extension() -> None:
+    with pytest.raises(Rejected):
+        check_name("run.exe", ("exe", "txt"))
+    with pytest.raises(Rejected):
+        check_name("notes.py", ("py",), extra_prohibited=("PY",))
+    assert check_name("notes.txt", ("txt",)).extension == "txt"
+
+
+@pytest.mark.parametrize(
+    ("head", "extension"),
+    [
+        (b"<html><script>alert(1)</script></html>", "png"),
+        (b'<svg xmlns="http://www.w3.org/2000/svg"><script>1</script></svg>', "png"),
+        (b"MZ\x90\x00\x03\x00\x00\x00" + b"\0" * 64, "jpg"),  # a Windows executable
+        (PNG, "pdf"),
+        (PDF, "gif"),
+        (b"", "png"),
+    ],
+)
+def test_preset_types_must_have_matching_bytes(head: bytes, extension: str) -> None:
+    with pytest.raises(Rejected) as rejected:
+        check_bytes(head, extension)
+    assert rejected.value.code == "file.content_mismatch"
+
+
+def test_matching_bytes_give_the_type_to_serve_with() -> None:
+    assert check_bytes(PNG, "png") == "image/png"
+    assert check_bytes(PDF, "pdf") == "application/pdf"
+    assert check_bytes(b"anything", "txt") == "application/octet-stream"
