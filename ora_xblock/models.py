@@ -134,3 +134,25 @@ class ProblemSnapshot(models.Model):
     olx = models.TextField()
     flexible_forced = models.BooleanField(default=False)
     updated_at = models.DateTimeField()
+
+
+class ResponseFile(models.Model):
+    """A file a learner uploaded for their response; stored under a generated key, never their file name.
+
+    Before submitting it belongs to the learner's draft (``workflow`` empty);
+    submitting attaches it to the workflow.
+    """
+
+    item_id = models.CharField(max_length=255)
+    student_id = models.CharField(max_length=255)
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, null=True, related_name="files")
+    key = models.CharField(max_length=255, unique=True)
+    name = models.CharField(max_length=255)
+    description = models.CharField(max_length=1000)
+    extension = models.CharField(max_length=32)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["item_id", "student_id"], name="ora_files_of_learner")]

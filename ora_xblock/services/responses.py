@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from submissions import api as submissions_api
@@ -13,6 +14,7 @@ from ..definition.model import Definition, Necessity, StepName, TextEditor
 from ..html import visible_text
 from ..models import Draft, Workflow
 from ..workflow import Progress, status
+from . import files
 from .common import Learner, Problem, Refusal
 from .peer import initial_placement
 
@@ -28,12 +30,21 @@ def save_draft(problem: Problem, learner: Learner, answers: object, max_bytes: i
         _store_draft(learner, texts, problem)
 
 
-def submit(problem: Problem, learner: Learner, answers: object, max_bytes: int = MAX_RESPONSE_BYTES) -> Workflow:
-    """Create the learner's one submission and workflow; a second submit is refused, not duplicated."""
+def submit(
+    problem: Problem,
+    learner: Learner,
+    answers: object,
+    max_bytes: int = MAX_RESPONSE_BYTES,
+    limits: files.Limits | None = None,
+) -> Workflow:
+    """Create the learner's one submission and workflow; a second submit is refused, not duplicated.
+
+    The draft's files are attached, and each must be in storage.
+    """
     definition = problem.definition
     problem.require_open("submission")
     texts = _checked_texts(definition, answers, max_bytes)
-    _require_content(definition, texts)
+    has_text = _require_content(definition, texts)
     with transaction.atomic(savepoint=False):
         # The workflow row goes in first: its unique constraint settles a race between two submits at once
         # (the loser waits for the winner's commit, then is refused) before any submission is created.
@@ -53,9 +64,12 @@ def submit(problem: Problem, learner: Learner, answers: object, max_bytes: int =
                 workflow.save(force_insert=True)
         except IntegrityError:
             raise Refusal(409, "already_submitted", N_("You have already submitted a response.")) from None
-        submission = submissions_api.create_submission(
-            learner.student_item, {"parts": [{"text": text} for text in texts]}, submitted_at=problem.now
-        )
+        answer: dict[str, Any] = {"parts": [{"text": text} for text in texts]}
+        if definition.file_upload_response is not Necessity.NONE:
+            answer |= files.attach(problem, learner, workflow, limits or files.Limits())
+            if not has_text and not answer["file_keys"]:
+                raise Refusal(400, "response_empty", N_("Write a response or upload a file before you submit."))
+        submission = submissions_api.create_submission(learner.student_item, answer, submitted_at=problem.now)
         workflow.submission_uuid = submission["uuid"]
         workflow.save(update_fields=["submission_uuid"])
         Draft.objects.filter(item_id=learner.item_id, student_id=learner.student_id).delete()
@@ -126,7 +140,8 @@ def _checked_texts(definition: Definition, answers: object, max_bytes: int) -> l
     return answers
 
 
-def _require_content(definition: Definition, texts: list[str]) -> None:
+def _require_content(definition: Definition, texts: list[str]) -> bool:
+    """Refuse missing required text; returns whether any text was written."""
     rich = definition.text_response_editor is TextEditor.RICH
     filled = [bool(visible_text(text) if rich else text.strip()) for text in texts]
     if definition.text_response is Necessity.REQUIRED and not all(filled):
@@ -134,3 +149,4 @@ def _require_content(definition: Definition, texts: list[str]) -> None:
     asks_only_text = definition.file_upload_response is Necessity.NONE
     if definition.text_response is Necessity.OPTIONAL and asks_only_text and not any(filled):
         raise Refusal(400, "response_empty", N_("Write a response before you submit."))
+    return any(filled)

@@ -1,0 +1,158 @@
+"""File responses through the services: limits, names, bytes, storage, submission and who may download."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from django.db import transaction
+from submissions import api as submissions_api
+
+from ora_xblock import scenarios
+from ora_xblock.definition import load_olx
+from ora_xblock.models import ResponseFile
+from ora_xblock.services import files
+from ora_xblock.services import peer as peer_service
+from ora_xblock.services.common import Learner, Problem, Refusal
+from ora_xblock.services.responses import submit
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 200
+PDF = b"%PDF-1.7\n" + b"\0" * 200
+# Staff-only problem: two prompts, optional text, optional pdf-and-image files.
+LAB = load_olx(scenarios.resource_text("scenarios/staff_only.xml"))
+PEER_FILES = load_olx(
+    scenarios.resource_text("scenarios/peer_only.xml").replace(
+        "<openassessment", '<openassessment file_upload_response="optional" file_upload_type="pdf-and-image"', 1
+    )
+)
+
+
+@pytest.fixture
+def storage_root(settings, tmp_path: Path) -> Path:
+    root = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(root)}},
+    }
+    return root
+
+
+def learner(name: str) -> Learner:
+    return Learner(course_id="course-v1:O+R+1", item_id="item-f", student_id=f"anon-{name}", username=name)
+
+
+def put(
+    name: str,
+    filename: str,
+    data: bytes,
+    definition=LAB,
+    limits: files.Limits | None = None,
+    description: str = "My figure",
+) -> ResponseFile:
+    return files.upload(
+        Problem(definition, NOW),
+        learner(name),
+        filename,
+        description,
+        io.BytesIO(data),
+        len(data),
+        limits or files.Limits(),
+    )
+
+
+def refused(call) -> str:
+    with pytest.raises(Refusal) as refusal, transaction.atomic():
+        call()
+    return refusal.value.code
+
+
+def test_files_are_stored_under_generated_keys_inside_the_root(storage_root: Path) -> None:
+    stored = [put("ann", name, PNG) for name in ("../../escape.png", "/etc/passwd.png", "..\\x.png", "CON.png")]
+    assert [item.name for item in stored] == ["escape.png", "passwd.png", "x.png", "CON.png"]
+    on_disk = [path for path in storage_root.rglob("*") if path.is_file()]
+    assert len(on_disk) == 4
+    assert all(path.resolve().is_relative_to(storage_root.resolve()) for path in on_disk)
+    assert all("ann" not in item.key and "escape" not in item.key and "png" not in item.key for item in stored)
+    assert not (storage_root.parent.parent / "escape.png").exists()
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "code"),
+    [
+        ("x.html", b"<html>", "file.type_not_allowed"),
+        ("x.HTML", b"<html>", "file.type_not_allowed"),
+        ("x.html.", b"<html>", "file.type_not_allowed"),
+        ("evil\u202egnp.exe", b"MZ", "file.type_not_allowed"),
+        ("noext", PNG, "file.no_extension"),
+        ("", PNG, "file.no_name"),
+        ("picture.png", b"<svg><script>alert(1)</script></svg>", "file.content_mismatch"),
+        ("picture.png", b"MZ\x90\x00" + b"\0" * 64, "file.content_mismatch"),
+        ("x.exe%00.png", b"<html>", "file.content_mismatch"),
+        ("report.pdf", PNG, "file.content_mismatch"),
+    ],
+)
+def test_bad_names_and_bytes_are_refused_and_nothing_is_kept(storage_root: Path, filename, data, code) -> None:
+    assert refused(lambda: put("ann", filename, data)) == code
+    assert not ResponseFile.objects.exists()
+    assert not [path for path in storage_root.rglob("*") if path.is_file()]
+
+
+def test_limits_hold_with_the_browser_bypassed(storage_root: Path) -> None:
+    small = files.Limits(max_file_bytes=300, max_total_bytes=500, max_files=3)
+    assert refused(lambda: put("ann", "big.png", PNG + b"\0" * 200, limits=small)) == "file_too_large"
+    put("ann", "a.png", PNG, limits=small)
+    put("ann", "b.png", PNG, limits=small)
+    assert refused(lambda: put("ann", "c.png", PNG, limits=small)) == "total_too_large"
+    roomy = files.Limits(max_files=2)
+    assert refused(lambda: put("ann", "d.png", PNG, limits=roomy)) == "too_many_files"
+    assert refused(lambda: put("ann", "e.png", PNG, description="  ")) == "description_required"
+    assert ResponseFile.objects.count() == 2
+
+
+def test_submitting_attaches_the_files_and_names_them_in_the_answer(storage_root: Path) -> None:
+    image, document = put("ann", "plot.png", PNG), put("ann", "report.pdf", PDF, description="Full report")
+    workflow = submit(Problem(LAB, NOW), learner("ann"), ["", ""])
+    answer = submissions_api.get_submission(workflow.submission_uuid)["answer"]
+    assert answer["file_keys"] == [image.key, document.key]
+    assert answer["files_descriptions"] == ["My figure", "Full report"]
+    assert answer["files_names"] == ["plot.png", "report.pdf"]
+    assert set(ResponseFile.objects.values_list("workflow_id", flat=True)) == {workflow.pk}
+
+
+def test_a_file_missing_from_storage_blocks_the_submission(storage_root: Path) -> None:
+    item = put("ann", "plot.png", PNG)
+    files.Limits().storage.delete(item.key)
+    assert refused(lambda: submit(Problem(LAB, NOW), learner("ann"), ["", ""])) == "file_missing"
+
+
+def test_an_empty_response_is_refused(storage_root: Path) -> None:
+    assert refused(lambda: submit(Problem(LAB, NOW), learner("ann"), ["", ""])) == "response_empty"
+
+
+def test_only_the_author_a_peer_holding_the_review_and_staff_may_download(storage_root: Path) -> None:
+    item = put("ann", "plot.png", PNG, definition=PEER_FILES)
+    submit(Problem(PEER_FILES, NOW), learner("ann"), ["my answer"])
+    for name in ("bob", "cat"):
+        submit(Problem(PEER_FILES, NOW), learner(name), [f"{name} answer"])
+    assert files.for_download("item-f", item.pk, "anon-ann", False).key == item.key
+    assert files.for_download("item-f", item.pk, "anon-staff", True).key == item.key
+    assert refused(lambda: files.for_download("item-f", item.pk, "anon-bob", False)) == "no_such_file"
+    lease = peer_service.next_review(Problem(PEER_FILES, NOW), learner("bob"))
+    assert lease.workflow.student_id == "anon-ann"
+    assert files.for_download("item-f", item.pk, "anon-bob", False).key == item.key
+    assert refused(lambda: files.for_download("item-f", item.pk, "anon-cat", False)) == "no_such_file"
+    assert refused(lambda: files.for_download("other-item", item.pk, "anon-ann", False)) == "no_such_file"
+
+
+def test_a_draft_file_can_be_removed(storage_root: Path, django_capture_on_commit_callbacks) -> None:
+    item = put("ann", "plot.png", PNG)
+    assert refused(lambda: files.remove(learner("bob"), item.pk, files.Limits())) == "no_such_file"
+    with django_capture_on_commit_callbacks(execute=True):
+        files.remove(learner("ann"), item.pk, files.Limits())
+    assert not ResponseFile.objects.exists()
+    assert not files.Limits().storage.exists(item.key)
