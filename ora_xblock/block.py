@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from web_fragments.fragment import Fragment
+from webob import Response
 from xblock.core import XBlock
 from xblock.fields import Float, Scope, String
 
@@ -15,7 +16,7 @@ from .definition.errors import InvalidDefinition
 from .definition.model import Definition, TextEditor
 from .definition.olx import ROOT_ATTRIBUTES, definition_from_element, to_olx, write_into
 from .definition.validate import raise_if_invalid
-from .handlers import HandlerError, json_endpoint
+from .handlers import HandlerError, json_endpoint, upload_endpoint
 from .presenters import studio_context
 from .templating import render, resource_text
 
@@ -159,6 +160,26 @@ class OraXBlock(XBlock):
     def training_assess(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
         """Check the learner's assessment of a training sample against the author's."""
         return self._page().training_assess(data)
+
+    @upload_endpoint
+    def upload_file(self, filename: str, description: Any, stream: Any, size: int) -> dict[str, Any]:
+        """Add a file to the learner's draft (multipart: file, description)."""
+        return self._page().upload_file(filename, description, stream, size)
+
+    @json_endpoint
+    def remove_file(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Take a file out of the learner's draft."""
+        return self._page().remove_file(data)
+
+    @XBlock.handler
+    def download_file(self, request: Any, suffix: str = "") -> Any:
+        """A response file (GET, the file's id as the suffix), for those allowed to see it."""
+        try:
+            return self._page().download(suffix)
+        except HandlerError as refusal:
+            return Response(
+                status=refusal.status, json_body={"error": {"code": refusal.code, "message": refusal.message}}
+            )
 
     @json_endpoint
     def staff_open(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:

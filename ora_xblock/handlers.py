@@ -79,6 +79,32 @@ def json_endpoint(method: Callable[..., Any]) -> Callable[..., Response]:
     return handler
 
 
+def upload_endpoint(method: Callable[..., Any]) -> Callable[..., Response]:
+    """Make ``method(self, filename, description, stream, size)`` a multipart POST handler answering JSON."""
+
+    @XBlock.handler
+    @functools.wraps(method)
+    def handler(block: Any, request: Any, suffix: str = "") -> Response:
+        if request.method != "POST":
+            return _json({"error": {"code": "method_not_allowed", "message": "Use POST."}}, 405, allow="POST")
+        upload = request.POST.get("file")
+        if getattr(upload, "file", None) is None:
+            return _json({"error": {"code": "no_file", "message": "Send the file in a 'file' form field."}}, 400)
+        stream = upload.file
+        stream.seek(0, 2)
+        size = stream.tell()
+        stream.seek(0)
+        try:
+            with transaction.atomic():
+                result = method(block, upload.filename or "", request.POST.get("description"), stream, size)
+            return _json(result, 200)
+        except HandlerError as refusal:
+            body = {"error": {"code": refusal.code, "message": refusal.message, **refusal.extra}}
+            return _json(body, refusal.status)
+
+    return handler
+
+
 def _json(body: Any, status: int, **headers: str) -> Response:
     response = Response(
         json.dumps(body),

@@ -11,17 +11,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote
 
-from . import platform
+from webob import Response
+
+from . import platform, uploads
 from .definition.errors import N_
-from .definition.model import PeerStep, StepName, TextEditor, TrainingStep
+from .definition.model import Necessity, PeerStep, StepName, TextEditor, TrainingStep
 from .definition.olx import to_olx
 from .handlers import HandlerError
 from .html import clean_html
 from .models import PeerLease
 from .peer import LeasePolicy
 from .presenters import learner_context, staff_context, student_context
-from .services import assessments, overdue, peer, responses, staff, top, training
+from .services import assessments, files, overdue, peer, responses, staff, top, training
 from .services.common import Learner, Problem, Refusal
 from .services.state import LearnerState, learner_state, submitted_state
 from .templating import render
@@ -87,6 +90,7 @@ class Page:
             state = learner_state(self.problem, learner) if learner else LearnerState(status=None, answers=[])
         context = student_context(self.definition, self._) | learner_context(self.problem, state, self._)
         context |= self._peer_context(state, review) | self._training_context(state, training_result)
+        context |= self._files_context(learner, state)
         context["top_responses"] = self._top_responses(state)
         if learner is None:
             context["answers"] = [""] * len(self.definition.prompts)
@@ -128,7 +132,9 @@ class Page:
     def submit(self, data: dict[str, Any]) -> dict[str, Any]:
         answers = data.get("answers")
         with refusals(self):
-            workflow = responses.submit(self.problem, self.require_learner(), answers, self._max_bytes())
+            workflow = responses.submit(
+                self.problem, self.require_learner(), answers, self._max_bytes(), self._limits()
+            )
             overdue.remember(
                 self.problem, self.item_id, self.course_id, self.block.definition_olx or to_olx(self.definition)
             )
@@ -189,6 +195,40 @@ class Page:
             differing = training.training_assess(self.problem, self.require_learner(), data.get("options_selected"))
         return {"html": self.content(training_result=differing), "matched": not differing}
 
+    def upload_file(self, filename: str, description: object, stream: Any, size: int) -> dict[str, Any]:
+        with refusals(self):
+            files.upload(self.problem, self.require_learner(), filename, description, stream, size, self._limits())
+        return self.view()
+
+    def remove_file(self, data: dict[str, Any]) -> dict[str, Any]:
+        with refusals(self):
+            files.remove(self.require_learner(), _number(data.get("file_id")), self._limits())
+        return self.view()
+
+    def download(self, file_id: str) -> Response:
+        """A file as an attachment, for its author, a peer reviewing it, or staff; never sniffed or shown inline."""
+        viewer = self.viewer
+        with refusals(self):
+            item = files.for_download(self.item_id, _number(file_id) or 0, viewer.anonymous_id, viewer.can_author)
+        stored = self._limits().storage.open(item.key, "rb")
+        response = Response(app_iter=iter(lambda: stored.read(64 * 1024), b""), content_type=item.content_type)
+        response.content_length = item.size
+        neutral = f"file.{item.extension}"  # what peers see: nothing of the author's own file name
+        own_or_staff = viewer.can_author or item.student_id == viewer.anonymous_id
+        shown = item.name if own_or_staff else neutral
+        response.headers["Content-Disposition"] = f"attachment; filename=\"{neutral}\"; filename*=UTF-8''{quote(shown)}"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+    def _limits(self) -> files.Limits:
+        return files.Limits(
+            max_file_bytes=int(platform.setting("ORA_XBLOCK_MAX_FILE_MB", 100)) * 10**6,
+            max_files=int(platform.setting("ORA_XBLOCK_MAX_FILES", 20)),
+            extra_prohibited=platform.extra_prohibited_extensions(),
+            storage_alias=platform.setting("ORA_XBLOCK_FILE_STORAGE", "default"),
+        )
+
     # Peer and training pieces of the page
 
     def _peer_context(self, state: LearnerState, review: PeerLease | None) -> dict[str, Any]:
@@ -212,8 +252,47 @@ class Page:
                 "lease_id": review.pk,
                 "answers": answers,
                 "answers_html": [clean_html(text) if rich else None for text in answers],
+                "files": [
+                    self._file_view(
+                        item, self._("File {number} (.{extension})").format(number=number, extension=item.extension)
+                    )
+                    for number, item in enumerate(review.workflow.files.order_by("uploaded_at", "id"), start=1)
+                ],
             }
         return {"peer": view}
+
+    def _files_context(self, learner: Learner | None, state: LearnerState) -> dict[str, Any]:
+        """The learner's files: the draft's before submitting, the submitted ones after."""
+        definition = self.definition
+        if definition.file_upload_response is Necessity.NONE:
+            return {"files": None}
+        limits = self._limits()
+        allowed = uploads.allowed_extensions(definition.file_upload_type, definition.white_listed_file_types)
+        if learner is None:
+            listed: list[Any] = []
+        elif state.workflow is None:
+            listed = files.draft_files(learner)
+        else:
+            listed = list(state.workflow.files.order_by("uploaded_at", "id"))
+        return {
+            "files": {
+                "required": definition.file_upload_response is Necessity.REQUIRED,
+                "allowed": ", ".join(f".{extension}" for extension in allowed),
+                "accept": ",".join(f".{extension}" for extension in allowed),
+                "max_files": limits.max_files if definition.allow_multiple_files else 1,
+                "max_file_mb": limits.max_file_bytes // 10**6,
+                "items": [self._file_view(item, item.name) for item in listed],
+            }
+        }
+
+    def _file_view(self, item: Any, shown_name: str) -> dict[str, Any]:
+        return {
+            "id": item.pk,
+            "name": shown_name,
+            "description": item.description,
+            "size_kb": max(1, item.size // 1000),
+            "url": self.block.runtime.handler_url(self.block, "download_file", str(item.pk)),
+        }
 
     def _training_context(self, state: LearnerState, result: list[str] | None) -> dict[str, Any]:
         if state.status is not Status.TRAINING or state.workflow is None:

@@ -103,7 +103,7 @@ def check_name(raw: str, allowed: tuple[str, ...], extra_prohibited: Iterable[st
     """A clean name whose extension the problem allows and no rule prohibits."""
     checked = clean_name(raw)
     if prohibited((checked.extension,), extra_prohibited) or checked.extension not in allowed:
-        raise Rejected("file.type_not_allowed", name=checked.name, allowed=", ".join(allowed))
+        raise Rejected("file.type_not_allowed", name=checked.name, allowed=", ".join(f".{item}" for item in allowed))
     return checked
 
 

@@ -156,3 +156,50 @@ def test_a_draft_file_can_be_removed(storage_root: Path, django_capture_on_commi
         files.remove(learner("ann"), item.pk, files.Limits())
     assert not ResponseFile.objects.exists()
     assert not files.Limits().storage.exists(item.key)
+
+
+# Through the handlers
+
+
+def upload_request(filename: str, data: bytes, description: str = "A figure"):
+    import webob
+
+    boundary = "ORABOUNDARY"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="description"\r\n\r\n{description}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+            f"Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    request = webob.Request.blank("/", method="POST", body=body)
+    request.content_type = f"multipart/form-data; boundary={boundary}"
+    return request
+
+
+def test_upload_and_download_through_the_handlers(storage_root: Path, make_block, users, runtime) -> None:
+    import json
+
+    import webob
+
+    runtime.handler_url = lambda block, name, suffix="", query="": f"/handler/{name}/{suffix}"
+    block = make_block(scenarios.demo_olx("staff_only.xml"))
+    assert block.handle("upload_file", webob.Request.blank("/", method="GET")).status_code == 405
+    bad = block.handle("upload_file", upload_request("x.HTML", b"<html>"))
+    assert (bad.status_code, json.loads(bad.body)["error"]["code"]) == (400, "file.type_not_allowed")
+    assert ".jpg, .jpeg, .gif, .png, .pdf" in json.loads(bad.body)["error"]["message"]
+    good = block.handle("upload_file", upload_request("plot.png", PNG))
+    assert good.status_code == 200
+    assert "plot.png" in json.loads(good.body)["html"]
+    item = ResponseFile.objects.get()
+    download = block.handle("download_file", webob.Request.blank("/"), str(item.pk))
+    assert download.status_code == 200
+    assert download.body == PNG
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    assert download.headers["Content-Disposition"].startswith('attachment; filename="file.png"')
+    assert download.content_type == "image/png"
+    users.as_user("mallory")
+    stranger = block.handle("download_file", webob.Request.blank("/"), str(item.pk))
+    assert stranger.status_code == 404

@@ -20,5 +20,5 @@ var OraHttp = (function () {
     });
   }
 
-  return { post: post };
+  return { post: post, csrfToken: csrfToken };
 }());

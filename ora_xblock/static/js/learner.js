@@ -104,6 +104,53 @@ function OraXBlockLearner(runtime, element) {
     }
   }
 
+  /* Files: upload with a progress bar, remove before submitting. */
+
+  function bindFiles(fieldset) {
+    var errors = fieldset.querySelector(".ora-file-errors");
+    var progress = fieldset.querySelector(".ora-upload-progress");
+    var button = fieldset.querySelector(".ora-upload");
+    if (button) {
+      button.addEventListener("click", function () {
+        var input = fieldset.querySelector(".ora-file-input");
+        var description = fieldset.querySelector(".ora-file-description-input");
+        if (!input.files.length) {
+          showErrors(errors, { body: { error: { message: gettext("Choose a file first.") } } });
+          return;
+        }
+        var form = new FormData();
+        form.append("file", input.files[0]);
+        form.append("description", description.value);
+        var request = new XMLHttpRequest();
+        request.open("POST", handler("upload_file"));
+        request.setRequestHeader("X-CSRFToken", OraHttp.csrfToken());
+        request.upload.addEventListener("progress", function (event) {
+          if (event.lengthComputable) { progress.hidden = false; progress.value = Math.round(100 * event.loaded / event.total); }
+        });
+        request.addEventListener("load", function () {
+          var body = {};
+          try { body = JSON.parse(request.responseText); } catch (ignored) { body = {}; }
+          progress.hidden = true;
+          if (request.status === 200 && body.html !== undefined) {
+            show(body.html, gettext("The file was uploaded."), ".ora-files");
+          } else {
+            showErrors(errors, { body: body });
+          }
+        });
+        request.addEventListener("error", function () {
+          progress.hidden = true;
+          showErrors(errors, { body: { error: { message: gettext("The upload failed. Try again.") } } });
+        });
+        request.send(form);
+      });
+    }
+    fieldset.querySelectorAll(".ora-remove-file").forEach(function (remove) {
+      remove.addEventListener("click", function () {
+        send("remove_file", { file_id: Number(remove.getAttribute("data-file")) }, errors, gettext("The file was removed."), ".ora-files");
+      });
+    });
+  }
+
   /* Rubric forms: the learner's self assessment and the staff grade. */
 
   function bindRubric(form) {
@@ -146,6 +193,8 @@ function OraXBlockLearner(runtime, element) {
     editors = [];
     var form = content.querySelector(".ora-response-form");
     if (form) { bindResponse(form); }
+    var fileset = content.querySelector(".ora-files");
+    if (fileset) { bindFiles(fileset); }
     content.querySelectorAll(".ora-rubric-form").forEach(bindRubric);
     var withdraw = content.querySelector(".ora-withdraw");
     if (withdraw) {
