@@ -26,6 +26,7 @@ DEMO_PROBLEMS = (
     ("self_only.xml", "Self only"),
     ("self_staff.xml", "Self, then required staff"),
     ("staff_only.xml", "Staff only: two prompts and file uploads"),
+    ("files_peer.xml", "Peer review of uploaded files"),
 )
 
 
