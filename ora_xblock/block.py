@@ -181,6 +181,16 @@ class OraXBlock(XBlock):
                 status=refusal.status, json_body={"error": {"code": refusal.code, "message": refusal.message}}
             )
 
+    @XBlock.handler
+    def staff_files_zip(self, request: Any, suffix: str = "") -> Any:
+        """Staff only (GET): every submitted file of the problem in one zip."""
+        try:
+            return self._page().files_zip()
+        except HandlerError as refusal:
+            return Response(
+                status=refusal.status, json_body={"error": {"code": refusal.code, "message": refusal.message}}
+            )
+
     @json_endpoint
     def staff_open(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
         """Staff only: show one learner's response with the grading form."""

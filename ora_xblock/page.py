@@ -109,11 +109,17 @@ class Page:
                 "username": grading.workflow.username or grading.workflow.student_id[:8],
                 "answers": grading.answers,
                 "answers_html": [clean_html(text) if rich else None for text in grading.answers],
+                "files": [
+                    self._file_view(item, item.name) for item in grading.workflow.files.order_by("uploaded_at", "id")
+                ],
             }
         return render(
             "staff_panel.html",
             **staff_context(staff.recent(self.item_id)),
             grading=grading_view,
+            files_zip_url=self.block.runtime.handler_url(self.block, "staff_files_zip")
+            if self.definition.file_upload_response is not Necessity.NONE
+            else None,
             rubric=self.definition.rubric,
             uid=self.block.dom_id,
             **self._helpers(),
@@ -217,6 +223,16 @@ class Page:
         own_or_staff = viewer.can_author or item.student_id == viewer.anonymous_id
         shown = item.name if own_or_staff else neutral
         response.headers["Content-Disposition"] = f"attachment; filename=\"{neutral}\"; filename*=UTF-8''{quote(shown)}"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+    def files_zip(self) -> Response:
+        """Staff only: every submitted file of the problem in one zip, a folder per learner."""
+        self.require_staff()
+        archive = files.zip_of_problem(self.item_id, self._limits())
+        response = Response(app_iter=iter(lambda: archive.read(64 * 1024), b""), content_type="application/zip")
+        response.headers["Content-Disposition"] = 'attachment; filename="ora-files.zip"'
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Cache-Control"] = "private, no-store"
         return response

@@ -9,7 +9,10 @@ ever shown, and never to peers.
 from __future__ import annotations
 
 import hashlib
+import shutil
+import tempfile
 import uuid
+import zipfile
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -165,6 +168,22 @@ def for_download(item_id: str, file_id: int, viewer_id: str | None, is_staff: bo
     if not allowed:
         raise Refusal(404, "no_such_file", N_("There is no such file."))
     return item
+
+
+def zip_of_problem(item_id: str, limits: Limits) -> IO[bytes]:
+    """A zip of every submitted file in the problem, one folder per learner, spooled to disk when large."""
+    archive = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - handed to the response
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        rows = ResponseFile.objects.filter(item_id=item_id, workflow__isnull=False).select_related("workflow")
+        for number, item in enumerate(rows.order_by("workflow__username", "uploaded_at", "id"), start=1):
+            folder = item.workflow.username or item.student_id[:8]
+            with (
+                limits.storage.open(item.key, "rb") as source,
+                bundle.open(f"{folder}/{number}-{item.name}", "w") as out,
+            ):
+                shutil.copyfileobj(source, out, 64 * 1024)
+    archive.seek(0)
+    return archive
 
 
 def _head(stream: IO[bytes]) -> bytes:

@@ -203,3 +203,25 @@ def test_upload_and_download_through_the_handlers(storage_root: Path, make_block
     users.as_user("mallory")
     stranger = block.handle("download_file", webob.Request.blank("/"), str(item.pk))
     assert stranger.status_code == 404
+
+
+def test_staff_download_every_file_of_the_problem_as_one_zip(storage_root: Path, make_block, users, runtime) -> None:
+    import io as stdio
+    import zipfile
+
+    import webob
+
+    runtime.handler_url = lambda block, name, suffix="", query="": f"/handler/{name}/{suffix}"
+    block = make_block(scenarios.demo_olx("staff_only.xml"))
+    users.as_user("ann")
+    block.handle("upload_file", upload_request("plot.png", PNG))
+    block.handle("submit", webob.Request.blank("/", method="POST", body=b'{"answers": ["", ""]}'))
+    refused_zip = block.handle("staff_files_zip", webob.Request.blank("/"))
+    assert refused_zip.status_code == 403
+    users.as_user("staff", staff=True)
+    response = block.handle("staff_files_zip", webob.Request.blank("/"))
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == 'attachment; filename="ora-files.zip"'
+    with zipfile.ZipFile(stdio.BytesIO(response.body)) as bundle:
+        assert bundle.namelist() == ["ann/1-plot.png"]
+        assert bundle.read("ann/1-plot.png") == PNG
