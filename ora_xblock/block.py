@@ -167,6 +167,16 @@ class OraXBlock(XBlock):
         return self._page().upload_file(filename, description, stream, size)
 
     @json_endpoint
+    def upload_start(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Where the storage takes files itself (S3), a presigned form to send the file straight to it."""
+        return self._page().upload_start(data)
+
+    @json_endpoint
+    def upload_confirm(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Check a file sent straight to the storage, and add it to the draft."""
+        return self._page().upload_confirm(data)
+
+    @json_endpoint
     def remove_file(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
         """Take a file out of the learner's draft."""
         return self._page().remove_file(data)

@@ -153,6 +153,8 @@ class ResponseFile(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     uploaded_at = models.DateTimeField()
+    # False while a file sent straight to the storage (S3) has not been checked yet.
+    confirmed = models.BooleanField(default=True)
 
     class Meta:
         indexes = [models.Index(fields=["item_id", "student_id"], name="ora_files_of_learner")]

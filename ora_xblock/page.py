@@ -206,6 +206,24 @@ class Page:
             files.upload(self.problem, self.require_learner(), filename, description, stream, size, self._limits())
         return self.view()
 
+    def upload_start(self, data: dict[str, Any]) -> dict[str, Any]:
+        """A presigned form when the storage takes uploads directly, else ``{"direct": None}``."""
+        with refusals(self):
+            form = files.direct_upload(
+                self.problem,
+                self.require_learner(),
+                str(data.get("filename", "")),
+                data.get("description"),
+                data.get("size"),
+                self._limits(),
+            )
+        return {"direct": form}
+
+    def upload_confirm(self, data: dict[str, Any]) -> dict[str, Any]:
+        with refusals(self):
+            files.confirm(self.problem, self.require_learner(), _number(data.get("file_id")), self._limits())
+        return self.view()
+
     def remove_file(self, data: dict[str, Any]) -> dict[str, Any]:
         with refusals(self):
             files.remove(self.require_learner(), _number(data.get("file_id")), self._limits())

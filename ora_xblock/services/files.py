@@ -14,6 +14,7 @@ import tempfile
 import uuid
 import zipfile
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import IO, Any
 
 from django.core.files import File
@@ -27,6 +28,7 @@ from ..models import PeerLease, ResponseFile, Workflow
 from .common import Learner, Problem, Refusal
 
 HEAD_BYTES = 8192
+DIRECT_UPLOAD_SECONDS = 900
 
 
 @dataclass(frozen=True)
@@ -54,12 +56,9 @@ REJECTIONS = {
 
 
 def draft_files(learner: Learner) -> list[ResponseFile]:
-    """The files the learner has uploaded and not yet submitted (one query)."""
-    return list(
-        ResponseFile.objects.filter(item_id=learner.item_id, student_id=learner.student_id, workflow=None).order_by(
-            "uploaded_at", "id"
-        )
-    )
+    """The checked files the learner has uploaded and not yet submitted (one query)."""
+    mine = ResponseFile.objects.filter(item_id=learner.item_id, student_id=learner.student_id, workflow=None)
+    return list(mine.filter(confirmed=True).order_by("uploaded_at", "id"))
 
 
 def upload(
@@ -104,7 +103,7 @@ def upload(
                 student_id=learner.student_id,
                 key=stored_key,
                 name=checked.name,
-                description=description.strip(),
+                description=str(description).strip(),
                 extension=checked.extension,
                 content_type=content_type,
                 size=size,
@@ -113,6 +112,82 @@ def upload(
         except BaseException:
             limits.storage.delete(stored_key)
             raise
+
+
+def direct_upload(
+    problem: Problem, learner: Learner, filename: str, description: object, size: object, limits: Limits
+) -> dict[str, Any] | None:
+    """Where the storage takes uploads itself (S3), a presigned form for the browser to send the file to.
+
+    The file is recorded unconfirmed; :func:`confirm` checks what arrived. Returns None when the storage
+    can't take uploads directly: the browser then sends the file through :func:`upload`.
+    """
+    client = _direct_client(limits.storage)
+    if client is None:
+        return None
+    if not isinstance(size, int) or size < 1:
+        raise Refusal(400, "bad_request", N_("Send the file's size in bytes."))
+    checked = _check_request(problem, filename, description, size, limits)
+    with transaction.atomic(savepoint=False):
+        abandoned = problem.now - timedelta(seconds=DIRECT_UPLOAD_SECONDS)
+        ResponseFile.objects.filter(
+            item_id=learner.item_id, student_id=learner.student_id, confirmed=False, uploaded_at__lt=abandoned
+        ).delete()
+        _check_room(problem, learner, size, limits)
+        key = _new_key(learner)
+        record = ResponseFile.objects.create(
+            item_id=learner.item_id,
+            student_id=learner.student_id,
+            key=key,
+            name=checked.name,
+            description=str(description).strip(),
+            extension=checked.extension,
+            content_type="application/octet-stream",
+            size=size,
+            uploaded_at=problem.now,
+            confirmed=False,
+        )
+    storage = limits.storage
+    object_key = storage._normalize_name(key)
+    form = client.generate_presigned_post(
+        Bucket=storage.bucket_name,
+        Key=object_key,
+        Conditions=[["content-length-range", size, size]],
+        ExpiresIn=DIRECT_UPLOAD_SECONDS,
+    )
+    return {"file_id": record.pk, "url": form["url"], "fields": form["fields"]}
+
+
+def confirm(problem: Problem, learner: Learner, file_id: object, limits: Limits) -> ResponseFile:
+    """Check a file the browser sent straight to the storage; a bad or missing one is deleted and refused."""
+    with transaction.atomic(savepoint=False):
+        record = (
+            ResponseFile.objects.select_for_update()
+            .filter(
+                pk=file_id if isinstance(file_id, int) else None,
+                item_id=learner.item_id,
+                student_id=learner.student_id,
+                confirmed=False,
+            )
+            .first()
+        )
+        if record is None:
+            raise Refusal(404, "no_such_file", N_("There is no such upload to confirm."))
+        storage = limits.storage
+        if not storage.exists(record.key) or storage.size(record.key) != record.size:
+            record.delete()
+            raise Refusal(400, "upload_incomplete", N_("The file did not arrive whole. Upload it again."))
+        with storage.open(record.key, "rb") as stored:
+            head = stored.read(HEAD_BYTES)
+        try:
+            record.content_type = _check_bytes(head, record.extension)
+        except Refusal:
+            storage.delete(record.key)
+            record.delete()
+            raise
+        record.confirmed = True
+        record.save(update_fields=["content_type", "confirmed"])
+        return record
 
 
 def remove(learner: Learner, file_id: object, limits: Limits) -> None:
@@ -184,6 +259,57 @@ def zip_of_problem(item_id: str, limits: Limits) -> IO[bytes]:
                 shutil.copyfileobj(source, out, 64 * 1024)
     archive.seek(0)
     return archive
+
+
+def _check_request(
+    problem: Problem, filename: str, description: object, size: int, limits: Limits
+) -> uploads.CheckedName:
+    """Everything about an upload that can be judged before its bytes arrive."""
+    definition = problem.definition
+    if definition.file_upload_response is Necessity.NONE:
+        raise Refusal(400, "files_not_allowed", N_("This problem does not take files."))
+    problem.require_open("submission")
+    if not isinstance(description, str) or not description.strip():
+        raise Refusal(400, "description_required", N_("Describe the file, so that others know what it is."))
+    if len(description) > 1000:
+        raise Refusal(400, "description_too_long", N_("File descriptions can be at most 1,000 characters."))
+    allowed = uploads.allowed_extensions(definition.file_upload_type, definition.white_listed_file_types)
+    try:
+        checked = uploads.check_name(filename, allowed, limits.extra_prohibited)
+    except uploads.Rejected as rejected:
+        raise Refusal(400, rejected.code, REJECTIONS[rejected.code], **rejected.params) from None
+    if size > limits.max_file_bytes:
+        raise Refusal(
+            413, "file_too_large", N_("Files can be at most {limit} MB."), limit=limits.max_file_bytes // 10**6
+        )
+    return checked
+
+
+def _check_bytes(head: bytes, extension: str) -> str:
+    try:
+        return uploads.check_bytes(head, extension)
+    except uploads.Rejected as rejected:
+        raise Refusal(400, rejected.code, REJECTIONS[rejected.code], **rejected.params) from None
+
+
+def _check_room(problem: Problem, learner: Learner, size: int, limits: Limits) -> None:
+    """Refuse when the learner has submitted, or the draft has no room for ``size`` more bytes."""
+    definition = problem.definition
+    if Workflow.objects.filter(item_id=learner.item_id, student_id=learner.student_id).exists():
+        raise Refusal(409, "already_submitted", N_("You have already submitted a response."))
+    existing = list(ResponseFile.objects.filter(item_id=learner.item_id, student_id=learner.student_id, workflow=None))
+    if len(existing) >= limits.max_files or (not definition.allow_multiple_files and existing):
+        count = limits.max_files if definition.allow_multiple_files else 1
+        raise Refusal(400, "too_many_files", N_("A response can have at most {count} files."), count=count)
+    if sum(item.size for item in existing) + size > limits.max_total_bytes:
+        raise Refusal(413, "total_too_large", N_("All files together can be at most 500 MB."))
+
+
+def _direct_client(storage: Storage) -> Any:
+    """The S3 client of an S3-backed storage (django-storages), or None."""
+    connection = getattr(storage, "connection", None)
+    bucket = getattr(storage, "bucket_name", None)
+    return connection.meta.client if connection is not None and bucket else None
 
 
 def _head(stream: IO[bytes]) -> bytes:

@@ -225,3 +225,62 @@ def test_staff_download_every_file_of_the_problem_as_one_zip(storage_root: Path,
     with zipfile.ZipFile(stdio.BytesIO(response.body)) as bundle:
         assert bundle.namelist() == ["ann/1-plot.png"]
         assert bundle.read("ann/1-plot.png") == PNG
+
+
+@pytest.fixture
+def s3_storage(settings):
+    """An S3 bucket (moto's in-process fake) behind django-storages, as operators configure it."""
+    moto = pytest.importorskip("moto")
+    with moto.mock_aws():
+        import boto3
+
+        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="ora-files")
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "ora_files": {
+                "BACKEND": "storages.backends.s3.S3Storage",
+                "OPTIONS": {
+                    "bucket_name": "ora-files",
+                    "region_name": "us-east-1",
+                    "access_key": "x",
+                    "secret_key": "y",
+                },
+            },
+        }
+        yield files.Limits(storage_alias="ora_files")
+
+
+def test_files_go_straight_to_s3_and_are_checked_on_arrival(s3_storage: files.Limits) -> None:
+    problem = Problem(LAB, NOW)
+    form = files.direct_upload(problem, learner("ann"), "plot.png", "My figure", len(PNG), s3_storage)
+    assert form["url"].startswith("https://ora-files.s3")
+    assert ["content-length-range", len(PNG), len(PNG)] in _policy_conditions(form)
+    assert files.draft_files(learner("ann")) == []  # not listed until checked
+    record = ResponseFile.objects.get(pk=form["file_id"])
+    s3_storage.storage.save(record.key, io.BytesIO(PNG))  # what the browser's POST to S3 does
+    confirmed = files.confirm(problem, learner("ann"), form["file_id"], s3_storage)
+    assert (confirmed.confirmed, confirmed.content_type) == (True, "image/png")
+    assert [item.name for item in files.draft_files(learner("ann"))] == ["plot.png"]
+
+    html = b"<html><script>alert(1)</script></html>"
+    bad = files.direct_upload(problem, learner("ann"), "fake.png", "Not really", len(html), s3_storage)
+    key = ResponseFile.objects.get(pk=bad["file_id"]).key
+    s3_storage.storage.save(key, io.BytesIO(html))
+    assert (
+        refused(lambda: files.confirm(problem, learner("ann"), bad["file_id"], s3_storage)) == "file.content_mismatch"
+    )
+    missing = files.direct_upload(problem, learner("ann"), "late.pdf", "Never sent", len(PDF), s3_storage)
+    assert (
+        refused(lambda: files.confirm(problem, learner("ann"), missing["file_id"], s3_storage)) == "upload_incomplete"
+    )
+
+
+def test_without_direct_storage_the_browser_uploads_through_the_app(storage_root: Path) -> None:
+    assert files.direct_upload(Problem(LAB, NOW), learner("ann"), "plot.png", "x", len(PNG), files.Limits()) is None
+
+
+def _policy_conditions(form: dict) -> list:
+    import base64
+    import json
+
+    return json.loads(base64.b64decode(form["fields"]["policy"]))["conditions"]

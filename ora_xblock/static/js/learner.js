@@ -118,32 +118,57 @@ function OraXBlockLearner(runtime, element) {
           showErrors(errors, { body: { error: { message: gettext("Choose a file first.") } } });
           return;
         }
-        var form = new FormData();
-        form.append("file", input.files[0]);
-        form.append("description", description.value);
-        var request = new XMLHttpRequest();
-        request.open("POST", handler("upload_file"));
-        request.setRequestHeader("X-CSRFToken", OraHttp.csrfToken());
-        request.upload.addEventListener("progress", function (event) {
-          if (event.lengthComputable) { progress.hidden = false; progress.value = Math.round(100 * event.loaded / event.total); }
-        });
-        request.addEventListener("load", function () {
-          var body = {};
-          try { body = JSON.parse(request.responseText); } catch (ignored) { body = {}; }
-          progress.hidden = true;
-          if (request.status === 200 && body.html !== undefined) {
-            show(body.html, gettext("The file was uploaded."), ".ora-files");
+        var file = input.files[0];
+        var start = { filename: file.name, description: description.value, size: file.size };
+        OraHttp.post(handler("upload_start"), start).then(function (result) {
+          if (!result.ok) { showErrors(errors, result); return; }
+          var direct = result.body.direct;
+          var form = new FormData();
+          if (direct) {
+            Object.keys(direct.fields).forEach(function (name) { form.append(name, direct.fields[name]); });
+            form.append("file", file);
+            sendWithProgress(direct.url, form, false, function (ok) {
+              if (!ok) {
+                showErrors(errors, { body: { error: { message: gettext("The upload failed. Try again.") } } });
+                return;
+              }
+              send("upload_confirm", { file_id: direct.file_id }, errors, gettext("The file was uploaded."), ".ora-files");
+            });
           } else {
-            showErrors(errors, { body: body });
+            form.append("file", file);
+            form.append("description", description.value);
+            sendWithProgress(handler("upload_file"), form, true, function (ok, body) {
+              if (ok && body.html !== undefined) {
+                show(body.html, gettext("The file was uploaded."), ".ora-files");
+              } else {
+                showErrors(errors, { body: body });
+              }
+            });
           }
         });
-        request.addEventListener("error", function () {
-          progress.hidden = true;
-          showErrors(errors, { body: { error: { message: gettext("The upload failed. Try again.") } } });
-        });
-        request.send(form);
       });
     }
+
+    function sendWithProgress(url, form, withCsrf, done) {
+      var request = new XMLHttpRequest();
+      request.open("POST", url);
+      if (withCsrf) { request.setRequestHeader("X-CSRFToken", OraHttp.csrfToken()); }
+      request.upload.addEventListener("progress", function (event) {
+        if (event.lengthComputable) { progress.hidden = false; progress.value = Math.round(100 * event.loaded / event.total); }
+      });
+      request.addEventListener("load", function () {
+        var body = {};
+        try { body = JSON.parse(request.responseText); } catch (ignored) { body = {}; }
+        progress.hidden = true;
+        done(request.status >= 200 && request.status < 300, body);
+      });
+      request.addEventListener("error", function () {
+        progress.hidden = true;
+        done(false, {});
+      });
+      request.send(form);
+    }
+
     fieldset.querySelectorAll(".ora-remove-file").forEach(function (remove) {
       remove.addEventListener("click", function () {
         send("remove_file", { file_id: Number(remove.getAttribute("data-file")) }, errors, gettext("The file was removed."), ".ora-files");
