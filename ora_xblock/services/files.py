@@ -65,33 +65,10 @@ def upload(
     problem: Problem, learner: Learner, filename: str, description: object, stream: IO[bytes], size: int, limits: Limits
 ) -> ResponseFile:
     """Check and store one file for the learner's draft; on any refusal nothing is kept."""
-    definition = problem.definition
-    if definition.file_upload_response is Necessity.NONE:
-        raise Refusal(400, "files_not_allowed", N_("This problem does not take files."))
-    problem.require_open("submission")
-    if not isinstance(description, str) or not description.strip():
-        raise Refusal(400, "description_required", N_("Describe the file, so that others know what it is."))
-    if len(description) > 1000:
-        raise Refusal(400, "description_too_long", N_("File descriptions can be at most 1,000 characters."))
-    allowed = uploads.allowed_extensions(definition.file_upload_type, definition.white_listed_file_types)
-    try:
-        checked = uploads.check_name(filename, allowed, limits.extra_prohibited)
-        content_type = uploads.check_bytes(_head(stream), checked.extension)
-    except uploads.Rejected as rejected:
-        raise Refusal(400, rejected.code, REJECTIONS[rejected.code], **rejected.params) from None
-    if size > limits.max_file_bytes:
-        raise Refusal(
-            413, "file_too_large", N_("Files can be at most {limit} MB."), limit=limits.max_file_bytes // 10**6
-        )
+    checked = _check_request(problem, filename, description, size, limits)
+    content_type = _check_bytes(_head(stream), checked.extension)
     with transaction.atomic(savepoint=False):
-        if Workflow.objects.filter(item_id=learner.item_id, student_id=learner.student_id).exists():
-            raise Refusal(409, "already_submitted", N_("You have already submitted a response."))
-        existing = draft_files(learner)
-        if len(existing) >= limits.max_files or (not definition.allow_multiple_files and existing):
-            count = limits.max_files if definition.allow_multiple_files else 1
-            raise Refusal(400, "too_many_files", N_("A response can have at most {count} files."), count=count)
-        if sum(item.size for item in existing) + size > limits.max_total_bytes:
-            raise Refusal(413, "total_too_large", N_("All files together can be at most 500 MB."))
+        _check_room(problem, learner, size, limits)
         key = _new_key(learner)
         stored_key = limits.storage.save(key, File(stream, name=key))
         try:
