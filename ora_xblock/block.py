@@ -11,13 +11,14 @@ from xblock.core import XBlock
 from xblock.fields import Float, Scope, String
 
 from . import platform, scenarios
-from .definition import load_olx, parse_olx_cached
+from .definition import parse_olx_cached
+from .definition.codec import from_dict, to_dict
 from .definition.errors import InvalidDefinition
 from .definition.model import Definition, TextEditor
-from .definition.olx import ROOT_ATTRIBUTES, definition_from_element, to_olx, write_into
-from .definition.validate import raise_if_invalid
+from .definition.olx import ROOT_ATTRIBUTES, definition_from_element, parse_olx, to_olx, write_into
+from .definition.validate import raise_if_invalid, warnings
 from .handlers import HandlerError, json_endpoint, upload_endpoint
-from .presenters import studio_context
+from .presenters import author_context, studio_context
 from .templating import render, resource_text
 
 if TYPE_CHECKING:
@@ -85,6 +86,19 @@ class OraXBlock(XBlock):
         fragment.add_javascript(resource_text("static/js/editor.js"))
         fragment.add_javascript(resource_text("static/js/learner.js"))
         fragment.initialize_js("OraXBlockLearner")
+        return fragment
+
+    def author_view(self, context: dict[str, Any] | None = None) -> Fragment:
+        """Studio's preview: a summary of the steps, points and dates, then the learner's view."""
+        i18n = platform.translations(self)
+        summary = render(
+            "author_summary.html",
+            **author_context(self.definition, i18n.gettext),
+            _=i18n.gettext,
+            ngettext=i18n.ngettext,
+        )
+        fragment = self.student_view(context)
+        fragment.content = summary + fragment.content
         return fragment
 
     def studio_view(self, context: dict[str, Any] | None = None) -> Fragment:
@@ -219,18 +233,25 @@ class OraXBlock(XBlock):
     @json_endpoint
     def save_definition(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
         """Validate and store an author's OLX; on any error nothing changes."""
+        olx = data.get("olx")
+        if not isinstance(olx, str):
+            gettext = platform.translations(self).gettext
+            raise HandlerError(400, "bad_request", gettext("Send the problem's OLX as a string in the 'olx' field."))
+        return self._save(lambda: parse_olx(olx))
+
+    @json_endpoint
+    def save_editor(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Validate and store the editor's JSON form of the problem (see definition.codec)."""
+        return self._save(lambda: from_dict(data.get("definition")))
+
+    def _save(self, read: Any) -> dict[str, Any]:
+        """Read a new definition, check it with the one validator, and store it; on any error nothing changes."""
         gettext = platform.translations(self).gettext
         if not platform.viewer(self).can_author:
             raise HandlerError(403, "forbidden", gettext("Only course staff can edit this problem."))
-        olx = data.get("olx")
-        if not isinstance(olx, str):
-            raise HandlerError(
-                400,
-                "bad_request",
-                gettext("Send the problem's OLX as a string in the 'olx' field."),
-            )
         try:
-            definition = load_olx(olx, **self.validation_context())
+            definition = read()
+            raise_if_invalid(definition, **self.validation_context())
         except InvalidDefinition as invalid:
             raise HandlerError(
                 400,
@@ -239,7 +260,12 @@ class OraXBlock(XBlock):
                 errors=[error.as_dict(gettext) for error in invalid.errors],
             ) from None
         self._store(definition)
-        return {"olx": self.definition_olx, "display_name": self.display_name}
+        return {
+            "olx": self.definition_olx,
+            "display_name": self.display_name,
+            "definition": to_dict(definition),
+            "warnings": [warning.as_dict(gettext) for warning in warnings(definition)],
+        }
 
     def validation_context(self) -> dict[str, Any]:
         """What the validator needs to know beyond the definition: the course's dates and policy."""

@@ -7,8 +7,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .definition.errors import N_
-from .definition.model import Definition, Necessity, PromptsType, StepName, TextEditor
+from .definition.model import Definition, Necessity, PeerStep, PromptsType, StaffStep, StepName, TextEditor
 from .definition.olx import to_olx
+from .definition.validate import warnings
 from .html import clean_html
 from .services.common import Problem
 from .workflow import STEP_STATUS, Status, Window
@@ -93,6 +94,32 @@ def staff_context(rows: list[Any]) -> dict[str, Any]:
             for row in rows
         ]
     }
+
+
+def author_context(definition: Definition, gettext: Callable[[str], str]) -> dict[str, Any]:
+    """Values for ``author_summary.html``: steps with their dates and settings, points, advice."""
+    windows = [("submission", definition.submission_start, definition.submission_due, "")]
+    for step in definition.steps:
+        detail = ""
+        if isinstance(step, PeerStep):
+            detail = gettext("Must Grade {must_grade}, Graded By {graded_by}").format(
+                must_grade=step.must_grade, graded_by=step.must_be_graded_by
+            )
+        elif isinstance(step, StaffStep):
+            detail = gettext("required") if step.required else gettext("optional")
+        windows.append((step.name, step.start, step.due, detail))
+    return {
+        "max_score": definition.max_score,
+        "steps": [
+            {"title": gettext(STEP_TITLES[key]), "start": _iso(start), "due": _iso(due), "detail": detail}
+            for key, start, due, detail in windows
+        ],
+        "warnings": [warning.message(gettext) for warning in warnings(definition)],
+    }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def studio_context(block: Any) -> dict[str, Any]:

@@ -388,3 +388,42 @@ def release_errors(definition: Definition, current: Definition) -> Iterator[Defi
 def _repeated(values: Iterable[Hashable]) -> list[Hashable]:
     counts = Counter(values)
     return [value for value, count in counts.items() if count > 1]
+
+
+# Best practices: worth telling the author, never a reason to refuse a save.
+
+WEEK_SECONDS = 7 * 24 * 3600
+
+
+def warnings(definition: Definition) -> list[DefinitionError]:
+    """The seed's best practices this problem does not follow."""
+    found: list[DefinitionError] = []
+    step = definition.step(StepName.PEER)
+    if isinstance(step, PeerStep):
+        if step.must_grade <= step.must_be_graded_by:
+            found.append(
+                _error(
+                    "advice.must_grade_not_above_graded_by",
+                    N_(
+                        "Set Must Grade above Graded By (for example 4 and 3), so that every response finds enough "
+                        "reviewers even when some learners leave."
+                    ),
+                    "assessments",
+                )
+            )
+        if (
+            step.due
+            and definition.submission_due
+            and (step.due - definition.submission_due).total_seconds() < WEEK_SECONDS
+        ):
+            found.append(
+                _error(
+                    "advice.short_peer_window",
+                    N_(
+                        "Leave at least a week between the response due date and the peer due date, so that late "
+                        "responses still get reviewed."
+                    ),
+                    "assessments",
+                )
+            )
+    return found

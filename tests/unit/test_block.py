@@ -228,3 +228,38 @@ def test_fuzzed_save_requests_get_a_json_answer_and_never_a_crash(make_block, us
     if response.status_code == 400:
         assert json.loads(response.body)["error"]["message"]
         assert block.definition_olx == before
+
+
+def test_the_editor_json_saves_through_the_same_validator(make_block, users) -> None:
+    from ora_xblock.definition.codec import to_dict
+
+    block = make_block(scenarios.demo_olx("peer_only.xml"))
+    users.as_user("author", staff=True)
+    data = to_dict(block.definition)
+    data["title"] = "Renamed in the editor"
+    saved = call_handler(block, "save_editor", {"definition": data})
+    assert saved.status_code == 200
+    answer = json.loads(saved.body)
+    assert block.definition.title == "Renamed in the editor"
+    assert answer["definition"]["title"] == "Renamed in the editor"
+    assert [w["code"] for w in answer["warnings"]] == ["advice.must_grade_not_above_graded_by"]  # 2 and 2
+    data["rubric"]["criteria"] = []
+    data["leaderboard_show"] = "lots"
+    refused = call_handler(block, "save_editor", {"definition": data})
+    assert refused.status_code == 400
+    assert [e["code"] for e in json.loads(refused.body)["error"]["errors"]] == ["editor.wrong_type"]
+    data["leaderboard_show"] = 0
+    refused = call_handler(block, "save_editor", {"definition": data})
+    assert [e["where"] for e in json.loads(refused.body)["error"]["errors"]] == ["rubric"]
+    assert block.definition.title == "Renamed in the editor"
+    users.as_user("alice")
+    assert call_handler(block, "save_editor", {"definition": to_dict(block.definition)}).status_code == 403
+
+
+def test_author_view_summarises_the_steps_above_the_learner_view(make_block, users) -> None:
+    block = make_block(scenarios.demo_olx("peer_only.xml"))
+    html = block.author_view().content
+    assert html.index("Problem summary") < html.index("Peer review: design a better bus stop")
+    assert "Must Grade 2, Graded By 2" in html
+    assert "Set Must Grade above Graded By" in html
+    assert "6 points possible" in html

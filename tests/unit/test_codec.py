@@ -1,0 +1,59 @@
+"""The editor's JSON form of a definition: lossless, and checked as strictly as OLX."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+from ora_xblock import scenarios
+from ora_xblock.definition import load_olx
+from ora_xblock.definition.codec import from_dict, to_dict
+from ora_xblock.definition.errors import InvalidDefinition
+
+from .test_olx import EVERYTHING
+
+CONFORMANCE = Path(__file__).resolve().parents[2] / ".." / "shared" / "conformance" / "ora2" / "openassessment"
+
+
+def test_json_round_trip_loses_nothing() -> None:
+    assert from_dict(to_dict(EVERYTHING)) == EVERYTHING
+
+
+def test_every_ora2_example_survives_the_editor() -> None:
+    sources = sorted((CONFORMANCE / "xblock" / "static" / "xml").glob("*.xml"))
+    if not sources:
+        pytest.skip("conformance data not found")
+    for source in sources:
+        definition = load_olx(source.read_bytes())
+        assert from_dict(to_dict(definition)) == definition, source.name
+
+
+def codes(data) -> list[str]:
+    with pytest.raises(InvalidDefinition) as raised:
+        from_dict(data)
+    return [f"{error.code}@{error.where}" for error in raised.value.errors]
+
+
+def test_wrong_shapes_are_listed_with_their_place() -> None:
+    data = to_dict(load_olx(scenarios.resource_text("scenarios/self_only.xml")))
+    broken = copy.deepcopy(data)
+    broken["prompts"] = "My new prompt."
+    del broken["rubric"]["criteria"][0]["feedback"]
+    broken["rubric"]["criteria"][0]["options"][0]["points"] = "three"
+    broken["leaderboard_show"] = True
+    assert codes(broken) == [
+        "editor.wrong_type@prompts",
+        "editor.missing@rubric/criteria[1]/feedback",
+        "editor.wrong_type@rubric/criteria[1]/options[1]/points",
+        "editor.wrong_type@leaderboard_show",
+    ]
+    assert codes("not an object") == ["editor.wrong_type@"]
+
+
+def test_values_are_judged_by_the_olx_reader_with_its_codes() -> None:
+    data = to_dict(load_olx(scenarios.resource_text("scenarios/self_only.xml")))
+    data["steps"] = [{"name": "peer-assessment", "must_grade": 2}]
+    data["submission_due"] = "next week"
+    assert sorted(code.split("@")[0] for code in codes(data)) == ["olx.missing_attribute", "olx.not_date"]
