@@ -6,7 +6,6 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from web_fragments.fragment import Fragment
-from webob import Response
 from xblock.core import XBlock
 from xblock.fields import Float, Scope, String
 
@@ -17,7 +16,7 @@ from .definition.errors import InvalidDefinition
 from .definition.model import Definition, TextEditor
 from .definition.olx import ROOT_ATTRIBUTES, definition_from_element, parse_olx, to_olx, write_into
 from .definition.validate import raise_if_invalid, warnings
-from .handlers import HandlerError, json_endpoint, upload_endpoint
+from .handlers import HandlerError, file_endpoint, json_endpoint, upload_endpoint
 from .presenters import author_context, studio_context
 from .templating import render, resource_text
 
@@ -195,25 +194,15 @@ class OraXBlock(XBlock):
         """Take a file out of the learner's draft."""
         return self._page().remove_file(data)
 
-    @XBlock.handler
-    def download_file(self, request: Any, suffix: str = "") -> Any:
+    @file_endpoint
+    def download_file(self, suffix: str = "") -> Any:
         """A response file (GET, the file's id as the suffix), for those allowed to see it."""
-        try:
-            return self._page().download(suffix)
-        except HandlerError as refusal:
-            return Response(
-                status=refusal.status, json_body={"error": {"code": refusal.code, "message": refusal.message}}
-            )
+        return self._page().download(suffix)
 
-    @XBlock.handler
-    def staff_files_zip(self, request: Any, suffix: str = "") -> Any:
+    @file_endpoint
+    def staff_files_zip(self, suffix: str = "") -> Any:
         """Staff only (GET): every submitted file of the problem in one zip."""
-        try:
-            return self._page().files_zip()
-        except HandlerError as refusal:
-            return Response(
-                status=refusal.status, json_body={"error": {"code": refusal.code, "message": refusal.message}}
-            )
+        return self._page().files_zip()
 
     @json_endpoint
     def staff_open(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:

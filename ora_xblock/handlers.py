@@ -35,46 +35,14 @@ def json_endpoint(method: Callable[..., Any]) -> Callable[..., Response]:
     @functools.wraps(method)
     def handler(block: Any, request: Any, suffix: str = "") -> Response:
         if request.method != "POST":
-            return _json(
-                {"error": {"code": "method_not_allowed", "message": "Use POST."}},
-                405,
-                allow="POST",
-            )
+            return _error(HandlerError(405, "method_not_allowed", "Use POST."), allow="POST")
         try:
             data = json.loads(request.body or b"{}")
         except ValueError:
-            return _json(
-                {
-                    "error": {
-                        "code": "bad_json",
-                        "message": "The request body is not valid JSON.",
-                    }
-                },
-                400,
-            )
+            return _error(HandlerError(400, "bad_json", "The request body is not valid JSON."))
         if not isinstance(data, dict):
-            return _json(
-                {
-                    "error": {
-                        "code": "bad_json",
-                        "message": "The request body must be a JSON object.",
-                    }
-                },
-                400,
-            )
-        try:
-            with transaction.atomic():
-                result = method(block, data, suffix)
-            return _json(result, 200)
-        except HandlerError as refusal:
-            body = {
-                "error": {
-                    "code": refusal.code,
-                    "message": refusal.message,
-                    **refusal.extra,
-                }
-            }
-            return _json(body, refusal.status)
+            return _error(HandlerError(400, "bad_json", "The request body must be a JSON object."))
+        return _answer(lambda: method(block, data, suffix))
 
     return handler
 
@@ -86,32 +54,51 @@ def upload_endpoint(method: Callable[..., Any]) -> Callable[..., Response]:
     @functools.wraps(method)
     def handler(block: Any, request: Any, suffix: str = "") -> Response:
         if request.method != "POST":
-            return _json({"error": {"code": "method_not_allowed", "message": "Use POST."}}, 405, allow="POST")
+            return _error(HandlerError(405, "method_not_allowed", "Use POST."), allow="POST")
         upload = request.POST.get("file")
         if getattr(upload, "file", None) is None:
-            return _json({"error": {"code": "no_file", "message": "Send the file in a 'file' form field."}}, 400)
+            return _error(HandlerError(400, "no_file", "Send the file in a 'file' form field."))
         stream = upload.file
         stream.seek(0, 2)
         size = stream.tell()
         stream.seek(0)
-        try:
-            with transaction.atomic():
-                result = method(block, upload.filename or "", request.POST.get("description"), stream, size)
-            return _json(result, 200)
-        except HandlerError as refusal:
-            body = {"error": {"code": refusal.code, "message": refusal.message, **refusal.extra}}
-            return _json(body, refusal.status)
+        description = request.POST.get("description")
+        return _answer(lambda: method(block, upload.filename or "", description, stream, size))
 
     return handler
 
 
+def file_endpoint(method: Callable[..., Response]) -> Callable[..., Response]:
+    """Make ``method(self, suffix)`` a read-only handler that answers with a file, or a 4xx JSON error."""
+
+    @XBlock.handler
+    @functools.wraps(method)
+    def handler(block: Any, request: Any, suffix: str = "") -> Response:
+        try:
+            return method(block, suffix)
+        except HandlerError as refusal:
+            return _error(refusal)
+
+    return handler
+
+
+def _answer(call: Callable[[], Any]) -> Response:
+    """Run ``call`` in one transaction and answer its result as JSON, or its refusal as a 4xx error."""
+    try:
+        with transaction.atomic():
+            result = call()
+        return _json(result, 200)
+    except HandlerError as refusal:
+        return _error(refusal)
+
+
+def _error(refusal: HandlerError, **headers: str) -> Response:
+    body = {"error": {"code": refusal.code, "message": refusal.message, **refusal.extra}}
+    return _json(body, refusal.status, **headers)
+
+
 def _json(body: Any, status: int, **headers: str) -> Response:
-    response = Response(
-        json.dumps(body),
-        status=status,
-        content_type="application/json",
-        charset="utf-8",
-    )
+    response = Response(json.dumps(body), status=status, content_type="application/json", charset="utf-8")
     for name, value in headers.items():
         response.headers[name.title()] = value
     return response

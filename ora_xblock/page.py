@@ -41,7 +41,11 @@ class Page:
         self.i18n = platform.translations(block)
         course_start, course_end = platform.course_dates(block)
         self.problem = Problem(
-            self.definition, platform.now(), course_start, course_end, platform.course_forces_flexible(block)
+            self.definition,
+            platform.now(),
+            course_start,
+            course_end,
+            self.definition.step(StepName.PEER) is not None and platform.course_forces_flexible(block),
         )
         self.item_id = str(block.scope_ids.usage_id)
         self.course_id = platform.course_id(block)

@@ -75,17 +75,7 @@ def upload(
             stored_size = limits.storage.size(stored_key)
             if stored_size != size or stored_size > limits.max_file_bytes:
                 raise Refusal(400, "upload_incomplete", N_("The file did not arrive whole. Upload it again."))
-            return ResponseFile.objects.create(
-                item_id=learner.item_id,
-                student_id=learner.student_id,
-                key=stored_key,
-                name=checked.name,
-                description=str(description).strip(),
-                extension=checked.extension,
-                content_type=content_type,
-                size=size,
-                uploaded_at=problem.now,
-            )
+            return _record(problem, learner, checked, description, stored_key, size, content_type)
         except BaseException:
             limits.storage.delete(stored_key)
             raise
@@ -112,18 +102,7 @@ def direct_upload(
         ).delete()
         _check_room(problem, learner, size, limits)
         key = _new_key(learner)
-        record = ResponseFile.objects.create(
-            item_id=learner.item_id,
-            student_id=learner.student_id,
-            key=key,
-            name=checked.name,
-            description=str(description).strip(),
-            extension=checked.extension,
-            content_type="application/octet-stream",
-            size=size,
-            uploaded_at=problem.now,
-            confirmed=False,
-        )
+        record = _record(problem, learner, checked, description, key, size, "application/octet-stream", False)
     storage = limits.storage
     object_key = storage._normalize_name(key)
     form = client.generate_presigned_post(
@@ -236,6 +215,30 @@ def zip_of_problem(item_id: str, limits: Limits) -> IO[bytes]:
                 shutil.copyfileobj(source, out, 64 * 1024)
     archive.seek(0)
     return archive
+
+
+def _record(
+    problem: Problem,
+    learner: Learner,
+    checked: uploads.CheckedName,
+    description: object,
+    key: str,
+    size: int,
+    content_type: str,
+    confirmed: bool = True,
+) -> ResponseFile:
+    return ResponseFile.objects.create(
+        item_id=learner.item_id,
+        student_id=learner.student_id,
+        key=key,
+        name=checked.name,
+        description=str(description).strip(),
+        extension=checked.extension,
+        content_type=content_type,
+        size=size,
+        uploaded_at=problem.now,
+        confirmed=confirmed,
+    )
 
 
 def _check_request(
