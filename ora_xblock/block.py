@@ -11,11 +11,11 @@ from xblock.fields import Float, Scope, String
 
 from . import platform, scenarios
 from .definition import parse_olx_cached
-from .definition.codec import from_dict, to_dict
-from .definition.errors import InvalidDefinition
+from .definition.codec import editor_path, from_dict, weight_errors
+from .definition.errors import DefinitionError, InvalidDefinition
 from .definition.model import Definition, TextEditor
 from .definition.olx import ROOT_ATTRIBUTES, definition_from_element, parse_olx, to_olx, write_into
-from .definition.validate import raise_if_invalid, warnings
+from .definition.validate import raise_if_invalid, validate, warnings
 from .handlers import HandlerError, file_endpoint, json_endpoint, upload_endpoint
 from .presenters import author_context, studio_context
 from .templating import render, resource_text
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 # Fields the OLX never sets directly: the definition itself, and the runtime's own bookkeeping.
 _NOT_FROM_OLX = frozenset({"definition_olx", "parent", "children", "tags", "xblock-family"})
+_KEEP = object()  # a save that leaves the block's weight as it is
 
 
 def _(message: str) -> str:
@@ -101,11 +102,12 @@ class OraXBlock(XBlock):
         return fragment
 
     def studio_view(self, context: dict[str, Any] | None = None) -> Fragment:
-        """The author's editor: the problem's OLX, checked by the validator on save."""
+        """The author's editor: a form for every setting and the OLX, both judged by the validator on save."""
         i18n = platform.translations(self)
         html = render(
             "studio_view.html",
-            **studio_context(self),
+            form=self._studio_form(self.definition),
+            olx=to_olx(self.definition),
             uid=self.dom_id,
             _=i18n.gettext,
         )
@@ -114,6 +116,11 @@ class OraXBlock(XBlock):
         fragment.add_javascript(resource_text("static/js/studio.js"))
         fragment.initialize_js("OraXBlockStudio")
         return fragment
+
+    def _studio_form(self, definition: Definition) -> str:
+        i18n = platform.translations(self)
+        context = studio_context(definition, released=self.is_released(), weight=self.weight)
+        return render("studio_form.html", **context, uid=self.dom_id, _=i18n.gettext, ngettext=i18n.ngettext)
 
     def _page(self) -> Page:
         """The page for this request; imported here so that the block loads before Django is set up."""
@@ -230,30 +237,41 @@ class OraXBlock(XBlock):
 
     @json_endpoint
     def save_editor(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Validate and store the editor's JSON form of the problem (see definition.codec)."""
-        return self._save(lambda: from_dict(data.get("definition")))
+        """Validate and store the editor's JSON form of the problem and its weight (see definition.codec)."""
+        return self._save(lambda: from_dict(data.get("definition")), weight=data.get("weight", self.weight))
 
-    def _save(self, read: Any) -> dict[str, Any]:
+    @json_endpoint
+    def check_editor(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Judge the editor's JSON as saving would, without storing anything."""
+        return self._save(lambda: from_dict(data.get("definition")), weight=data.get("weight"), store=False)
+
+    def _save(self, read: Any, weight: object = _KEEP, store: bool = True) -> dict[str, Any]:
         """Read a new definition, check it with the one validator, and store it; on any error nothing changes."""
         gettext = platform.translations(self).gettext
+        weight = self.weight if weight is _KEEP else weight
         if not platform.viewer(self).can_author:
             raise HandlerError(403, "forbidden", gettext("Only course staff can edit this problem."))
+        errors = weight_errors(weight)
         try:
             definition = read()
-            raise_if_invalid(definition, **self.validation_context())
+            errors += validate(definition, **self.validation_context())
         except InvalidDefinition as invalid:
+            errors += invalid.errors
+        if errors:
             raise HandlerError(
                 400,
                 "invalid_definition",
                 gettext("The problem was not saved: correct the errors listed."),
-                errors=[error.as_dict(gettext) for error in invalid.errors],
-            ) from None
-        self._store(definition)
+                errors=[_editor_error(error, gettext) for error in errors],
+            )
+        if store:
+            self._store(definition)
+            self.weight = weight
         return {
-            "olx": self.definition_olx,
-            "display_name": self.display_name,
-            "definition": to_dict(definition),
-            "warnings": [warning.as_dict(gettext) for warning in warnings(definition)],
+            "olx": to_olx(definition),
+            "display_name": definition.title or self.fields["display_name"].default,
+            "form": self._studio_form(definition),
+            "warnings": [_editor_error(warning, gettext) for warning in warnings(definition)],
         }
 
     def validation_context(self) -> dict[str, Any]:
@@ -309,3 +327,8 @@ class OraXBlock(XBlock):
     def workbench_scenarios() -> list[tuple[str, str]]:
         """Demo problems for the xblock-sdk workbench."""
         return scenarios.workbench_scenarios()
+
+
+def _editor_error(error: DefinitionError, gettext: Any) -> dict[str, str]:
+    """An error as the editor shows it: also the path of the field it concerns, and its text without the place."""
+    return error.as_dict(gettext) | {"field": editor_path(error), "text": error.text(gettext)}

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from .definition.codec import to_dict
 from .definition.errors import N_
 from .definition.model import Definition, Necessity, PeerStep, PromptsType, StaffStep, StepName, TextEditor
 from .definition.olx import to_olx
@@ -122,9 +123,41 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def studio_context(block: Any) -> dict[str, Any]:
-    """Values for ``studio_view.html``."""
-    return {"olx": to_olx(block.definition), "released": block.is_released()}
+AUTHOR_STEP_TITLES = {
+    StepName.TRAINING: N_("Learner training"),
+    StepName.PEER: N_("Peer assessment"),
+    StepName.SELF: N_("Self assessment"),
+    StepName.STAFF: N_("Staff assessment"),
+}
+_NEW_STEP = {
+    StepName.TRAINING: {"examples": []},
+    StepName.PEER: {
+        "must_grade": PeerStep.must_grade,
+        "must_be_graded_by": PeerStep.must_be_graded_by,
+        "enable_flexible_grading": False,
+        "grading_strategy": "median",
+    },
+    StepName.SELF: {},
+    StepName.STAFF: {"required": False},
+}
+
+
+def studio_context(definition: Definition, *, released: bool, weight: float | None) -> dict[str, Any]:
+    """Values for ``studio_form.html``: the editor's JSON, with every step shown, the problem's first."""
+    data = to_dict(definition)
+    used = {step["name"]: step for step in data["steps"]}
+    unused = [
+        {"name": str(name), "start": None, "due": None, **_NEW_STEP[name]} for name in StepName if name not in used
+    ]
+    return {
+        "data": data,
+        "steps": [{**step, "enabled": True} for step in data["steps"]] + [{**s, "enabled": False} for s in unused],
+        "step_titles": {str(name): title for name, title in AUTHOR_STEP_TITLES.items()},
+        "max_score": definition.max_score,
+        "released": released,
+        "weight": "" if weight is None else f"{weight:g}",
+        "olx": to_olx(definition),
+    }
 
 
 def _steps(problem: Problem, state: LearnerState, gettext: Callable[[str], str]) -> list[dict[str, Any]]:

@@ -27,6 +27,8 @@ DEMO_PROBLEMS = (
     ("self_staff.xml", "Self, then required staff"),
     ("staff_only.xml", "Staff only: two prompts and file uploads"),
     ("files_peer.xml", "Peer review of uploaded files"),
+    ("default.xml", "A new problem, as Studio adds it: build your own in the editor"),
+    ("released.xml", "Opened to learners: the editor locks the rubric and steps"),
 )
 
 

@@ -225,3 +225,54 @@ def _step_dict(step: Step) -> dict[str, Any]:
 
 def _date(value: Any) -> str | None:
     return format_date(value) if value is not None else None
+
+
+def weight_errors(weight: object) -> list[DefinitionError]:
+    """The block's weight, set beside the definition: empty, or a number of zero or more."""
+    if weight is None or (isinstance(weight, int | float) and not isinstance(weight, bool) and weight >= 0):
+        return []
+    return [DefinitionError("settings.bad_weight", N_("The weight must be empty or a number of 0 or more."), "weight")]
+
+
+# Where an error belongs in the editor: its OLX place, written as a path into the editor's JSON.
+_PLACES = (("assessments/assessment", "steps"), ("rubric/criterion", "rubric/criteria"))
+_ITEMS = (("/option[", "/options["), ("/example[", "/examples["))
+_KEYS = {"assessments": "steps", "selected_teamset_id": "teams/teamset_id", "teams_enabled": "teams/enabled"}
+_FIELD_OF_CODE = {
+    "criterion.no_name": "name",
+    "criterion.feedback_only_not_required": "feedback",
+    "option.no_name": "name",
+    "option.negative_points": "points",
+    "released.points_changed": "options",
+    "released.options_changed": "options",
+    "dates.start_not_before_due": "due",
+    "dates.start_before_previous": "start",
+    "dates.due_before_previous": "due",
+    "peer.must_grade_below_graded_by": "must_grade",
+    "advice.must_grade_not_above_graded_by": "must_grade",
+    "advice.short_peer_window": "due",
+    "response.nothing_asked": "text_response",
+    "example.answer_count": "answer",
+    "step.required_not_staff": "required",
+}
+
+
+def editor_path(error: DefinitionError) -> str:
+    """The path in :func:`to_dict`'s JSON of the field an error concerns, as precisely as known.
+
+    ``rubric/criterion[2]/option[1]`` with the attribute ``points`` becomes
+    ``rubric/criteria[2]/options[1]/points``; step errors point at the n-th
+    step of the problem (``steps[n]``).
+    """
+    where = error.where
+    field = str(error.params.get("attribute") or _FIELD_OF_CODE.get(error.code) or "")
+    if where in ("", "submission"):
+        key = f"submission_{field}" if where and field in ("start", "due") else field
+        return _KEYS.get(key, key)
+    for olx, editor in _PLACES:
+        if where.startswith(olx):
+            where = editor + where[len(olx) :]
+    for olx, editor in _ITEMS:
+        where = where.replace(olx, editor)
+    where = _KEYS.get(where, where)
+    return f"{where}/{field}" if field else where

@@ -27,9 +27,13 @@ class DefinitionError:
     where: str = ""
     params: Mapping[str, Any] = field(default_factory=dict)
 
+    def text(self, translate: Callable[[str], str] = str) -> str:
+        """What is wrong, translated by ``translate`` and then filled in."""
+        return translate(self.template).format(**self.params)
+
     def message(self, translate: Callable[[str], str] = str) -> str:
-        """The message, translated by ``translate`` and then filled in."""
-        text = translate(self.template).format(**self.params)
+        """What is wrong and where."""
+        text = self.text(translate)
         return f"{self.where}: {text}" if self.where else text
 
     def as_dict(self, translate: Callable[[str], str] = str) -> dict[str, str]:

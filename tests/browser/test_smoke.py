@@ -68,8 +68,8 @@ def _save(page: Any, olx: str) -> Any:
     """Put ``olx`` in the editor, press Save and wait for the answer; the status element."""
     page.locator(".ora-olx").fill(olx)
     with page.expect_response(lambda response: "/save_definition/" in response.url):
-        page.get_by_role("button", name="Save").click()
-    return page.get_by_role("status")
+        page.get_by_role("button", name="Save the OLX").click()
+    return page.locator(".ora-studio-status")
 
 
 def test_studio_editor_refuses_invalid_olx_and_saves_a_valid_edit(page: Any, demo_server: str, axe: Any) -> None:
@@ -83,7 +83,7 @@ def test_studio_editor_refuses_invalid_olx_and_saves_a_valid_edit(page: Any, dem
     assert "<criterion" not in without_criteria
     status = _save(page, without_criteria)
     expect(status).to_contain_text("not saved")
-    expect(page.locator(".ora-studio-errors li").first).to_be_visible()
+    expect(page.locator(".ora-summary-errors li").first).to_be_visible()
     page.reload()
     expect(editor).to_have_value(original)
 

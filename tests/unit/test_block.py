@@ -237,11 +237,13 @@ def test_the_editor_json_saves_through_the_same_validator(make_block, users) -> 
     users.as_user("author", staff=True)
     data = to_dict(block.definition)
     data["title"] = "Renamed in the editor"
-    saved = call_handler(block, "save_editor", {"definition": data})
+    saved = call_handler(block, "save_editor", {"definition": data, "weight": 0.5})
     assert saved.status_code == 200
     answer = json.loads(saved.body)
     assert block.definition.title == "Renamed in the editor"
-    assert answer["definition"]["title"] == "Renamed in the editor"
+    assert block.weight == 0.5
+    assert answer["display_name"] == "Renamed in the editor"
+    assert 'value="Renamed in the editor"' in answer["form"]
     assert [w["code"] for w in answer["warnings"]] == ["advice.must_grade_not_above_graded_by"]  # 2 and 2
     data["rubric"]["criteria"] = []
     data["leaderboard_show"] = "lots"
@@ -249,11 +251,44 @@ def test_the_editor_json_saves_through_the_same_validator(make_block, users) -> 
     assert refused.status_code == 400
     assert [e["code"] for e in json.loads(refused.body)["error"]["errors"]] == ["editor.wrong_type"]
     data["leaderboard_show"] = 0
-    refused = call_handler(block, "save_editor", {"definition": data})
-    assert [e["where"] for e in json.loads(refused.body)["error"]["errors"]] == ["rubric"]
+    refused = call_handler(block, "save_editor", {"definition": data, "weight": -1})
+    errors = json.loads(refused.body)["error"]["errors"]
+    assert [(e["code"], e["field"]) for e in errors] == [
+        ("settings.bad_weight", "weight"),
+        ("rubric.no_criteria", "rubric"),
+    ]
     assert block.definition.title == "Renamed in the editor"
+    assert block.weight == 0.5
     users.as_user("alice")
     assert call_handler(block, "save_editor", {"definition": to_dict(block.definition)}).status_code == 403
+
+
+def test_checking_the_editor_json_changes_nothing(make_block, users) -> None:
+    from ora_xblock.definition.codec import to_dict
+
+    block = make_block(scenarios.demo_olx("peer_only.xml"))
+    users.as_user("author", staff=True)
+    data = to_dict(block.definition)
+    data["title"] = "Only checked"
+    checked = call_handler(block, "check_editor", {"definition": data, "weight": None})
+    assert checked.status_code == 200
+    assert block.definition.title != "Only checked"
+    data["steps"][0]["must_grade"] = 0
+    refused = json.loads(call_handler(block, "check_editor", {"definition": data}).body)["error"]["errors"]
+    assert [(e["code"], e["field"]) for e in refused] == [
+        ("peer.count_too_low", "steps[1]/must_grade"),
+        ("peer.must_grade_below_graded_by", "steps[1]/must_grade"),
+    ]
+    users.as_user("alice")
+    assert call_handler(block, "check_editor", {"definition": data}).status_code == 403
+
+
+def test_saving_olx_keeps_the_weight(make_block, users) -> None:
+    block = make_block(scenarios.demo_olx("self_only.xml"))
+    users.as_user("author", staff=True)
+    block.weight = 2.0
+    assert call_handler(block, "save_definition", {"olx": block.definition_olx}).status_code == 200
+    assert block.weight == 2.0
 
 
 def test_author_view_summarises_the_steps_above_the_learner_view(make_block, users) -> None:

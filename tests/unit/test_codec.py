@@ -9,8 +9,9 @@ import pytest
 
 from ora_xblock import scenarios
 from ora_xblock.definition import load_olx
-from ora_xblock.definition.codec import from_dict, to_dict
+from ora_xblock.definition.codec import editor_path, from_dict, to_dict
 from ora_xblock.definition.errors import InvalidDefinition
+from ora_xblock.definition.validate import validate
 
 from .test_olx import EVERYTHING
 
@@ -57,3 +58,34 @@ def test_values_are_judged_by_the_olx_reader_with_its_codes() -> None:
     data["steps"] = [{"name": "peer-assessment", "must_grade": 2}]
     data["submission_due"] = "next week"
     assert sorted(code.split("@")[0] for code in codes(data)) == ["olx.missing_attribute", "olx.not_date"]
+
+
+def test_errors_point_at_the_editor_field_they_concern() -> None:
+    data = to_dict(load_olx(scenarios.resource_text("scenarios/hundred_years_war.xml")))
+    data["rubric"]["criteria"][0]["options"][1]["points"] = -2
+    data["rubric"]["criteria"][1]["name"] = ""
+    data["steps"][0]["must_grade"] = 1
+    data["steps"][0]["must_be_graded_by"] = 3
+    data["submission_start"] = "2030-01-02T00:00:00+00:00"
+    data["submission_due"] = "2030-01-01T00:00:00+00:00"
+    data["leaderboard_show"] = 101
+    data["text_response"] = ""
+    data["file_upload_response"] = ""
+    definition = from_dict(data)
+    paths = {error.code: editor_path(error) for error in validate(definition)}
+    assert paths == {
+        "option.negative_points": "rubric/criteria[1]/options[2]/points",
+        "criterion.no_name": "rubric/criteria[2]/name",
+        "peer.must_grade_below_graded_by": "steps[1]/must_grade",
+        "dates.start_not_before_due": "submission_due",
+        "leaderboard.out_of_range": "leaderboard_show",
+        "response.nothing_asked": "text_response",
+    }
+
+
+def test_shape_and_reader_errors_keep_their_attribute() -> None:
+    data = to_dict(load_olx(scenarios.resource_text("scenarios/self_only.xml")))
+    data["steps"] = [{"name": "peer-assessment", "must_grade": 2}]
+    with pytest.raises(InvalidDefinition) as raised:
+        from_dict(data)
+    assert [editor_path(error) for error in raised.value.errors] == ["steps[1]/must_be_graded_by"]

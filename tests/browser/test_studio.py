@@ -1,0 +1,220 @@
+"""The Studio editor in a real browser, as an author uses it; after each save a learner sees the change."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ora_xblock import scenarios
+from ora_xblock.definition import load_olx
+from ora_xblock.definition.olx import to_olx
+from ora_xblock.scenarios import DEMO_PROBLEMS
+
+from .test_smoke import assert_accessible
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the browser fixture then skips, or fails under CI
+    expect = None
+
+pytestmark = pytest.mark.browser
+
+NUMBER = {filename: index for index, (filename, _) in enumerate(DEMO_PROBLEMS)}
+BLANK = "default.xml"
+CONFORMANCE = Path(__file__).resolve().parents[2] / ".." / "shared" / "conformance" / "ora2" / "openassessment"
+EXAMPLES = sorted((CONFORMANCE / "xblock" / "static" / "xml").glob("*.xml"))
+
+
+@pytest.fixture
+def kolkata(browser: Any) -> Any:
+    """A page whose browser runs in India's time zone (UTC+05:30), to see dates converted."""
+    context = browser.new_context(timezone_id="Asia/Kolkata")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def open_editor(page: Any, demo_server: str, filename: str, olx: str | None = None) -> None:
+    """The author's editor of a demo problem; with ``olx``, first saved as that problem through the OLX editor."""
+    page.goto(f"{demo_server}/scenario/ora_xblock.{NUMBER[filename]}/studio_view/?student=author")
+    if olx is not None:
+        save_olx(page, olx)
+        expect(page.get_by_role("status").filter(has_text="Saved.")).to_be_visible()
+
+
+def open_learner_view(page: Any, demo_server: str, filename: str) -> Any:
+    page.goto(f"{demo_server}/scenario/ora_xblock.{NUMBER[filename]}/student_view/?student=dave")
+    return page.locator(".ora-block")
+
+
+def save(page: Any) -> Any:
+    with page.expect_response(lambda response: "/save_editor/" in response.url) as answer:
+        page.get_by_role("button", name="Save", exact=True).click()
+    return answer.value
+
+
+def save_olx(page: Any, olx: str) -> Any:
+    page.get_by_label("Problem OLX").fill(olx)
+    with page.expect_response(lambda response: "/save_definition/" in response.url) as answer:
+        page.get_by_role("button", name="Save the OLX").click()
+    return answer.value
+
+
+def step_order(page: Any) -> list[str]:
+    return page.locator(".ora-step-item").evaluate_all("items => items.map(item => item.dataset.step)")
+
+
+def test_an_author_builds_a_peer_and_self_problem_from_scratch(kolkata: Any, demo_server: str, axe: Any) -> None:
+    page = kolkata
+    open_editor(page, demo_server, BLANK, scenarios.default_olx())
+    page.get_by_label("Display name").fill("Design a better bus stop")
+    page.get_by_label("Prompt 1", exact=True).fill("Sketch a bus stop for your street and explain your choices.")
+    while page.get_by_role("button", name=re.compile("^Remove criterion")).count():
+        page.get_by_role("button", name=re.compile("^Remove criterion")).first.click()
+    for label, options in (("Comfort", [("Bare", 0), ("Sheltered", 2)]), ("Access", [("Steps", 0), ("Level", 3)])):
+        page.get_by_role("button", name="Add a criterion").click()
+        criterion = page.get_by_role("group", name=re.compile(r"^Criterion \d$")).last
+        criterion.get_by_label("Label", exact=True).first.fill(label)
+        criterion.get_by_label("What the criterion judges").fill(f"How well does the design handle {label.lower()}?")
+        for name, points in options:
+            criterion.get_by_role("button", name="Add an option").click()
+            option = criterion.locator("[data-item=option]").last
+            option.get_by_label("Label").fill(name)
+            option.get_by_label("Points").fill(str(points))
+            option.get_by_label("Explanation").fill(f"The design is {name.lower()}.")
+    expect(page.locator(".ora-total-points")).to_have_text("5")
+    page.get_by_label("Show the rubric while learners answer").check()
+    expect(page.get_by_role("group", name="Criterion 2").get_by_label("Name (identifier)").first).to_have_value(
+        "access"
+    )
+    for step in ("Peer assessment", "Self assessment"):
+        page.get_by_role("checkbox", name=step).uncheck()
+    page.get_by_role("checkbox", name="Self assessment").check()
+    page.get_by_role("checkbox", name="Peer assessment").check()
+    peer = page.locator("[data-step=peer-assessment]")
+    peer.get_by_label("Must Grade: reviews each learner gives").fill("3")
+    peer.get_by_label("Graded By: reviews each response needs").fill("2")
+    peer.get_by_label("Due").fill("2030-01-10T12:00:00")
+    expect(page.locator(".ora-timezone")).to_contain_text(re.compile("Asia/(Kolkata|Calcutta)"))
+    assert save(page).ok
+    expect(page.get_by_role("status")).to_have_text("Saved.")
+    olx = page.get_by_label("Problem OLX").input_value()
+    assert 'due="2030-01-10T06:30:00+00:00"' in olx  # 12:00 in Kolkata, stored in UTC
+    expect(page.locator("[data-step=peer-assessment]").get_by_label("Due")).to_have_value(
+        re.compile("^2030-01-10T12:00")
+    )
+    assert_accessible(axe, page)
+
+    block = open_learner_view(page, demo_server, BLANK)
+    expect(block.get_by_role("heading", name="Design a better bus stop")).to_be_visible()
+    expect(block).to_contain_text("Sketch a bus stop for your street")
+    expect(block.get_by_role("heading", name="Comfort", exact=True)).to_be_visible()
+    expect(block.get_by_role("heading", name="Access", exact=True)).to_be_visible()
+    steps = block.locator(".ora-steps-bar li, .ora-step").all_inner_texts()
+    assert [i for i, text in enumerate(steps) if "Assess peers" in text] < [
+        i for i, text in enumerate(steps) if "Assess your response" in text
+    ]
+
+
+def test_an_invalid_problem_shows_each_error_at_its_field_and_saves_nothing(
+    page: Any, demo_server: str, axe: Any
+) -> None:
+    open_editor(page, demo_server, BLANK, scenarios.default_olx())
+    page.get_by_label("Display name").fill("Never saved")
+    ideas = page.get_by_role("group", name="Criterion 1")
+    ideas.get_by_label("Name (identifier)").first.fill("")
+    points = ideas.locator("[data-item=option]").nth(1).get_by_label("Points")
+    points.fill("-1")
+    top = page.get_by_label("Top responses to show (0 to 100)")
+    top.fill("500")
+    assert save(page).status == 400
+    summary = page.locator(".ora-studio-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("heading")).to_have_text("The problem was not saved. Correct these 3 errors:")
+    for field, message in (
+        (ideas.get_by_label("Name (identifier)").first, "The criterion needs a name."),
+        (points, "must be zero or more"),
+        (top, "between 0 and 100"),
+    ):
+        expect(field).to_have_attribute("aria-invalid", "true")
+        note = page.locator("#" + field.get_attribute("aria-describedby").split()[-1])
+        expect(note).to_contain_text(message)
+        expect(summary.get_by_role("link", name=note.inner_text())).to_be_visible()
+    assert_accessible(axe, page)
+    summary.get_by_role("link", name=re.compile("between 0 and 100")).click()
+    expect(top).to_be_focused()
+    top.fill("10")
+    expect(summary.get_by_role("heading")).to_have_text("The problem was not saved. Correct these 2 errors:")
+    expect(top).not_to_have_attribute("aria-invalid", "true")
+
+    block = open_learner_view(page, demo_server, BLANK)
+    expect(block.get_by_role("heading", name="Open Response Assessment")).to_be_visible()
+
+
+def test_steps_are_enabled_and_reordered_with_the_keyboard(page: Any, demo_server: str, axe: Any) -> None:
+    open_editor(page, demo_server, BLANK, scenarios.default_olx())
+    staff = page.get_by_role("checkbox", name="Staff assessment")
+    staff.focus()
+    page.keyboard.press("Space")
+    expect(staff).to_be_checked()
+    move_up = page.get_by_role("button", name="Move Staff assessment up")
+    move_up.focus()
+    for _ in range(2):
+        page.keyboard.press("Enter")
+    expect(move_up).to_be_focused()
+    assert step_order(page)[:3] == ["peer-assessment", "staff-assessment", "self-assessment"]
+    expect(page.get_by_role("status")).to_have_text("Moved to position 2 of 4.")
+    assert save(page).status == 400
+    expect(page.locator(".ora-studio-summary")).to_contain_text("The staff step must come last.")
+    page.get_by_role("button", name="Move Staff assessment down").focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Move Self assessment up").focus()
+    page.keyboard.press("Enter")
+    assert step_order(page)[:3] == ["self-assessment", "peer-assessment", "staff-assessment"]
+    assert save(page).ok
+    assert_accessible(axe, page)
+
+    block = open_learner_view(page, demo_server, BLANK)
+    steps = block.locator(".ora-step-title").all_inner_texts()
+    assert steps.index("Assess your response") < steps.index("Assess peers") < steps.index("Staff assessment")
+
+
+def test_the_olx_is_edited_in_place_and_checked_by_the_same_validator(page: Any, demo_server: str) -> None:
+    open_editor(page, demo_server, BLANK, scenarios.default_olx())
+    olx = scenarios.default_olx().replace("<title>Open Response Assessment</title>", "<title>Edited as OLX</title>")
+    broken = olx.replace('must_grade="5"', 'must_grade="many"')
+    assert save_olx(page, broken).status == 400
+    expect(page.locator(".ora-studio-summary")).to_contain_text("must_grade")
+    assert save_olx(page, olx).ok
+    expect(page.get_by_label("Display name")).to_have_value("Edited as OLX")
+    block = open_learner_view(page, demo_server, BLANK)
+    expect(block.get_by_role("heading", name="Edited as OLX")).to_be_visible()
+
+
+def test_a_released_problem_keeps_its_rubric_locked(page: Any, demo_server: str, axe: Any) -> None:
+    open_editor(page, demo_server, "released.xml")
+    rubric = page.get_by_role("region", name="Rubric")
+    expect(rubric.locator(".ora-locked")).to_contain_text("learners may already have answered")
+    summary = page.get_by_role("group", name="Criterion 1")
+    expect(summary.get_by_label("Name (identifier)").first).to_have_attribute("readonly", "")
+    expect(summary.locator("[data-item=option]").first.get_by_label("Points")).to_have_attribute("readonly", "")
+    for button in ("Add a criterion", "Add a prompt", "Remove criterion 1", "Move Peer assessment down"):
+        expect(page.get_by_role("button", name=button)).to_be_disabled()
+    expect(page.get_by_role("checkbox", name="Peer assessment")).to_be_disabled()
+    summary.get_by_label("Label", exact=True).first.fill("What the book is about")
+    assert save(page).ok
+    assert_accessible(axe, page)
+    block = open_learner_view(page, demo_server, "released.xml")
+    expect(block.get_by_role("heading", name="What the book is about")).to_be_visible()
+
+
+@pytest.mark.parametrize("source", EXAMPLES, ids=lambda path: path.name)
+def test_every_ora2_example_survives_the_form(page: Any, demo_server: str, source: Path) -> None:
+    expected = load_olx(source.read_bytes())
+    open_editor(page, demo_server, BLANK, source.read_text())
+    assert save(page).ok
+    assert page.get_by_label("Problem OLX").input_value() == to_olx(expected)
