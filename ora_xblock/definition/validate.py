@@ -400,6 +400,7 @@ def warnings(definition: Definition) -> list[DefinitionError]:
     found: list[DefinitionError] = []
     step = definition.step(StepName.PEER)
     if isinstance(step, PeerStep):
+        where = f"assessments/assessment[{definition.steps.index(step) + 1}]"
         if step.must_grade <= step.must_be_graded_by:
             found.append(
                 _error(
@@ -408,7 +409,7 @@ def warnings(definition: Definition) -> list[DefinitionError]:
                         "Set Must Grade above Graded By (for example 4 and 3), so that every response finds enough "
                         "reviewers even when some learners leave."
                     ),
-                    "assessments",
+                    where,
                 )
             )
         if (
@@ -423,7 +424,7 @@ def warnings(definition: Definition) -> list[DefinitionError]:
                         "Leave at least a week between the response due date and the peer due date, so that late "
                         "responses still get reviewed."
                     ),
-                    "assessments",
+                    where,
                 )
             )
     return found

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from ora_xblock import scenarios
 from ora_xblock.definition import load_olx
+from ora_xblock.definition.codec import to_dict
 from ora_xblock.definition.olx import to_olx
 from ora_xblock.scenarios import DEMO_PROBLEMS
 
@@ -155,6 +158,24 @@ def test_an_invalid_problem_shows_each_error_at_its_field_and_saves_nothing(
     expect(block.get_by_role("heading", name="Open Response Assessment")).to_be_visible()
 
 
+def test_best_practice_advice_is_shown_but_does_not_block_saving(page: Any, demo_server: str, axe: Any) -> None:
+    open_editor(page, demo_server, BLANK, scenarios.default_olx())
+    peer = page.locator("[data-step=peer-assessment]")
+    peer.get_by_label("Must Grade: reviews each learner gives").fill("3")
+    peer.get_by_label("Graded By: reviews each response needs").fill("3")
+    page.get_by_label("Responses due").fill("2030-01-01T12:00:00")
+    peer.get_by_label("Due").fill("2030-01-03T12:00:00")
+    assert save(page).ok
+    advice = page.locator(".ora-studio-advice")
+    expect(advice).to_contain_text("Set Must Grade above Graded By")
+    expect(advice).to_contain_text("Leave at least a week")
+    must_grade = peer.get_by_label("Must Grade: reviews each learner gives")
+    expect(must_grade).to_have_value("3")
+    note = page.locator("#" + must_grade.get_attribute("aria-describedby").split()[-1])
+    expect(note).to_have_class("ora-field-warning")
+    assert_accessible(axe, page)
+
+
 def test_steps_are_enabled_and_reordered_with_the_keyboard(page: Any, demo_server: str, axe: Any) -> None:
     open_editor(page, demo_server, BLANK, scenarios.default_olx())
     staff = page.get_by_role("checkbox", name="Staff assessment")
@@ -218,3 +239,103 @@ def test_every_ora2_example_survives_the_form(page: Any, demo_server: str, sourc
     open_editor(page, demo_server, BLANK, source.read_text())
     assert save(page).ok
     assert page.get_by_label("Problem OLX").input_value() == to_olx(expected)
+
+
+def set_date(field: Any, value: str | None) -> None:
+    """Type a UTC date as the author sees it in Kolkata (the editor shows local time)."""
+    local = datetime.fromisoformat(value).astimezone(ZoneInfo("Asia/Kolkata")) if value else None
+    field.fill(local.strftime("%Y-%m-%dT%H:%M:%S") if local else "")
+
+
+def fill_in(page: Any, data: dict[str, Any]) -> None:
+    """Enter a whole problem through the form, starting from whatever it shows, as an author would."""
+    page.get_by_label("Display name").fill(data["title"])
+    page.get_by_label("Top responses to show (0 to 100)").fill(str(data["leaderboard_show"]))
+    page.get_by_label("Team assignment: one response per team, graded by staff").set_checked(data["teams"]["enabled"])
+    page.get_by_label("Team set").fill(data["teams"]["teamset_id"])
+    page.get_by_label("Prompts are written in").select_option(data["prompts_type"])
+    remove_all(page, "Remove prompt")
+    for prompt in data["prompts"]:
+        page.get_by_role("button", name="Add a prompt").click()
+        page.locator("[data-item=prompt] textarea").last.fill(prompt["description"])
+
+    remove_all(page, "Remove criterion")
+    for criterion in data["rubric"]["criteria"]:
+        page.get_by_role("button", name="Add a criterion").click()
+        group = page.locator("[data-item=criterion]").last
+        group.get_by_label("Label", exact=True).first.fill(criterion["label"])
+        group.get_by_label("Name (identifier)").first.fill(criterion["name"])
+        group.get_by_label("What the criterion judges").fill(criterion["prompt"])
+        group.get_by_label("Written feedback on this criterion").select_option(criterion["feedback"])
+        for option in criterion["options"]:
+            group.get_by_role("button", name="Add an option").click()
+            row = group.locator("[data-item=option]").last
+            row.get_by_label("Label").fill(option["label"])
+            row.get_by_label("Name (identifier)").fill(option["name"])
+            row.get_by_label("Explanation").fill(option["explanation"])
+            row.get_by_label("Points").fill(str(option["points"]))
+    asked = data["rubric"]["feedback_prompt"]
+    page.get_by_label("Ask for overall written feedback").set_checked(asked is not None)
+    if asked is not None:
+        page.get_by_label("Overall feedback prompt").fill(asked)
+    page.get_by_label("Default text of the overall feedback").fill(data["rubric"]["feedback_default_text"] or "")
+
+    for label, key in (("Text response", "text_response"), ("Text editor", "text_response_editor")):
+        page.get_by_label(label, exact=True).select_option(data[key])
+    page.get_by_label("File upload", exact=True).select_option(data["file_upload_response"])
+    page.get_by_label("Files allowed").select_option(data["file_upload_type"] or "")
+    page.get_by_label("File types, separated by commas (for a list)").fill(", ".join(data["white_listed_file_types"]))
+    for label, key in (
+        ("Learners may upload several files", "allow_multiple_files"),
+        ("Render LaTeX in responses", "allow_latex"),
+        ("Show the rubric while learners answer", "show_rubric_during_response"),
+        ("Learners may take back their response", "allow_learner_resubmissions"),
+    ):
+        page.get_by_label(label).set_checked(data[key])
+    page.get_by_label("Resubmission grace period (DD:HH:MM)").fill(data["resubmissions_grace_period"])
+    set_date(page.get_by_label("Responses open"), data["submission_start"])
+    set_date(page.get_by_label("Responses due"), data["submission_due"])
+
+    for box in page.locator(".ora-step-enabled").all():
+        box.uncheck()
+    for position, step in enumerate(data["steps"]):
+        item = page.locator(f"[data-step={step['name']}]")
+        item.locator(".ora-step-enabled").check()
+        while step_order(page).index(step["name"]) > position:
+            item.locator(".ora-move-up").click()
+        fill_step(item, step)
+
+
+def fill_step(item: Any, step: dict[str, Any]) -> None:
+    if step["name"] != "student-training":
+        set_date(item.get_by_label("Opens"), step["start"])
+        set_date(item.get_by_label("Due"), step["due"])
+    if step["name"] == "peer-assessment":
+        item.get_by_label("Must Grade: reviews each learner gives").fill(str(step["must_grade"]))
+        item.get_by_label("Graded By: reviews each response needs").fill(str(step["must_be_graded_by"]))
+        item.get_by_label("Flexible peer grading").set_checked(step["enable_flexible_grading"])
+        item.get_by_label("Peer score").select_option(step["grading_strategy"])
+    if step["name"] == "staff-assessment":
+        item.get_by_label("Required: learners get no grade").set_checked(step["required"])
+    for example in step.get("examples", []):
+        item.get_by_role("button", name="Add an example").click()
+        card = item.locator("[data-item=example]").last
+        for area, part in zip(card.locator("[data-part]").all(), example["answer"], strict=True):
+            area.fill(part)
+        for criterion, option in example["options_selected"].items():
+            card.locator(f'select[data-criterion="{criterion}"]').select_option(option)
+
+
+def remove_all(page: Any, name: str) -> None:
+    buttons = page.get_by_role("button", name=re.compile(f"^{name} \\d+$"))
+    while buttons.count():
+        buttons.first.click()
+
+
+@pytest.mark.parametrize("source", EXAMPLES, ids=lambda path: path.name)
+def test_every_ora2_example_can_be_built_in_the_form_alone(kolkata: Any, demo_server: str, source: Path) -> None:
+    expected = load_olx(source.read_bytes())
+    open_editor(kolkata, demo_server, BLANK, scenarios.default_olx())
+    fill_in(kolkata, to_dict(expected))
+    assert save(kolkata).ok, kolkata.locator(".ora-studio-summary").inner_text()
+    assert kolkata.get_by_label("Problem OLX").input_value() == to_olx(expected)
