@@ -204,6 +204,20 @@ def test_steps_are_enabled_and_reordered_with_the_keyboard(page: Any, demo_serve
     assert steps.index("Assess your response") < steps.index("Assess peers") < steps.index("Staff assessment")
 
 
+def test_steps_are_reordered_by_dragging(page: Any, demo_server: str) -> None:
+    page.set_viewport_size({"width": 1100, "height": 900})  # both steps on screen, as a mouse user drags them
+    open_editor(page, demo_server, BLANK, scenarios.default_olx())
+    page.locator("[data-step=peer-assessment]").scroll_into_view_if_needed()
+    handle = page.locator("[data-step=self-assessment] .ora-drag-handle")
+    handle.drag_to(page.locator("[data-step=peer-assessment] .ora-step-head"), target_position={"x": 5, "y": 2})
+    assert step_order(page)[:2] == ["self-assessment", "peer-assessment"]
+    expect(page.locator(".ora-studio-status")).to_have_text("Step order changed.")
+    assert save(page).ok
+    assert page.get_by_label("Problem OLX").input_value().index("self-assessment") < page.get_by_label(
+        "Problem OLX"
+    ).input_value().index("peer-assessment")
+
+
 def test_the_olx_is_edited_in_place_and_checked_by_the_same_validator(page: Any, demo_server: str) -> None:
     open_editor(page, demo_server, BLANK, scenarios.default_olx())
     olx = scenarios.default_olx().replace("<title>Open Response Assessment</title>", "<title>Edited as OLX</title>")

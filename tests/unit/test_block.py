@@ -150,6 +150,29 @@ def test_released_problem_keeps_its_rubric(make_block, users, monkeypatch) -> No
     assert [e["code"] for e in json.loads(response.body)["error"]["errors"]] == ["released.points_changed"]
 
 
+def test_the_editor_of_a_released_problem_locks_what_may_not_change(make_block, users) -> None:
+    from ora_xblock.definition.codec import to_dict
+
+    block = make_block(scenarios.demo_olx("released.xml"))
+    users.as_user("author", staff=True)
+    assert block.is_released()
+    form = block.studio_view().content
+    assert "learners may already have answered" in form
+    assert 'data-key="points" data-type="int" value="4" readonly' in form
+    data = to_dict(block.definition)
+    data["rubric"]["criteria"][0]["options"][2]["points"] = 5
+    data["steps"].reverse()
+    refused = json.loads(call_handler(block, "save_editor", {"definition": data}).body)["error"]["errors"]
+    assert [(e["code"], e["field"]) for e in refused] == [
+        ("released.steps_changed", "steps"),
+        ("released.points_changed", "rubric/criteria[1]/options"),
+    ]
+    data = to_dict(block.definition)
+    data["rubric"]["criteria"][0]["label"] = "What the book is about"
+    assert call_handler(block, "save_editor", {"definition": data}).status_code == 200
+    assert block.definition.rubric.criteria[0].label == "What the book is about"
+
+
 def test_new_blocks_start_from_the_default_problem(runtime) -> None:
     from xblock.fields import ScopeIds
 
