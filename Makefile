@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_definition.py
 	$(BIN)/python bench/bench_journey.py
 	$(BIN)/python bench/bench_peer.py
+	$(BIN)/python bench/bench_staff.py
 
 translations: $(STAMP)
 	$(BIN)/python scripts/i18n.py

@@ -31,6 +31,7 @@ class Workflow(models.Model):
     item_id = models.CharField(max_length=255)
     student_id = models.CharField(max_length=255)
     username = models.CharField(max_length=150, blank=True)
+    username_lower = models.CharField(max_length=150, blank=True)  # for case-insensitive lookup, search and order
     submission_uuid = models.CharField(max_length=36, unique=True)
     status = models.CharField(max_length=16, choices=[(status.value, status.value) for status in Status])
     submitted_at = models.DateTimeField()
@@ -50,6 +51,10 @@ class Workflow(models.Model):
     peer_rank = models.PositiveSmallIntegerField(default=0)  # see ora_xblock.peer.rank
     peer_tiebreak = models.FloatField(default=0)  # submission time, or random once graded
     escalated_at = models.DateTimeField(null=True)  # sent to staff: no peer review in time
+    # Removed from peer grading by course staff ("cancelled"): when, by whom, and the comment the learner sees.
+    cancelled_at = models.DateTimeField(null=True)
+    cancelled_by = models.CharField(max_length=150, blank=True)
+    cancel_comment = models.TextField(blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["item_id", "student_id"], name="ora_one_workflow_per_learner")]
@@ -58,7 +63,13 @@ class Workflow(models.Model):
             models.Index(fields=["item_id", "-submitted_at"], name="ora_workflow_recent"),
             models.Index(fields=["item_id", "peer_rank", "reviews_load", "peer_tiebreak"], name="ora_peer_pool"),
             models.Index(fields=["item_id", "status", "-score_earned", "submitted_at"], name="ora_top_responses"),
+            models.Index(fields=["item_id", "username_lower", "id"], name="ora_gradebook"),
+            models.Index(fields=["item_id", "status", "username_lower", "id"], name="ora_gradebook_status"),
         ]
+
+    def save(self, *args, **kwargs):
+        self.username_lower = self.username.lower()
+        super().save(*args, **kwargs)
 
     @property
     def needs_publishing(self) -> bool:
@@ -158,3 +169,65 @@ class ResponseFile(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["item_id", "student_id"], name="ora_files_of_learner")]
+
+
+class StaffLease(models.Model):
+    """A response handed to a staff member from the grading queue, kept from other staff until ``expires_at``.
+
+    One row per response at most (a unique workflow): taking a response whose
+    lease has expired replaces the row, so two staff can never hold it at once.
+    """
+
+    item_id = models.CharField(max_length=255)
+    workflow = models.OneToOneField(Workflow, on_delete=models.CASCADE, related_name="staff_lease")
+    holder_id = models.CharField(max_length=255)
+    holder_username = models.CharField(max_length=150, blank=True)
+    taken_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["item_id", "expires_at"], name="ora_staff_lease_live")]
+
+
+class AuditEntry(models.Model):
+    """Something course staff did to a learner's work: kept when the learner's state is reset."""
+
+    item_id = models.CharField(max_length=255)
+    student_id = models.CharField(max_length=255)
+    actor_id = models.CharField(max_length=255)
+    actor_username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=32)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    details = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["item_id", "student_id", "created_at"], name="ora_audit_of_learner")]
+
+
+class ReportTask(models.Model):
+    """A CSV report of one problem, generated in the background, and the file it produced."""
+
+    class Kind(models.TextChoices):
+        GRADE = "grade"
+        DATA = "data"
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        RUNNING = "running"
+        DONE = "done"
+        FAILED = "failed"
+
+    course_id = models.CharField(max_length=255)
+    item_id = models.CharField(max_length=255)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    status = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    requested_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True)
+    file_name = models.CharField(max_length=255, blank=True)  # the storage key
+    rows = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["item_id", "-created_at"], name="ora_reports_of_problem")]

@@ -9,6 +9,7 @@ missing.
 from __future__ import annotations
 
 import gettext
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -114,3 +115,39 @@ def course_forces_flexible(block: Any) -> bool:
     if forced is None:
         return bool(setting("ORA_XBLOCK_FORCE_FLEXIBLE_PEER", False))
     return bool(forced)
+
+
+def _user_model() -> Any:
+    """django.contrib.auth's user model, or None where the host has no auth app."""
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+
+    return get_user_model() if apps.is_installed("django.contrib.auth") else None
+
+
+def usernames_for_email(email: str) -> list[str]:
+    """The usernames of the accounts with this email address, compared case-insensitively."""
+    users = _user_model()
+    if users is None:
+        return []
+    return list(users.objects.filter(email__iexact=email.strip()).values_list("username", flat=True))
+
+
+def emails_of(usernames: Iterable[str]) -> dict[str, str]:
+    """Each username's email address, for those the host knows (one query)."""
+    users = _user_model()
+    if users is None:
+        return {}
+    return dict(users.objects.filter(username__in=list(usernames)).values_list("username", "email"))
+
+
+def course_team(course_id: str) -> frozenset[str]:
+    """The lower-cased usernames of the course team (every course access role: staff, admin, beta tester,
+    data researcher), which the gradebook leaves out by default; empty outside edx-platform."""
+    try:
+        from common.djangoapps.student.models import CourseAccessRole  # type: ignore[import-not-found]
+        from opaque_keys.edx.keys import CourseKey
+    except ImportError:
+        return frozenset()
+    roles = CourseAccessRole.objects.filter(course_id=CourseKey.from_string(course_id))
+    return frozenset(name.lower() for name in roles.values_list("user__username", flat=True))

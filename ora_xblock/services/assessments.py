@@ -18,7 +18,7 @@ from .grades import advance
 def self_assess(problem: Problem, learner: Learner, data: Mapping[str, object]) -> tuple[Workflow, list[Assessment]]:
     """Record the learner's one self assessment and move them on; returns the workflow and its assessments."""
     with transaction.atomic(savepoint=False):
-        workflow = _locked(learner.item_id, learner.student_id)
+        workflow = locked(learner.item_id, learner.student_id)
         if workflow.status != Status.SELF:
             raise Refusal(409, "not_this_step", N_("Self assessment is not your current step."))
         problem.require_open(StepName.SELF)
@@ -38,7 +38,7 @@ def staff_assess(
 ) -> Workflow:
     """Record a staff grade, which overrides all others; staff may grade again and the latest counts."""
     with transaction.atomic(savepoint=False):
-        workflow = _locked(item_id, student_id)
+        workflow = locked(item_id, student_id)
         if workflow.status == Status.CANCELLED:
             raise Refusal(409, "cancelled", N_("This response was cancelled and cannot be graded."))
         store_assessment(problem, workflow, Assessment.Kind.STAFF, scorer_id, checked_assessment(problem, data), None)
@@ -54,7 +54,8 @@ def submitted_workflow(item_id: str, student_id: str) -> Workflow:
     return workflow
 
 
-def _locked(item_id: str, student_id: str) -> Workflow:
+def locked(item_id: str, student_id: str) -> Workflow:
+    """The learner's workflow in the problem, locked for this transaction."""
     workflow = Workflow.objects.select_for_update().filter(item_id=item_id, student_id=student_id).first()
     if workflow is None:
         raise Refusal(404, "not_submitted", N_("There is no submitted response to assess."))

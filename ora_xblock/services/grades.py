@@ -78,6 +78,9 @@ def advance(problem: Problem, workflow: Workflow) -> list[Assessment]:
         if final is not None:
             workflow.score_earned, workflow.score_possible = final.earned, final.possible
             workflow.score_source = final.source.value
+    elif new_status is Status.CANCELLED:  # removed from peer grading: zero, until staff reset the learner
+        workflow.score_earned, workflow.score_possible = 0, problem.definition.max_score
+        workflow.score_source = ""
     workflow.save()
     if workflow.needs_publishing:
         transaction.on_commit(partial(publish, workflow.pk))

@@ -104,6 +104,17 @@ def peer_assess(problem: Problem, learner: Learner, lease_id: object, data: Mapp
         return reviewer
 
 
+def withdraw(workflow: Workflow) -> None:
+    """Take a response staff removed out of reviewers' hands: unfinished leases on it end and stop blocking.
+
+    Their holders get another response on their next request; ``next_review`` never hands out a cancelled one.
+    """
+    unfinished = PeerLease.objects.filter(workflow=workflow, done=False)
+    workflow.reviews_load -= unfinished.filter(blocking=True).count()
+    unfinished.update(blocking=False, active_key=None)
+    workflow.save(update_fields=["reviews_load"])
+
+
 def rerank(step: PeerStep, workflow: Workflow) -> None:
     """Put the response where it belongs in the queue, from its counters."""
     new_rank = peer.rank(

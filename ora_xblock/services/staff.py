@@ -1,15 +1,28 @@
-"""What course staff do to one learner's work: list it, and reset it."""
+"""What course staff do to one learner's work: list it, grade or override it, remove it from peer grading, reset it.
+
+Every action but listing adds an entry to the learner's history (:mod:`.audit`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
 from functools import partial
 
 from django.db import transaction
 from submissions import api as submissions_api
 
-from ..models import Draft, Workflow
+from .. import platform
+from ..definition.errors import N_
+from ..models import Draft, StaffLease, Workflow
 from ..workflow import Status
-from . import top
+from . import audit, peer, queue, top
+from .assessments import locked, staff_assess
+from .audit import Actor
+from .common import Problem, Refusal
+from .grades import advance
+
+MAX_REASON = 1000
 
 
 def recent(item_id: str, limit: int = 50) -> list[Workflow]:
@@ -18,14 +31,101 @@ def recent(item_id: str, limit: int = 50) -> list[Workflow]:
     return sorted(rows, key=lambda row: row.status != Status.STAFF)
 
 
-def reset(course_id: str, item_id: str, student_id: str) -> bool:
+def grade(
+    problem: Problem,
+    item_id: str,
+    student_id: str,
+    actor: Actor,
+    data: Mapping[str, object],
+    reason: str = "",
+    from_queue: bool = False,
+) -> Workflow:
+    """Grade the learner with the rubric, overriding any other score; published once committed.
+
+    Overriding a score the learner already has needs a ``reason``. ``from_queue``: the grader must hold the
+    response from the staff queue; otherwise nobody else may be holding it. Any hold on it is released.
+    """
+    reason = _checked_text(reason, "reason_too_long")
+    with transaction.atomic(savepoint=False):
+        workflow = locked(item_id, student_id)
+        queue.check_hold(workflow, actor, problem.now, required=from_queue)
+        previous = workflow.score_earned
+        if previous is not None and not reason and workflow.status != Status.CANCELLED:
+            raise Refusal(400, "reason_required", N_("Say why you are changing the learner's grade."))
+        workflow = staff_assess(problem, item_id, student_id, actor.anonymous_id, data)
+        StaffLease.objects.filter(workflow=workflow).delete()
+        audit.record(
+            item_id,
+            student_id,
+            actor,
+            audit.GRADE if previous is None else audit.OVERRIDE,
+            problem.now,
+            reason,
+            earned=workflow.score_earned,
+            possible=workflow.score_possible,
+            previous=previous,
+        )
+        return workflow
+
+
+def remove_from_peer_grading(problem: Problem, item_id: str, student_id: str, actor: Actor, comment: str) -> Workflow:
+    """Cancel the learner's response: it leaves peer grading, the staff queue and the top responses.
+
+    The learner sees the ``comment`` and gets a grade of zero, until staff reset their state so they answer again.
+    """
+    comment = _checked_text(comment, "comment_too_long")
+    if not comment:
+        raise Refusal(400, "comment_required", N_("Say why the response is removed; the learner will read it."))
+    with transaction.atomic(savepoint=False):
+        workflow = locked(item_id, student_id)
+        if workflow.status == Status.CANCELLED:
+            raise Refusal(409, "already_cancelled", N_("This response was already removed from peer grading."))
+        previous = workflow.score_earned
+        workflow.status = Status.CANCELLED.value
+        workflow.cancelled_at, workflow.cancelled_by, workflow.cancel_comment = problem.now, actor.username, comment
+        peer.withdraw(workflow)
+        StaffLease.objects.filter(workflow=workflow).delete()
+        advance(problem, workflow)
+        audit.record(item_id, student_id, actor, audit.CANCEL, problem.now, comment, previous=previous)
+        transaction.on_commit(partial(top.forget, item_id))
+        return workflow
+
+
+def reset(
+    course_id: str,
+    item_id: str,
+    student_id: str,
+    actor: Actor | None = None,
+    now: datetime | None = None,
+    reason: str = "",
+) -> bool:
     """Delete the learner's state in the problem so they start again; their score is reset once committed.
 
-    Returns whether there was anything to delete.
+    The reset is recorded in the learner's history, which survives it. Returns whether there was anything to delete.
     """
+    reason = _checked_text(reason, "reason_too_long")
     with transaction.atomic(savepoint=False):
+        previous = Workflow.objects.filter(item_id=item_id, student_id=student_id).values_list("score_earned").first()
         deleted, _ = Workflow.objects.filter(item_id=item_id, student_id=student_id).delete()
         drafts, _ = Draft.objects.filter(item_id=item_id, student_id=student_id).delete()
+        audit.record(
+            item_id,
+            student_id,
+            actor or Actor(""),
+            audit.RESET,
+            now or platform.now(),
+            reason,
+            previous=previous[0] if previous else None,
+        )
         transaction.on_commit(partial(submissions_api.reset_score, student_id, course_id, item_id, clear_state=True))
         transaction.on_commit(partial(top.forget, item_id))
     return bool(deleted or drafts)
+
+
+def _checked_text(text: object, too_long: str) -> str:
+    if not isinstance(text, str):
+        raise Refusal(400, "bad_request", N_("Send the comment as text."))
+    text = text.strip()
+    if len(text) > MAX_REASON:
+        raise Refusal(400, too_long, N_("Keep the comment under {limit} characters."), limit=MAX_REASON)
+    return text

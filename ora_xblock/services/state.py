@@ -28,6 +28,16 @@ class LearnerState:
     def submitted(self) -> bool:
         return self.workflow is not None
 
+    @property
+    def removed(self) -> bool:
+        """Whether course staff removed the response from peer grading (see :attr:`removal_comment`)."""
+        return self.workflow is not None and self.workflow.cancelled_at is not None
+
+    @property
+    def removal_comment(self) -> str:
+        """Why staff removed the response, for the learner to read; empty unless :attr:`removed`."""
+        return self.workflow.cancel_comment if self.workflow is not None else ""
+
     def of_kind(self, kind: str) -> list[Assessment]:
         return [assessment for assessment in self.received if assessment.kind == kind]
 

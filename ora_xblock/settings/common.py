@@ -15,6 +15,10 @@ def plugin_settings(settings):
         "ORA_XBLOCK_PEER_STAFF_FALLBACK": True,
         # Turn flexible peer grading on for every problem (when the course setting can't be read).
         "ORA_XBLOCK_FORCE_FLEXIBLE_PEER": False,
+        # A response handed to a staff member from the grading queue is kept from other staff this long.
+        "ORA_XBLOCK_STAFF_LEASE_MINUTES": 30,
+        # The Django storage alias (STORAGES) that report CSV files are saved to.
+        "ORA_XBLOCK_REPORT_STORAGE": "default",
     }
     for name, value in defaults.items():
         if not hasattr(settings, name):

@@ -1,0 +1,75 @@
+"""One learner in a problem, as course staff look them up: everything about their response, in constant queries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .. import platform
+from ..definition.errors import N_
+from ..models import Assessment, AuditEntry, ResponseFile, StaffLease, Workflow
+from .audit import history
+from .common import Problem, Refusal
+from .state import LearnerState, submitted_state
+
+EmailResolver = Callable[[str], list[str]]
+
+
+@dataclass(frozen=True)
+class LearnerRecord:
+    """A submitted learner's answer, files, assessments received and given, grade, and what staff did."""
+
+    state: LearnerState  # status, answers, assessments received, grade; ``removed`` and its comment
+    files: list[ResponseFile]
+    given: list[Assessment]  # this learner's reviews of others, oldest first (``.workflow`` is whose)
+    history: list[AuditEntry]  # newest first
+    lease: StaffLease | None  # who holds the response in the staff queue, if anyone (it may have lapsed)
+
+    @property
+    def workflow(self) -> Workflow:
+        assert self.state.workflow is not None
+        return self.state.workflow
+
+    @property
+    def published(self) -> tuple[int, int] | None:
+        """The score the gradebook has (earned, possible), if one was sent."""
+        workflow = self.workflow
+        if workflow.published_earned is None or workflow.published_possible is None:
+            return None
+        return workflow.published_earned, workflow.published_possible
+
+
+def find(item_id: str, query: str, usernames_for_email: EmailResolver = platform.usernames_for_email) -> str:
+    """The anonymous id of the learner whose username or email (either case) is ``query``; refused if none submitted.
+
+    An email goes through ``usernames_for_email``, the host's accounts by default.
+    """
+    query = query.strip()
+    if not query:
+        raise Refusal(400, "bad_request", N_("Enter a username or an email address."))
+    names = [name.lower() for name in usernames_for_email(query)] if "@" in query else [query.lower()]
+    found = Workflow.objects.filter(item_id=item_id, username_lower__in=names).values_list("student_id", flat=True)
+    student_id = found.first()
+    if student_id is None:
+        raise Refusal(404, "no_such_learner", N_("No learner {query} has submitted a response here."), query=query)
+    return student_id
+
+
+def record(problem: Problem, item_id: str, student_id: str) -> LearnerRecord:
+    """The learner's record in the problem (a constant number of queries); refused if they have not submitted."""
+    workflow = Workflow.objects.filter(item_id=item_id, student_id=student_id).first()
+    if workflow is None:
+        raise Refusal(404, "not_submitted", N_("There is no submitted response to assess."))
+    given = (
+        Assessment.objects.filter(workflow__item_id=item_id, scorer_id=student_id)
+        .exclude(workflow=workflow)
+        .select_related("workflow")
+        .order_by("created_at", "id")
+    )
+    return LearnerRecord(
+        state=submitted_state(problem, workflow),
+        files=list(workflow.files.order_by("uploaded_at", "id")),
+        given=list(given),
+        history=history(item_id, student_id),
+        lease=StaffLease.objects.filter(workflow=workflow).first(),
+    )

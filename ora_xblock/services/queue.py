@@ -1,0 +1,124 @@
+"""The staff grading queue ("Grade available responses"): the oldest response waiting for staff, held for one.
+
+A response waits for staff when its status is ``staff``: the problem requires
+a staff grade, or the peer step escalated it (nobody reviewed it in time).
+Handing one out locks its workflow row (``select_for_update(skip_locked=True)``)
+and writes a :class:`~ora_xblock.models.StaffLease`, unique per response, so
+two staff asking at once never get the same one. A lease lapses after
+``ORA_XBLOCK_STAFF_LEASE_MINUTES`` (30); the response then returns to the queue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+
+from .. import platform
+from ..definition.errors import N_
+from ..models import StaffLease, Workflow
+from ..workflow import Status
+from .audit import Actor
+from .common import Refusal
+
+DEFAULT_LEASE_MINUTES = 30
+ATTEMPTS = 5  # another grader's lease committed between our read and our insert: try the next response
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What the queue handed out: the response and its lease (None when the queue is empty), and what is left."""
+
+    workflow: Workflow | None
+    lease: StaffLease | None
+    remaining: int  # responses still waiting for staff that nobody holds
+
+    @property
+    def escalated(self) -> bool:
+        """Whether the response came from the peer step for want of reviews, rather than a required staff step."""
+        return self.workflow is not None and self.workflow.escalated_at is not None
+
+
+def lease_minutes() -> int:
+    return max(1, int(platform.setting("ORA_XBLOCK_STAFF_LEASE_MINUTES", DEFAULT_LEASE_MINUTES)))
+
+
+def next_response(item_id: str, actor: Actor, now: datetime, skip: str | None = None) -> Turn:
+    """Hold the oldest response waiting for staff that nobody holds for ``actor``; ``skip`` passes one learner over."""
+    with transaction.atomic(savepoint=False):
+        for _ in range(ATTEMPTS):
+            waiting = _waiting(item_id, now).select_for_update(skip_locked=True).order_by("submitted_at", "id")
+            if skip is not None:
+                waiting = waiting.exclude(student_id=skip)
+            workflow = waiting.first()
+            if workflow is None:
+                return Turn(None, None, 0)
+            try:
+                with transaction.atomic():
+                    lease = _hold(workflow, actor, now)
+            except IntegrityError:
+                continue
+            return Turn(workflow, lease, _waiting(item_id, now).count())
+    raise Refusal(409, "queue_busy", N_("Others are taking responses at this moment. Try again."))
+
+
+def skip(item_id: str, student_id: str, actor: Actor, now: datetime) -> Turn:
+    """Let go of the response held for ``actor`` and hand out the next one, passing that one over."""
+    with transaction.atomic(savepoint=False):
+        release(item_id, student_id, actor)
+        return next_response(item_id, actor, now, skip=student_id)
+
+
+def take(item_id: str, student_id: str, actor: Actor, now: datetime) -> StaffLease:
+    """Hold one learner's response for ``actor`` (or renew their own hold); refused while someone else holds it."""
+    with transaction.atomic(savepoint=False):
+        workflow = Workflow.objects.select_for_update().filter(item_id=item_id, student_id=student_id).first()
+        if workflow is None:
+            raise Refusal(404, "not_submitted", N_("There is no submitted response to assess."))
+        check_hold(workflow, actor, now, required=False)
+        return _hold(workflow, actor, now)
+
+
+def release(item_id: str, student_id: str, actor: Actor) -> bool:
+    """Give back ``actor``'s hold on the learner's response; returns whether they held it."""
+    with transaction.atomic(savepoint=False):
+        held = StaffLease.objects.filter(item_id=item_id, workflow__student_id=student_id, holder_id=actor.anonymous_id)
+        deleted, _ = held.delete()
+    return bool(deleted)
+
+
+def check_hold(workflow: Workflow, actor: Actor, now: datetime, required: bool) -> None:
+    """Refuse unless ``actor`` may grade the response now: nobody else holds it, and, if ``required``, they do."""
+    lease = StaffLease.objects.select_for_update().filter(workflow=workflow).first()
+    mine = lease is not None and lease.holder_id == actor.anonymous_id
+    if lease is not None and not mine and lease.expires_at > now:
+        raise Refusal(409, "being_graded", N_("This response is being graded by someone else."))
+    if required and not mine:
+        raise Refusal(409, "being_graded", N_("This response is being graded by someone else."))
+    if required and lease is not None and lease.expires_at <= now:
+        raise Refusal(
+            409,
+            "lease_expired",
+            N_("Your time to grade this response ran out, so someone else may be grading it. Get the next response."),
+        )
+
+
+def _waiting(item_id: str, now: datetime) -> QuerySet[Workflow]:
+    live = StaffLease.objects.filter(item_id=item_id, expires_at__gt=now).values("workflow_id")
+    return Workflow.objects.filter(item_id=item_id, status=Status.STAFF).exclude(pk__in=live)
+
+
+def _hold(workflow: Workflow, actor: Actor, now: datetime) -> StaffLease:
+    """Replace the response's lapsed (or the actor's own) lease with a fresh one for ``actor``."""
+    lapsed_or_mine = Q(expires_at__lte=now) | Q(holder_id=actor.anonymous_id)
+    StaffLease.objects.filter(lapsed_or_mine, workflow=workflow).delete()
+    return StaffLease.objects.create(
+        item_id=workflow.item_id,
+        workflow=workflow,
+        holder_id=actor.anonymous_id,
+        holder_username=actor.username,
+        taken_at=now,
+        expires_at=now + timedelta(minutes=lease_minutes()),
+    )
