@@ -146,7 +146,7 @@ def measure(size: int) -> dict[str, tuple[float, int]]:
             samples[label].append(timed(block, handler, body))
         learners.act_as("grader", staff=True)
         grade = {"student_id": anonymous(f"measured{number}"), "options_selected": {"Argument": "Stated"}}
-        samples["staff grade (score, done)"].append(timed(block, "staff_assess", grade))
+        samples["staff grade (score, done)"].append(timed(block, "staff_grade", grade))
     return {
         label: (statistics.median(t for t, _ in values), statistics.median(q for _, q in values))
         for label, values in samples.items()

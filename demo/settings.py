@@ -29,7 +29,10 @@ DATABASES = {
 
 # The workbench serves MEDIA_URL ("" -> "/") from MEDIA_ROOT ("" -> the working directory): keep that out of the repo.
 MEDIA_URL = "/media/"
-MEDIA_ROOT = str(VAR / "media")
+MEDIA_ROOT = str(DATABASE.parent / "media")
+
+# Background work (grade reports) runs inline: the same Celery task, without a broker to install.
+CELERY_TASK_ALWAYS_EAGER = True
 
 # Our templates first, so that demo/templates/workbench/block.html replaces the workbench's page.
 _templates = TEMPLATES[0]  # noqa: F405

@@ -22,6 +22,7 @@ from .templating import render, resource_text
 
 if TYPE_CHECKING:
     from .page import Page
+    from .staff_area import StaffArea
 
 # Fields the OLX never sets directly: the definition itself, and the runtime's own bookkeeping.
 _NOT_FROM_OLX = frozenset({"definition_olx", "parent", "children", "tags", "xblock-family"})
@@ -75,7 +76,8 @@ class OraXBlock(XBlock):
 
     def student_view(self, context: dict[str, Any] | None = None) -> Fragment:
         """The learner's page: the prompts, their steps and grade; course staff also get a grading panel."""
-        html = render("student_view.html", content=self._page().content(), uid=self.dom_id)
+        page = self._page()
+        html = render("student_view.html", content=page.content(), staff=page.staff_shell(), uid=self.dom_id)
         fragment = self._fragment(html, "ora.css")
         if self.definition.text_response_editor is TextEditor.RICH:
             fragment.add_css(resource_text("static/vendor/quill/quill.snow.css"))
@@ -84,6 +86,8 @@ class OraXBlock(XBlock):
             fragment.add_javascript(f"(function (define, exports, module) {{\n{quill}\n}}).call(window);")
         fragment.add_javascript(resource_text("static/js/http.js"))
         fragment.add_javascript(resource_text("static/js/editor.js"))
+        fragment.add_javascript(resource_text("static/js/rubric.js"))
+        fragment.add_javascript(resource_text("static/js/staff.js"))
         fragment.add_javascript(resource_text("static/js/learner.js"))
         fragment.initialize_js("OraXBlockLearner")
         return fragment
@@ -121,6 +125,11 @@ class OraXBlock(XBlock):
         i18n = platform.translations(self)
         context = studio_context(definition, released=self.is_released(), weight=self.weight)
         return render("studio_form.html", **context, uid=self.dom_id, _=i18n.gettext, ngettext=i18n.ngettext)
+
+    def _staff(self) -> StaffArea:
+        from .staff_area import StaffArea
+
+        return StaffArea(self._page())
 
     def _page(self) -> Page:
         """The page for this request; imported here so that the block loads before Django is set up."""
@@ -211,20 +220,62 @@ class OraXBlock(XBlock):
         """Staff only (GET): every submitted file of the problem in one zip."""
         return self._page().files_zip()
 
-    @json_endpoint
-    def staff_open(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Staff only: show one learner's response with the grading form."""
-        return self._page().staff_open(data)
+    # Staff area: course staff only (see staff_area.StaffArea).
 
     @json_endpoint
-    def staff_assess(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Staff only: grade a learner's response; the latest staff grade counts."""
-        return self._page().staff_assess(data)
+    def staff_overview(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Staff only: learners per step and the spread of final scores."""
+        return self._staff().overview()
+
+    @json_endpoint
+    def staff_learner(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Staff only: find a learner by username or email (``query``), or open one (``student_id``)."""
+        return self._staff().learner(data)
+
+    @json_endpoint
+    def staff_grade(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Staff only: grade or override a learner with the rubric (``reason``; ``from_queue``)."""
+        return self._staff().grade(data)
+
+    @json_endpoint
+    def staff_remove(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Staff only: remove a learner's response from peer grading, with a ``comment`` the learner reads."""
+        return self._staff().remove(data)
 
     @json_endpoint
     def staff_reset(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
         """Staff only: delete a learner's state in the problem so they start again."""
-        return self._page().staff_reset(data)
+        return self._staff().reset(data)
+
+    @json_endpoint
+    def staff_queue_next(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Staff only: hold the next response waiting for a staff grade (``skip`` lets one go first)."""
+        return self._staff().queue_next(data)
+
+    @json_endpoint
+    def staff_queue_release(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Staff only: give a held response back to the queue."""
+        return self._staff().queue_release(data)
+
+    @json_endpoint
+    def staff_gradebook(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Staff only: a page of the gradebook, filtered."""
+        return self._staff().gradebook(data)
+
+    @json_endpoint
+    def staff_reports(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Staff only: the problem's reports, with download links valid for 5 minutes."""
+        return self._staff().reports()
+
+    @json_endpoint
+    def staff_report_start(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Staff only: generate the grade or data report (``kind``) in the background."""
+        return self._staff().report_start(data)
+
+    @file_endpoint
+    def staff_report_download(self, suffix: str = "") -> Any:
+        """Staff only (GET): a finished report, through the signed link (the suffix) made for this staff member."""
+        return self._staff().report_download(suffix)
 
     @json_endpoint
     def save_definition(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:

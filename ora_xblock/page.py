@@ -19,12 +19,12 @@ from . import platform, uploads
 from .definition.errors import N_
 from .definition.model import Necessity, PeerStep, StepName, TextEditor, TrainingStep
 from .definition.olx import to_olx
-from .handlers import HandlerError
+from .handlers import HandlerError, attachment
 from .html import clean_html
 from .models import PeerLease
 from .peer import LeasePolicy
-from .presenters import learner_context, staff_context, student_context
-from .services import assessments, files, overdue, peer, responses, staff, top, training
+from .presenters import learner_context, student_context
+from .services import assessments, files, overdue, peer, responses, top, training
 from .services.common import Learner, Problem, Refusal
 from .services.state import LearnerState, learner_state, submitted_state
 from .templating import render
@@ -79,12 +79,11 @@ class Page:
 
     def content(
         self,
-        grading: LearnerState | None = None,
         state: LearnerState | None = None,
         review: PeerLease | None = None,
         training_result: list[str] | None = None,
     ) -> str:
-        """The inside of the learner's page; with ``grading``, the staff panel shows that learner's work.
+        """The inside of the learner's page.
 
         ``state`` is the learner's state when the caller has just made it; ``review`` the lease the
         learner is reviewing; ``training_result`` the criteria their last training attempt got wrong.
@@ -98,36 +97,15 @@ class Page:
         context["top_responses"] = self._top_responses(state)
         if learner is None:
             context["answers"] = [""] * len(self.definition.prompts)
-        show_panel = self.viewer.can_author and not platform.in_studio_preview(self.block)
-        panel = self.staff_panel(grading) if show_panel else None
-        return render(
-            "learner.html", **context, staff=panel, staff_panel=panel or "", uid=self.block.dom_id, **self._helpers()
-        )
+        return render("learner.html", **context, uid=self.block.dom_id, **self._helpers())
 
-    def staff_panel(self, grading: LearnerState | None = None) -> str:
-        grading_view = None
-        if grading is not None and grading.workflow is not None:
-            rich = self.definition.text_response_editor is TextEditor.RICH
-            grading_view = {
-                "student_id": grading.workflow.student_id,
-                "username": grading.workflow.username or grading.workflow.student_id[:8],
-                "answers": grading.answers,
-                "answers_html": [clean_html(text) if rich else None for text in grading.answers],
-                "files": [
-                    self._file_view(item, item.name) for item in grading.workflow.files.order_by("uploaded_at", "id")
-                ],
-            }
-        return render(
-            "staff_panel.html",
-            **staff_context(staff.recent(self.item_id)),
-            grading=grading_view,
-            files_zip_url=self.block.runtime.handler_url(self.block, "staff_files_zip")
-            if self.definition.file_upload_response is not Necessity.NONE
-            else None,
-            rubric=self.definition.rubric,
-            uid=self.block.dom_id,
-            **self._helpers(),
-        )
+    def staff_shell(self) -> str:
+        """The staff area under the learner's page, for course staff in the course (not Studio's preview)."""
+        if not self.viewer.can_author or not self.viewer.anonymous_id or platform.in_studio_preview(self.block):
+            return ""
+        from .staff_area import StaffArea
+
+        return StaffArea(self).shell()
 
     def view(self, state: LearnerState | None = None) -> dict[str, str]:
         return {"html": self.content(state=state)}
@@ -161,25 +139,6 @@ class Page:
             workflow, received = assessments.self_assess(self.problem, self.require_learner(), data)
         self._publish_completion(workflow.status)
         return self.view(submitted_state(self.problem, workflow, received=received))
-
-    def staff_open(self, data: dict[str, Any]) -> dict[str, Any]:
-        self.require_staff()
-        student_id = _text(data, "student_id", self)
-        with refusals(self):
-            workflow = assessments.submitted_workflow(self.item_id, student_id)
-        return {"html": self.content(grading=submitted_state(self.problem, workflow))}
-
-    def staff_assess(self, data: dict[str, Any]) -> dict[str, Any]:
-        self.require_staff()
-        student_id = _text(data, "student_id", self)
-        with refusals(self):
-            assessments.staff_assess(self.problem, self.item_id, student_id, self.viewer.anonymous_id, data)
-        return self.view()
-
-    def staff_reset(self, data: dict[str, Any]) -> dict[str, Any]:
-        self.require_staff()
-        staff.reset(self.course_id, self.item_id, _text(data, "student_id", self))
-        return self.view()
 
     def peer_next(self) -> dict[str, Any]:
         """Hand the learner a response to review (or resume the one they hold)."""
@@ -239,25 +198,17 @@ class Page:
         with refusals(self):
             item = files.for_download(self.item_id, _number(file_id) or 0, viewer.anonymous_id, viewer.can_author)
         stored = self._limits().storage.open(item.key, "rb")
-        response = Response(app_iter=iter(lambda: stored.read(64 * 1024), b""), content_type=item.content_type)
-        response.content_length = item.size
         neutral = f"file.{item.extension}"  # what peers see: nothing of the author's own file name
         own_or_staff = viewer.can_author or item.student_id == viewer.anonymous_id
         shown = item.name if own_or_staff else neutral
-        response.headers["Content-Disposition"] = f"attachment; filename=\"{neutral}\"; filename*=UTF-8''{quote(shown)}"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Cache-Control"] = "private, no-store"
-        return response
+        disposition = f"attachment; filename=\"{neutral}\"; filename*=UTF-8''{quote(shown)}"
+        return attachment(stored, item.content_type, disposition, item.size)
 
     def files_zip(self) -> Response:
         """Staff only: every submitted file of the problem in one zip, a folder per learner."""
         self.require_staff()
         archive = files.zip_of_problem(self.item_id, self._limits())
-        response = Response(app_iter=iter(lambda: archive.read(64 * 1024), b""), content_type="application/zip")
-        response.headers["Content-Disposition"] = 'attachment; filename="ora-files.zip"'
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Cache-Control"] = "private, no-store"
-        return response
+        return attachment(archive, "application/zip", 'attachment; filename="ora-files.zip"')
 
     def _limits(self) -> files.Limits:
         return files.Limits(

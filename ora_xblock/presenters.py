@@ -64,6 +64,7 @@ def learner_context(problem: Problem, state: LearnerState, gettext: Callable[[st
         "status": state.status.value if state.status else None,
         "steps": _steps(problem, state, gettext),
         "what_next": gettext(WHAT_NEXT[state.status]),
+        "removal_comment": state.removal_comment,
         "answers": state.answers,
         "answers_html": [clean_html(text) if rich else None for text in state.answers],
         "rich": rich,
@@ -78,22 +79,6 @@ def learner_context(problem: Problem, state: LearnerState, gettext: Callable[[st
         "self_window": _step_window(problem, StepName.SELF),
         "current_title": gettext(STEP_TITLES[current]) if (current := _current_key(state)) else "",
         "grade": _grade_view(state, gettext),
-    }
-
-
-def staff_context(rows: list[Any]) -> dict[str, Any]:
-    """The minimal staff panel: recent submissions and their state."""
-    return {
-        "rows": [
-            {
-                "student_id": row.student_id,
-                "username": row.username or row.student_id[:8],
-                "status": row.status,
-                "submitted_at": row.submitted_at.isoformat(),
-                "score": None if row.score_earned is None else f"{row.score_earned} / {row.score_possible}",
-            }
-            for row in rows
-        ]
     }
 
 

@@ -27,14 +27,14 @@ class FakeUserService(UserService):
         super().__init__()
         self.as_user("alice")
 
-    def as_user(self, username: str | None, *, staff: bool = False) -> None:
+    def as_user(self, username: str | None, *, staff: bool = False, role: str | None = None) -> None:
         self.user = XBlockUser(is_current_user=True)
         if username is not None:
             self.user.opt_attrs = {
                 "edx-platform.anonymous_user_id": hashlib.sha256(username.encode()).hexdigest()[:32],
                 "edx-platform.username": username,
                 "edx-platform.user_is_staff": staff,
-                "edx-platform.user_role": "instructor" if staff else "student",
+                "edx-platform.user_role": role or ("instructor" if staff else "student"),
             }
 
     def get_current_user(self) -> XBlockUser:

@@ -62,6 +62,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "demo.settings",
         "ORA_DEMO_DB": str(tmp / "demo.db"),
+        "ORA_DEMO_TEST_CLOCK": "1",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }
     django = [sys.executable, "-m", "django"]

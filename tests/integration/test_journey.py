@@ -19,7 +19,7 @@ from tests.conftest import call_handler
 pytestmark = pytest.mark.django_db
 
 LEARNER_HANDLERS = ("render_page", "save_draft", "submit", "withdraw", "self_assess")
-STAFF_HANDLERS = ("staff_open", "staff_assess", "staff_reset")
+STAFF_HANDLERS = ("staff_learner", "staff_grade", "staff_reset")
 
 
 def body(response) -> dict:
@@ -139,13 +139,12 @@ def test_staff_grade_overrides_and_the_latest_counts(make_block, users, django_c
     assert "Course staff will grade your response" in body(call_handler(block, "render_page", {}))["html"]
     learner_id = item["student_id"]
     users.as_user("staff", staff=True)
-    opened = call_handler(block, "staff_open", {"student_id": learner_id})
+    opened = call_handler(block, "staff_learner", {"student_id": learner_id})
     assert "uniforms" in body(opened)["html"]
     for option, expected in (("Stated", 3), ("Unclear", 0)):
         with django_capture_on_commit_callbacks(execute=True):
-            graded = call_handler(
-                block, "staff_assess", {"student_id": learner_id, "options_selected": {"Argument": option}}
-            )
+            grade = {"student_id": learner_id, "options_selected": {"Argument": option}, "reason": "Second look."}
+            graded = call_handler(block, "staff_grade", grade)
         assert graded.status_code == 200
         assert submissions_api.get_score(item)["points_earned"] == expected
     assert Workflow.objects.get().score_source == "staff-assessment"
@@ -240,10 +239,10 @@ def test_query_counts_do_not_grow_with_learners(make_block, users, learners: int
     }
     users.as_user("staff", staff=True)
     staff_grade = {"student_id": newcomer, "options_selected": {"Argument": "Stated"}}
-    counts["staff_assess"] = _queries(lambda: call_handler(block, "staff_assess", staff_grade))
+    counts["staff_grade"] = _queries(lambda: call_handler(block, "staff_grade", staff_grade))
     record_property("query_counts", counts)
     # Counted inside the test's own transaction, so each includes a SAVEPOINT and its RELEASE.
-    expected = {"render": 4, "save_draft": 5, "submit": 14, "self_assess": 7, "render_submitted": 4, "staff_assess": 9}
+    expected = {"render": 4, "save_draft": 5, "submit": 14, "self_assess": 7, "render_submitted": 4, "staff_grade": 16}
     assert counts == expected
 
 
@@ -255,7 +254,7 @@ def test_studio_preview_neither_grades_nor_answers(make_block, users, runtime, n
     response = call_handler(block, name, {"student_id": "someone", "answers": ["x"]})
     assert response.status_code == 403
     assert body(response)["error"]["code"] in ("forbidden", "sign_in")
-    assert "Staff grading" not in block.student_view().content
+    assert "Staff area" not in block.student_view().content
     assert not Workflow.objects.exists()
 
 

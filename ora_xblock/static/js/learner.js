@@ -1,4 +1,4 @@
-/* The learner's page: autosave, submit with confirmation, rubric forms and the staff panel.
+/* The learner's page: autosave, submit with confirmation, rubric forms; course staff also get the staff area.
  * Every action posts to a handler, which answers with the re-rendered page; focus moves to the
  * new step and a status line announces what happened. Each block on a page works on its own element. */
 function OraXBlockLearner(runtime, element) {
@@ -176,41 +176,13 @@ function OraXBlockLearner(runtime, element) {
     });
   }
 
-  /* Rubric forms: the learner's self assessment and the staff grade. */
+  /* Rubric forms: self assessment, peer review and training. */
 
   function bindRubric(form) {
     var errors = form.querySelector(".ora-errors");
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var body = { options_selected: {}, criterion_feedback: {}, overall_feedback: "" };
-      form.querySelectorAll("input[type=radio]:checked").forEach(function (input) {
-        body.options_selected[input.getAttribute("data-criterion")] = input.value;
-      });
-      form.querySelectorAll("textarea.ora-feedback").forEach(function (textarea) {
-        body.criterion_feedback[textarea.getAttribute("data-criterion")] = textarea.value;
-      });
-      var overall = form.querySelector(".ora-overall");
-      body.overall_feedback = overall ? overall.value : "";
-      form.querySelectorAll("input[type=hidden]").forEach(function (input) { body[input.name] = input.value; });
-      var staffForm = form.closest(".ora-staff");
-      send(form.getAttribute("data-ora-action"), body, errors, gettext("Your assessment was submitted."),
-        staffForm ? ".ora-staff" : null);
-    });
-  }
-
-  function bindStaff(panel) {
-    var errors = panel.querySelector(".ora-staff-errors");
-    panel.querySelectorAll(".ora-staff-open").forEach(function (button) {
-      button.addEventListener("click", function () {
-        send("staff_open", { student_id: button.getAttribute("data-student") }, errors, gettext("Grading form opened."), ".ora-staff");
-      });
-    });
-    panel.querySelectorAll(".ora-staff-reset").forEach(function (button) {
-      button.addEventListener("click", function () {
-        if (window.confirm(gettext("Delete this learner's response and assessments so they start again?"))) {
-          send("staff_reset", { student_id: button.getAttribute("data-student") }, errors, gettext("The learner's state was reset."), ".ora-staff");
-        }
-      });
+      send(form.getAttribute("data-ora-action"), OraRubric.read(form), errors, gettext("Your assessment was submitted."));
     });
   }
 
@@ -227,8 +199,6 @@ function OraXBlockLearner(runtime, element) {
         send("withdraw", {}, content.querySelector(".ora-errors"), gettext("Your response is a draft again. Edit it and submit when ready."));
       });
     }
-    var panel = content.querySelector(".ora-staff");
-    if (panel) { bindStaff(panel); }
     content.querySelectorAll(".ora-peer-next").forEach(function (button) {
       button.addEventListener("click", function () { askForReview(); });
     });
@@ -255,4 +225,6 @@ function OraXBlockLearner(runtime, element) {
   }
 
   bind();
+  var staffArea = root.querySelector(".ora-staff-area");
+  if (staffArea) { OraStaffArea(runtime, element, staffArea); }
 }

@@ -1,0 +1,243 @@
+"""Course staff's area inside a problem: overview, one learner, the grading queue, the gradebook and reports.
+
+Each method answers one staff handler: it checks that the viewer is course
+staff in the course itself, calls the services, and renders one section of
+``staff_area.html``. Learners, anonymous users, beta testers and Studio's
+preview are refused before anything is read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from webob import Response
+
+from . import platform
+from .definition.errors import N_
+from .definition.model import Necessity, TextEditor
+from .handlers import HandlerError, attachment
+from .html import clean_html
+from .page import Page, refusals
+from .services import gradebook, learners, overview, queue, reports, staff
+from .services.audit import Actor
+from .templating import render
+from .workflow import Status
+
+STATUS_LABELS = {
+    Status.TRAINING: N_("In learner training"),
+    Status.PEER: N_("Assessing peers"),
+    Status.SELF: N_("Assessing their own response"),
+    Status.STAFF: N_("Waiting for staff"),
+    Status.WAITING: N_("Waiting for peer reviews"),
+    Status.DONE: N_("Graded"),
+    Status.CANCELLED: N_("Removed from peer grading"),
+}
+KIND_LABELS = {
+    "training": N_("Training"),
+    "peer": N_("Peer"),
+    "self": N_("Self"),
+    "staff": N_("Staff"),
+}
+ACTION_LABELS = {
+    "grade": N_("Graded"),
+    "override": N_("Overrode the grade"),
+    "cancel": N_("Removed from peer grading"),
+    "reset": N_("Reset the learner's state"),
+}
+STEP_FILTERS = (
+    ("peer-assessment", N_("Peer grade counts")),
+    ("self-assessment", N_("Self grade counts")),
+    ("staff-assessment", N_("Staff grade counts")),
+)
+
+
+class StaffArea:
+    """One staff request in one problem."""
+
+    def __init__(self, page: Page):
+        page.require_staff()
+        self.page = page
+        self.actor = Actor(page.viewer.anonymous_id or "", page.viewer.username or "")
+
+    # Sections
+
+    def shell(self) -> str:
+        """The staff area as the page first shows it: the tools, and the overview."""
+        return self._render("shell", work=self._render("overview_section", **self._overview()))
+
+    def overview(self) -> dict[str, Any]:
+        return self._answer("overview_section", **self._overview())
+
+    def learner(self, data: dict[str, Any], message: str = "") -> dict[str, Any]:
+        """Find a learner by username or email (``query``), or open one (``student_id``)."""
+        query = data.get("query")
+        student_id = data.get("student_id")
+        if query is None and not student_id:
+            return self._answer("learner_section", record=None, query="")
+        with refusals(self.page):
+            if not student_id:
+                query = _text(query, self.page, "query")
+                student_id = learners.find(self.page.item_id, query, platform.usernames_for_email)
+            record = learners.record(self.page.problem, self.page.item_id, str(student_id))
+        return self._answer("learner_section", record=self._record(record), query=query or "", message=message)
+
+    def grade(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Grade or override with the rubric; from the queue, the next response follows."""
+        student_id = _text(data.get("student_id"), self.page, "student_id")
+        from_queue = bool(data.get("from_queue"))
+        with refusals(self.page):
+            staff.grade(
+                self.page.problem,
+                self.page.item_id,
+                student_id,
+                self.actor,
+                data,
+                reason=data.get("reason", ""),
+                from_queue=from_queue,
+            )
+        if from_queue:
+            return self.queue_next({}, message=self.page._(N_("Grade saved. Here is the next response.")))
+        return self.learner({"student_id": student_id}, message=self.page._(N_("The grade was saved and sent.")))
+
+    def remove(self, data: dict[str, Any]) -> dict[str, Any]:
+        student_id = _text(data.get("student_id"), self.page, "student_id")
+        with refusals(self.page):
+            staff.remove_from_peer_grading(
+                self.page.problem, self.page.item_id, student_id, self.actor, data.get("comment", "")
+            )
+        message = self.page._(N_("The response was removed from peer grading."))
+        return self.learner({"student_id": student_id}, message=message)
+
+    def reset(self, data: dict[str, Any]) -> dict[str, Any]:
+        student_id = _text(data.get("student_id"), self.page, "student_id")
+        with refusals(self.page):
+            staff.reset(
+                self.page.course_id,
+                self.page.item_id,
+                student_id,
+                self.actor,
+                self.page.problem.now,
+                data.get("reason", ""),
+            )
+        message = self.page._(N_("The learner's state was reset: they can answer again."))
+        return self._answer("learner_section", record=None, query="", message=message)
+
+    def queue_next(self, data: dict[str, Any], message: str = "") -> dict[str, Any]:
+        """Hold the next response waiting for staff for this grader (``skip``: let go of that one first)."""
+        skip = data.get("skip")
+        with refusals(self.page):
+            if skip:
+                turn = queue.skip(self.page.item_id, str(skip), self.actor, self.page.problem.now)
+            else:
+                turn = queue.next_response(self.page.item_id, self.actor, self.page.problem.now)
+        work = None
+        if turn.workflow is not None:
+            with refusals(self.page):
+                record = learners.record(self.page.problem, self.page.item_id, turn.workflow.student_id)
+            work = self._record(record) | {
+                "escalated": turn.escalated,
+                "held_until": turn.lease and turn.lease.expires_at,
+            }
+        return self._answer("queue_section", turn=work, remaining=turn.remaining, message=message)
+
+    def queue_release(self, data: dict[str, Any]) -> dict[str, Any]:
+        student_id = _text(data.get("student_id"), self.page, "student_id")
+        queue.release(self.page.item_id, student_id, self.actor)
+        return self.overview() | {"message": self.page._(N_("The response went back to the queue."))}
+
+    def gradebook(self, data: dict[str, Any]) -> dict[str, Any]:
+        filters = gradebook.Filters(
+            status=data.get("status") or None,
+            min_score=_whole(data.get("min_score"), self.page),
+            max_score=_whole(data.get("max_score"), self.page),
+            step=data.get("step") or None,
+            search=str(data.get("search") or ""),
+            include_team=bool(data.get("include_team")),
+        )
+        number = _whole(data.get("page"), self.page) or 1
+        team = () if filters.include_team else platform.course_team(self.page.course_id)
+        with refusals(self.page):
+            found = gradebook.page(self.page.problem, self.page.item_id, filters, number, team=team)
+        criteria = [(c.name, c.display_label) for c in self.page.definition.rubric.criteria]
+        return self._answer("gradebook_section", book=found, chosen=filters, criteria=criteria)
+
+    def reports(self, message: str = "") -> dict[str, Any]:
+        listed = reports.reports(self.page.item_id)
+        now = self.page.problem.now
+        base = self.page.block.runtime.handler_url(self.page.block, "staff_report_download")
+        links = {
+            task.pk: f"{base.rstrip('/')}/{quote(reports.link_token(task, self.actor.anonymous_id, now))}"
+            for task in listed.finished
+        }
+        return self._answer("reports_section", listed=listed, links=links, message=message)
+
+    def report_start(self, data: dict[str, Any]) -> dict[str, Any]:
+        kind = data.get("kind")
+        with refusals(self.page):
+            reports.start(self.page.course_id, self.page.item_id, str(kind), self.actor.username, self.page.problem.now)
+        return self.reports(self.page._(N_("The report is being generated. It appears below when it is ready.")))
+
+    def report_download(self, token: str) -> Response:
+        """The report file a signed link names, for the staff member it was made for, within 5 minutes."""
+        with refusals(self.page):
+            task, stored = reports.download(token, self.page.item_id, self.actor.anonymous_id, self.page.problem.now)
+        name = task.file_name.rsplit("/", 1)[-1]
+        return attachment(stored, "text/csv", f'attachment; filename="{name}"')
+
+    # Helpers
+
+    def _overview(self) -> dict[str, Any]:
+        definition = self.page.definition
+        zip_url = None
+        if definition.file_upload_response is not Necessity.NONE:
+            zip_url = self.page.block.runtime.handler_url(self.page.block, "staff_files_zip")
+        return {"summary": overview.overview(self.page.item_id), "files_zip_url": zip_url}
+
+    def _record(self, record: learners.LearnerRecord) -> dict[str, Any]:
+        """What the templates show of a learner's record."""
+        workflow = record.workflow
+        rich = self.page.definition.text_response_editor is TextEditor.RICH
+        answers = record.state.answers
+        return {
+            "record": record,
+            "workflow": workflow,
+            "username": workflow.username or workflow.student_id[:8],
+            "answers": answers,
+            "answers_html": [clean_html(text) if rich else None for text in answers],
+            "files": [self.page._file_view(item, item.name) for item in record.files],
+        }
+
+    def _answer(self, section: str, message: str = "", **context: Any) -> dict[str, Any]:
+        return {"html": self._render(section, **context), "message": message}
+
+    def _render(self, section: str, **context: Any) -> str:
+        labels = {"status": STATUS_LABELS, "kind": KIND_LABELS, "action": ACTION_LABELS}
+        return render(
+            "staff_area.html",
+            section=section,
+            uid=self.page.block.dom_id,
+            rubric=self.page.definition.rubric,
+            labels={name: {key: self.page._(text) for key, text in table.items()} for name, table in labels.items()},
+            statuses=list(Status),
+            step_filters=[(value, self.page._(text)) for value, text in STEP_FILTERS],
+            **context,
+            **self.page._helpers(),
+        )
+
+
+def _text(value: object, page: Page, key: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise HandlerError(400, "bad_request", page._(N_("Send {key} as text.")).format(key=key))
+    return value
+
+
+def _whole(value: object, page: Page) -> int | None:
+    """A whole number from a form field (text or number); empty means none."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    raise HandlerError(400, "bad_filter", page._(N_("Enter whole numbers for the page and scores.")))
