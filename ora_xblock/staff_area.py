@@ -9,7 +9,6 @@ preview are refused before anything is read.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from webob import Response
 
@@ -165,9 +164,11 @@ class StaffArea:
     def reports(self, message: str = "") -> dict[str, Any]:
         listed = reports.reports(self.page.item_id)
         now = self.page.problem.now
-        base = self.page.block.runtime.handler_url(self.page.block, "staff_report_download")
+        runtime, block = self.page.block.runtime, self.page.block
         links = {
-            task.pk: f"{base.rstrip('/')}/{quote(reports.link_token(task, self.actor.anonymous_id, now))}"
+            task.pk: runtime.handler_url(
+                block, "staff_report_download", reports.link_token(task, self.actor.anonymous_id, now)
+            )
             for task in listed.finished
         }
         return self._answer("reports_section", listed=listed, links=links, message=message)

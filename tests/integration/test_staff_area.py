@@ -50,7 +50,7 @@ def problem(make_block, users):
         call_handler(block, "submit", {"answers": [f"uniforms, says {name}"]})
         call_handler(block, "self_assess", {"options_selected": {"Argument": "Stated"}})
     users.as_user("staff", staff=True)
-    block.runtime.handler_url = lambda block, name, *args, **kwargs: f"/handler/{name}"
+    block.runtime.handler_url = lambda block, name, suffix="", *args, **kwargs: f"/handler/{name}/{suffix}"
     return block
 
 

@@ -7,6 +7,7 @@ function OraStaffArea(runtime, element, area) {
   var errors = area.querySelector(".ora-staff-errors");
   var live = element.jquery ? element[0].querySelector(".ora-live") : element.querySelector(".ora-live");
   var gradebookFilters = {};
+  var POLL_MS = 2000;  // while reports are being generated, the list refreshes itself
 
   function announce(text) {
     live.textContent = "";
@@ -25,14 +26,15 @@ function OraStaffArea(runtime, element, area) {
     announce(error.message || items[0].message);
   }
 
-  function send(name, body) {
+  /* Post to a staff handler and show the section it answers; ``quiet`` (a refresh) leaves focus alone. */
+  function send(name, body, quiet) {
     errors.textContent = "";
     return OraHttp.post(runtime.handlerUrl(element, name), body).then(function (result) {
       if (!result.ok) { showErrors(result); return; }
       work.innerHTML = result.body.html;
       bind();
       var heading = work.querySelector("[data-ora-focus]");
-      if (heading) { heading.focus(); }
+      if (heading && !quiet) { heading.focus(); }
       if (result.body.message) { announce(result.body.message); }
     }).catch(function () { showErrors({ body: {} }); });
   }
@@ -62,6 +64,12 @@ function OraStaffArea(runtime, element, area) {
         send(form.getAttribute("data-ora-action"), OraRubric.read(form));
       });
     });
+    var pending = work.querySelector("[data-staff-poll]");
+    if (pending) {
+      window.setTimeout(function () {
+        if (work.contains(pending)) { send("staff_reports", {}, true); }
+      }, POLL_MS);
+    }
     work.querySelectorAll("[data-staff-page]").forEach(function (button) {
       button.addEventListener("click", function () {
         send("staff_gradebook", Object.assign({}, gradebookFilters, { page: Number(button.dataset.staffPage) }));
