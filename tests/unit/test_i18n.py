@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gettext
+import re
 import subprocess
 import sys
 from importlib import resources
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from ora_xblock import scenarios
@@ -42,3 +44,15 @@ def test_views_render_in_the_pseudo_language(users) -> None:
     studio = block.studio_view().content
     assert "Sàvé" in studio
     assert "Problem OLX" not in studio
+    assert untranslated(studio) == []
+    users.as_user("staff", staff=True)
+    runtime.handler_url = lambda block, name, *args, **kwargs: f"/handler/{name}"
+    staff_area = block.student_view().content.split('class="ora-section ora-staff-area"')[1]
+    assert untranslated(staff_area) == []
+
+
+def untranslated(html: str) -> list[str]:
+    """Interface text (labels, legends, buttons, headings, table headers) that is not in the pseudo-language."""
+    tree = lxml.html.fromstring(f"<div>{html}</div>")
+    texts = (" ".join(node.text_content().split()) for node in tree.iter("label", "legend", "button", "h3", "h4", "h5"))
+    return [text for text in texts if re.search("[A-Za-z]{3}", text) and not re.search("[àéîøüÀÉÎØÜ]", text)]
