@@ -105,7 +105,10 @@ class Assessment(models.Model):
     once_key = models.CharField(max_length=300, null=True, unique=True)
 
     class Meta:
-        indexes = [models.Index(fields=["workflow", "kind", "created_at"], name="ora_assessment_by_kind")]
+        indexes = [
+            models.Index(fields=["workflow", "kind", "created_at"], name="ora_assessment_by_kind"),
+            models.Index(fields=["scorer_id", "created_at"], name="ora_assessment_by_scorer"),  # reviews a learner gave
+        ]
 
 
 class PeerLease(models.Model):

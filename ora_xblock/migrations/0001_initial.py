@@ -5,65 +5,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Draft',
+            name="Draft",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item_id', models.CharField(max_length=255)),
-                ('student_id', models.CharField(max_length=255)),
-                ('answers', models.JSONField(default=list)),
-                ('updated_at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("item_id", models.CharField(max_length=255)),
+                ("student_id", models.CharField(max_length=255)),
+                ("answers", models.JSONField(default=list)),
+                ("updated_at", models.DateTimeField()),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('item_id', 'student_id'), name='ora_one_draft_per_learner')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("item_id", "student_id"), name="ora_one_draft_per_learner")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Workflow',
+            name="Workflow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('course_id', models.CharField(max_length=255)),
-                ('item_id', models.CharField(max_length=255)),
-                ('student_id', models.CharField(max_length=255)),
-                ('username', models.CharField(blank=True, max_length=150)),
-                ('submission_uuid', models.CharField(max_length=36, unique=True)),
-                ('status', models.CharField(choices=[('training', 'training'), ('peer', 'peer'), ('self', 'self'), ('staff', 'staff'), ('waiting', 'waiting'), ('done', 'done'), ('cancelled', 'cancelled')], max_length=16)),
-                ('submitted_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('score_earned', models.PositiveIntegerField(null=True)),
-                ('score_possible', models.PositiveIntegerField(null=True)),
-                ('score_source', models.CharField(blank=True, max_length=32)),
-                ('published_earned', models.PositiveIntegerField(null=True)),
-                ('published_possible', models.PositiveIntegerField(null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("course_id", models.CharField(max_length=255)),
+                ("item_id", models.CharField(max_length=255)),
+                ("student_id", models.CharField(max_length=255)),
+                ("username", models.CharField(blank=True, max_length=150)),
+                ("submission_uuid", models.CharField(max_length=36, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("training", "training"),
+                            ("peer", "peer"),
+                            ("self", "self"),
+                            ("staff", "staff"),
+                            ("waiting", "waiting"),
+                            ("done", "done"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                ("score_earned", models.PositiveIntegerField(null=True)),
+                ("score_possible", models.PositiveIntegerField(null=True)),
+                ("score_source", models.CharField(blank=True, max_length=32)),
+                ("published_earned", models.PositiveIntegerField(null=True)),
+                ("published_possible", models.PositiveIntegerField(null=True)),
             ],
             options={
-                'indexes': [models.Index(fields=['item_id', 'status', 'submitted_at'], name='ora_workflow_queue'), models.Index(fields=['item_id', '-submitted_at'], name='ora_workflow_recent')],
-                'constraints': [models.UniqueConstraint(fields=('item_id', 'student_id'), name='ora_one_workflow_per_learner')],
+                "indexes": [
+                    models.Index(fields=["item_id", "status", "submitted_at"], name="ora_workflow_queue"),
+                    models.Index(fields=["item_id", "-submitted_at"], name="ora_workflow_recent"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("item_id", "student_id"), name="ora_one_workflow_per_learner")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('training', 'Training'), ('peer', 'Peer'), ('self', 'Self'), ('staff', 'Staff')], max_length=16)),
-                ('scorer_id', models.CharField(max_length=255)),
-                ('parts', models.JSONField(default=list)),
-                ('overall_feedback', models.TextField(blank=True)),
-                ('points_earned', models.PositiveIntegerField()),
-                ('points_possible', models.PositiveIntegerField()),
-                ('created_at', models.DateTimeField()),
-                ('once_key', models.CharField(max_length=300, null=True, unique=True)),
-                ('workflow', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='ora_xblock.workflow')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("training", "Training"), ("peer", "Peer"), ("self", "Self"), ("staff", "Staff")],
+                        max_length=16,
+                    ),
+                ),
+                ("scorer_id", models.CharField(max_length=255)),
+                ("parts", models.JSONField(default=list)),
+                ("overall_feedback", models.TextField(blank=True)),
+                ("points_earned", models.PositiveIntegerField()),
+                ("points_possible", models.PositiveIntegerField()),
+                ("created_at", models.DateTimeField()),
+                ("once_key", models.CharField(max_length=300, null=True, unique=True)),
+                (
+                    "workflow",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assessments",
+                        to="ora_xblock.workflow",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['workflow', 'kind', 'created_at'], name='ora_assessment_by_kind')],
+                "indexes": [models.Index(fields=["workflow", "kind", "created_at"], name="ora_assessment_by_kind")],
             },
         ),
     ]

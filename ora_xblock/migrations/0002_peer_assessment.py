@@ -5,96 +5,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ora_xblock', '0001_initial'),
+        ("ora_xblock", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PeerLease',
+            name="PeerLease",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item_id', models.CharField(max_length=255)),
-                ('reviewer_id', models.CharField(max_length=255)),
-                ('created_at', models.DateTimeField()),
-                ('blocks_until', models.DateTimeField()),
-                ('valid_until', models.DateTimeField()),
-                ('blocking', models.BooleanField(default=True)),
-                ('active_key', models.CharField(max_length=520, null=True, unique=True)),
-                ('done', models.BooleanField(default=False)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("item_id", models.CharField(max_length=255)),
+                ("reviewer_id", models.CharField(max_length=255)),
+                ("created_at", models.DateTimeField()),
+                ("blocks_until", models.DateTimeField()),
+                ("valid_until", models.DateTimeField()),
+                ("blocking", models.BooleanField(default=True)),
+                ("active_key", models.CharField(max_length=520, null=True, unique=True)),
+                ("done", models.BooleanField(default=False)),
             ],
         ),
         migrations.CreateModel(
-            name='ProblemSnapshot',
+            name="ProblemSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item_id', models.CharField(max_length=255, unique=True)),
-                ('course_id', models.CharField(max_length=255)),
-                ('olx', models.TextField()),
-                ('flexible_forced', models.BooleanField(default=False)),
-                ('updated_at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("item_id", models.CharField(max_length=255, unique=True)),
+                ("course_id", models.CharField(max_length=255)),
+                ("olx", models.TextField()),
+                ("flexible_forced", models.BooleanField(default=False)),
+                ("updated_at", models.DateTimeField()),
             ],
         ),
         migrations.AddField(
-            model_name='workflow',
-            name='escalated_at',
+            model_name="workflow",
+            name="escalated_at",
             field=models.DateTimeField(null=True),
         ),
         migrations.AddField(
-            model_name='workflow',
-            name='peer_rank',
+            model_name="workflow",
+            name="peer_rank",
             field=models.PositiveSmallIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='workflow',
-            name='peer_tiebreak',
+            model_name="workflow",
+            name="peer_tiebreak",
             field=models.FloatField(default=0),
         ),
         migrations.AddField(
-            model_name='workflow',
-            name='peers_assessed',
+            model_name="workflow",
+            name="peers_assessed",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='workflow',
-            name='reviews_load',
+            model_name="workflow",
+            name="reviews_load",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='workflow',
-            name='reviews_received',
+            model_name="workflow",
+            name="reviews_received",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='workflow',
-            name='training_done',
+            model_name="workflow",
+            name="training_done",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='workflow',
-            name='training_position',
+            model_name="workflow",
+            name="training_position",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddIndex(
-            model_name='workflow',
-            index=models.Index(fields=['item_id', 'peer_rank', 'reviews_load', 'peer_tiebreak'], name='ora_peer_pool'),
+            model_name="workflow",
+            index=models.Index(fields=["item_id", "peer_rank", "reviews_load", "peer_tiebreak"], name="ora_peer_pool"),
         ),
         migrations.AddIndex(
-            model_name='workflow',
-            index=models.Index(fields=['item_id', 'status', '-score_earned', 'submitted_at'], name='ora_top_responses'),
+            model_name="workflow",
+            index=models.Index(fields=["item_id", "status", "-score_earned", "submitted_at"], name="ora_top_responses"),
         ),
         migrations.AddField(
-            model_name='peerlease',
-            name='workflow',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='leases', to='ora_xblock.workflow'),
+            model_name="peerlease",
+            name="workflow",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="leases", to="ora_xblock.workflow"
+            ),
         ),
         migrations.AddIndex(
-            model_name='peerlease',
-            index=models.Index(fields=['item_id', 'blocking', 'blocks_until'], name='ora_lease_expiry'),
+            model_name="peerlease",
+            index=models.Index(fields=["item_id", "blocking", "blocks_until"], name="ora_lease_expiry"),
         ),
         migrations.AddConstraint(
-            model_name='peerlease',
-            constraint=models.UniqueConstraint(fields=('reviewer_id', 'workflow'), name='ora_review_pair_once'),
+            model_name="peerlease",
+            constraint=models.UniqueConstraint(fields=("reviewer_id", "workflow"), name="ora_review_pair_once"),
         ),
     ]

@@ -5,30 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ora_xblock', '0002_peer_assessment'),
+        ("ora_xblock", "0002_peer_assessment"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ResponseFile',
+            name="ResponseFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item_id', models.CharField(max_length=255)),
-                ('student_id', models.CharField(max_length=255)),
-                ('key', models.CharField(max_length=255, unique=True)),
-                ('name', models.CharField(max_length=255)),
-                ('description', models.CharField(max_length=1000)),
-                ('extension', models.CharField(max_length=32)),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveBigIntegerField()),
-                ('uploaded_at', models.DateTimeField()),
-                ('confirmed', models.BooleanField(default=True)),
-                ('workflow', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='files', to='ora_xblock.workflow')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("item_id", models.CharField(max_length=255)),
+                ("student_id", models.CharField(max_length=255)),
+                ("key", models.CharField(max_length=255, unique=True)),
+                ("name", models.CharField(max_length=255)),
+                ("description", models.CharField(max_length=1000)),
+                ("extension", models.CharField(max_length=32)),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveBigIntegerField()),
+                ("uploaded_at", models.DateTimeField()),
+                ("confirmed", models.BooleanField(default=True)),
+                (
+                    "workflow",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="files",
+                        to="ora_xblock.workflow",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['item_id', 'student_id'], name='ora_files_of_learner')],
+                "indexes": [models.Index(fields=["item_id", "student_id"], name="ora_files_of_learner")],
             },
         ),
     ]

@@ -6,101 +6,114 @@ from django.db.models.functions import Lower
 
 
 def fill_username_lower(apps, schema_editor):
-    apps.get_model('ora_xblock', 'Workflow').objects.update(username_lower=Lower('username'))
+    apps.get_model("ora_xblock", "Workflow").objects.update(username_lower=Lower("username"))
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ora_xblock', '0003_response_files'),
+        ("ora_xblock", "0003_response_files"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item_id', models.CharField(max_length=255)),
-                ('student_id', models.CharField(max_length=255)),
-                ('actor_id', models.CharField(max_length=255)),
-                ('actor_username', models.CharField(blank=True, max_length=150)),
-                ('action', models.CharField(max_length=32)),
-                ('reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField()),
-                ('details', models.JSONField(default=dict)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("item_id", models.CharField(max_length=255)),
+                ("student_id", models.CharField(max_length=255)),
+                ("actor_id", models.CharField(max_length=255)),
+                ("actor_username", models.CharField(blank=True, max_length=150)),
+                ("action", models.CharField(max_length=32)),
+                ("reason", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField()),
+                ("details", models.JSONField(default=dict)),
             ],
         ),
         migrations.CreateModel(
-            name='ReportTask',
+            name="ReportTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('course_id', models.CharField(max_length=255)),
-                ('item_id', models.CharField(max_length=255)),
-                ('kind', models.CharField(choices=[('grade', 'Grade'), ('data', 'Data')], max_length=8)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='pending', max_length=8)),
-                ('requested_by', models.CharField(max_length=150)),
-                ('created_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField(null=True)),
-                ('file_name', models.CharField(blank=True, max_length=255)),
-                ('rows', models.PositiveIntegerField(default=0)),
-                ('error', models.TextField(blank=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("course_id", models.CharField(max_length=255)),
+                ("item_id", models.CharField(max_length=255)),
+                ("kind", models.CharField(choices=[("grade", "Grade"), ("data", "Data")], max_length=8)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                    ),
+                ),
+                ("requested_by", models.CharField(max_length=150)),
+                ("created_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField(null=True)),
+                ("file_name", models.CharField(blank=True, max_length=255)),
+                ("rows", models.PositiveIntegerField(default=0)),
+                ("error", models.TextField(blank=True)),
             ],
         ),
         migrations.CreateModel(
-            name='StaffLease',
+            name="StaffLease",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item_id', models.CharField(max_length=255)),
-                ('holder_id', models.CharField(max_length=255)),
-                ('holder_username', models.CharField(blank=True, max_length=150)),
-                ('taken_at', models.DateTimeField()),
-                ('expires_at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("item_id", models.CharField(max_length=255)),
+                ("holder_id", models.CharField(max_length=255)),
+                ("holder_username", models.CharField(blank=True, max_length=150)),
+                ("taken_at", models.DateTimeField()),
+                ("expires_at", models.DateTimeField()),
             ],
         ),
         migrations.AddField(
-            model_name='workflow',
-            name='cancel_comment',
+            model_name="workflow",
+            name="cancel_comment",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='workflow',
-            name='cancelled_at',
+            model_name="workflow",
+            name="cancelled_at",
             field=models.DateTimeField(null=True),
         ),
         migrations.AddField(
-            model_name='workflow',
-            name='cancelled_by',
+            model_name="workflow",
+            name="cancelled_by",
             field=models.CharField(blank=True, max_length=150),
         ),
         migrations.AddField(
-            model_name='workflow',
-            name='username_lower',
+            model_name="workflow",
+            name="username_lower",
             field=models.CharField(blank=True, max_length=150),
         ),
         migrations.AddIndex(
-            model_name='workflow',
-            index=models.Index(fields=['item_id', 'username_lower', 'id'], name='ora_gradebook'),
+            model_name="workflow",
+            index=models.Index(fields=["item_id", "username_lower", "id"], name="ora_gradebook"),
         ),
         migrations.AddIndex(
-            model_name='workflow',
-            index=models.Index(fields=['item_id', 'status', 'username_lower', 'id'], name='ora_gradebook_status'),
+            model_name="workflow",
+            index=models.Index(fields=["item_id", "status", "username_lower", "id"], name="ora_gradebook_status"),
         ),
         migrations.AddIndex(
-            model_name='auditentry',
-            index=models.Index(fields=['item_id', 'student_id', 'created_at'], name='ora_audit_of_learner'),
+            model_name="auditentry",
+            index=models.Index(fields=["item_id", "student_id", "created_at"], name="ora_audit_of_learner"),
         ),
         migrations.AddIndex(
-            model_name='reporttask',
-            index=models.Index(fields=['item_id', '-created_at'], name='ora_reports_of_problem'),
+            model_name="reporttask",
+            index=models.Index(fields=["item_id", "-created_at"], name="ora_reports_of_problem"),
         ),
         migrations.AddField(
-            model_name='stafflease',
-            name='workflow',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='staff_lease', to='ora_xblock.workflow'),
+            model_name="stafflease",
+            name="workflow",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE, related_name="staff_lease", to="ora_xblock.workflow"
+            ),
         ),
         migrations.AddIndex(
-            model_name='stafflease',
-            index=models.Index(fields=['item_id', 'expires_at'], name='ora_staff_lease_live'),
+            model_name="stafflease",
+            index=models.Index(fields=["item_id", "expires_at"], name="ora_staff_lease_live"),
         ),
         migrations.RunPython(fill_username_lower, migrations.RunPython.noop),
     ]
