@@ -110,7 +110,7 @@ class OraXBlock(XBlock):
         i18n = platform.translations(self)
         html = render(
             "studio_view.html",
-            form=self._studio_form(self.definition),
+            form=self._studio_form(self.definition, self.is_released()),
             olx=to_olx(self.definition),
             uid=self.dom_id,
             _=i18n.gettext,
@@ -121,9 +121,9 @@ class OraXBlock(XBlock):
         fragment.initialize_js("OraXBlockStudio")
         return fragment
 
-    def _studio_form(self, definition: Definition) -> str:
+    def _studio_form(self, definition: Definition, released: bool) -> str:
         i18n = platform.translations(self)
-        context = studio_context(definition, released=self.is_released(), weight=self.weight)
+        context = studio_context(definition, released=released, weight=self.weight)
         return render("studio_form.html", **context, uid=self.dom_id, _=i18n.gettext, ngettext=i18n.ngettext)
 
     def _staff(self) -> StaffArea:
@@ -303,9 +303,10 @@ class OraXBlock(XBlock):
         if not platform.viewer(self).can_author:
             raise HandlerError(403, "forbidden", gettext("Only course staff can edit this problem."))
         errors = weight_errors(weight)
+        released = self.is_released()
         try:
             definition = read()
-            errors += validate(definition, **self.validation_context())
+            errors += validate(definition, **self.validation_context(), current=self.definition, released=released)
         except InvalidDefinition as invalid:
             errors += invalid.errors
         if errors:
@@ -321,7 +322,7 @@ class OraXBlock(XBlock):
         return {
             "olx": to_olx(definition),
             "display_name": definition.title or self.fields["display_name"].default,
-            "form": self._studio_form(definition),
+            "form": self._studio_form(definition, released),
             "warnings": [_editor_error(warning, gettext) for warning in warnings(definition)],
         }
 
@@ -329,17 +330,25 @@ class OraXBlock(XBlock):
         """What the validator needs to know beyond the definition: the course's dates and policy."""
         course_start, course_end = platform.course_dates(self)
         return {
-            "current": self.definition,
-            "released": self.is_released(),
             "course_start": course_start,
             "course_end": course_end,
             "extra_prohibited": platform.extra_prohibited_extensions(),
         }
 
     def is_released(self) -> bool:
-        """Whether learners may already have answered, which freezes the rubric and steps."""
+        """Whether learners may already have answered, which freezes the rubric and steps.
+
+        The problem counts as released once it has opened (the course's or its own start has passed)
+        or once anyone has a draft or a response in it, whatever the dates say now.
+        """
         opens = [date for date in (platform.course_dates(self)[0], self.definition.submission_start) if date]
-        return bool(opens) and max(opens) <= platform.now()
+        return (bool(opens) and max(opens) <= platform.now()) or self._has_learner_work()
+
+    def _has_learner_work(self) -> bool:
+        from .models import Draft, Workflow
+
+        item_id = platform.item_id(self)
+        return Workflow.objects.filter(item_id=item_id).exists() or Draft.objects.filter(item_id=item_id).exists()
 
     def _store(self, definition: Definition) -> None:
         self.definition_olx = to_olx(definition)
@@ -357,7 +366,7 @@ class OraXBlock(XBlock):
         """
         definition = definition_from_element(node)
         block = runtime.construct_xblock_from_class(cls, keys)
-        raise_if_invalid(definition, **(block.validation_context() | {"current": None, "released": False}))
+        raise_if_invalid(definition, **block.validation_context())
         block._store(definition)
         for name, value in node.attrib.items():
             if name not in ROOT_ATTRIBUTES and name in block.fields and name not in _NOT_FROM_OLX:

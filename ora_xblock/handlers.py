@@ -36,8 +36,10 @@ def json_endpoint(method: Callable[..., Any]) -> Callable[..., Response]:
     def handler(block: Any, request: Any, suffix: str = "") -> Response:
         if request.method != "POST":
             return _error(HandlerError(405, "method_not_allowed", "Use POST."), allow="POST")
+        if request.content_type != "application/json":  # a cross-site form can't send this without a preflight
+            return _error(HandlerError(415, "not_json", "Send the request as Content-Type: application/json."))
         try:
-            data = json.loads(request.body or b"{}")
+            data = json.loads(request.body or b"{}", parse_constant=_no_constant)
         except ValueError:
             return _error(HandlerError(400, "bad_json", "The request body is not valid JSON."))
         if not isinstance(data, dict):
@@ -45,6 +47,10 @@ def json_endpoint(method: Callable[..., Any]) -> Callable[..., Response]:
         return _answer(lambda: method(block, data, suffix))
 
     return handler
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def upload_endpoint(method: Callable[..., Any]) -> Callable[..., Response]:

@@ -7,6 +7,7 @@ that the browser shows exactly what the server decided.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -16,7 +17,6 @@ from urllib.parse import quote
 from webob import Response
 
 from . import platform, uploads
-from .definition.errors import N_
 from .definition.model import Necessity, PeerStep, StepName, TextEditor, TrainingStep
 from .definition.olx import to_olx
 from .handlers import HandlerError, attachment
@@ -47,7 +47,7 @@ class Page:
             course_end,
             self.definition.step(StepName.PEER) is not None and platform.course_forces_flexible(block),
         )
-        self.item_id = str(block.scope_ids.usage_id)
+        self.item_id = platform.item_id(block)
         self.course_id = platform.course_id(block)
 
     # Who is asking
@@ -349,13 +349,6 @@ def refusals(page: Page) -> Iterator[None]:
 
 def _number(value: object) -> int | None:
     """An id sent as a JSON number or as digits (hidden form fields send text)."""
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and re.fullmatch("[0-9]{1,18}", value):
         return int(value)
     return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _text(data: dict[str, Any], key: str, page: Page) -> str:
-    value = data.get(key)
-    if not isinstance(value, str) or not value:
-        raise HandlerError(400, "bad_request", page._(N_("Send {key} as text.")).format(key=key))
-    return value

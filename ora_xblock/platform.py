@@ -92,6 +92,14 @@ def extra_prohibited_extensions() -> tuple[str, ...]:
     return tuple(setting("ORA_XBLOCK_EXTRA_PROHIBITED_EXTENSIONS", ()))
 
 
+def item_id(block: Any) -> str:
+    """The problem's id in learner data: its usage key, without the branch or version Studio adds."""
+    usage = block.scope_ids.usage_id
+    if hasattr(usage, "version_agnostic") and hasattr(usage, "for_branch"):
+        usage = usage.version_agnostic().for_branch(None)
+    return str(usage)
+
+
 def course_id(block: Any) -> str:
     """The course the block is in: from its usage key in the platform, else what the runtime says."""
     key = getattr(block.scope_ids.usage_id, "course_key", None)

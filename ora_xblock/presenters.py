@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from .definition.codec import to_dict
 from .definition.errors import N_
 from .definition.model import Definition, Necessity, PeerStep, PromptsType, StaffStep, StepName, TextEditor
-from .definition.olx import to_olx
 from .definition.validate import warnings
 from .html import clean_html
 from .services.common import Problem
@@ -140,8 +139,7 @@ def studio_context(definition: Definition, *, released: bool, weight: float | No
         "step_titles": {str(name): title for name, title in AUTHOR_STEP_TITLES.items()},
         "max_score": definition.max_score,
         "released": released,
-        "weight": "" if weight is None else f"{weight:g}",
-        "olx": to_olx(definition),
+        "weight": "" if weight is None else format(weight, ".15g"),
     }
 
 

@@ -8,6 +8,7 @@ preview are refused before anything is read.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from webob import Response
@@ -97,7 +98,10 @@ class StaffArea:
             )
         if from_queue:
             return self.queue_next({}, message=self.page._(N_("Grade saved. Here is the next response.")))
-        return self.learner({"student_id": student_id}, message=self.page._(N_("The grade was saved and sent.")))
+        return self.learner(
+            {"student_id": student_id},
+            message=self.page._(N_("The grade was saved; it is on its way to the gradebook.")),
+        )
 
     def remove(self, data: dict[str, Any]) -> dict[str, Any]:
         student_id = _text(data.get("student_id"), self.page, "student_id")
@@ -147,10 +151,10 @@ class StaffArea:
 
     def gradebook(self, data: dict[str, Any]) -> dict[str, Any]:
         filters = gradebook.Filters(
-            status=data.get("status") or None,
+            status=_choice(data.get("status"), self.page),
             min_score=_whole(data.get("min_score"), self.page),
             max_score=_whole(data.get("max_score"), self.page),
-            step=data.get("step") or None,
+            step=_choice(data.get("step"), self.page),
             search=str(data.get("search") or ""),
             include_team=bool(data.get("include_team")),
         )
@@ -239,6 +243,15 @@ def _whole(value: object, page: Page) -> int | None:
         return None
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and re.fullmatch(r"\s*-?[0-9]{1,9}\s*", value):
         return int(value)
     raise HandlerError(400, "bad_filter", page._(N_("Enter whole numbers for the page and scores.")))
+
+
+def _choice(value: object, page: Page) -> str | None:
+    """A filter chosen from a list: text, or empty for any."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise HandlerError(400, "bad_filter", page._(N_("Choose the status and step from their lists.")))
+    return value

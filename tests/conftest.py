@@ -76,9 +76,9 @@ def make_block(runtime: Runtime):
 def call_handler(block: OraXBlock, name: str, body: Any = None, method: str = "POST") -> webob.Response:
     """Call a JSON handler as the browser would."""
     request = webob.Request.blank("/", method=method)
+    request.content_type = "application/json"
     if body is not None:
         request.body = body if isinstance(body, bytes) else json.dumps(body).encode()
-        request.content_type = "application/json"
     return block.handle(name, request)
 
 

@@ -9,6 +9,7 @@ error codes.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from lxml import etree
@@ -229,7 +230,8 @@ def _date(value: Any) -> str | None:
 
 def weight_errors(weight: object) -> list[DefinitionError]:
     """The block's weight, set beside the definition: empty, or a number of zero or more."""
-    if weight is None or (isinstance(weight, int | float) and not isinstance(weight, bool) and weight >= 0):
+    number = isinstance(weight, int | float) and not isinstance(weight, bool)
+    if weight is None or (number and math.isfinite(weight) and weight >= 0):  # type: ignore[arg-type]
         return []
     return [DefinitionError("settings.bad_weight", N_("The weight must be empty or a number of 0 or more."), "weight")]
 

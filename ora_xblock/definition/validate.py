@@ -369,7 +369,11 @@ def release_errors(definition: Definition, current: Definition) -> Iterator[Defi
             N_("The problem has opened, so criteria can no longer be renamed."),
             "rubric",
         )
-    for index, (after, before) in enumerate(zip(new, old, strict=False), start=1):
+    earlier = {criterion.name: criterion for criterion in old}
+    for index, after in enumerate(new, start=1):
+        before = earlier.get(after.name)
+        if before is None:
+            continue
         where = f"rubric/criterion[{index}]"
         if len(after.options) != len(before.options):
             yield _error(

@@ -46,14 +46,6 @@ def staff_assess(
         return workflow
 
 
-def submitted_workflow(item_id: str, student_id: str) -> Workflow:
-    """The learner's workflow in the problem, for reading."""
-    workflow = Workflow.objects.filter(item_id=item_id, student_id=student_id).first()
-    if workflow is None:
-        raise Refusal(404, "not_submitted", N_("There is no submitted response to assess."))
-    return workflow
-
-
 def locked(item_id: str, student_id: str) -> Workflow:
     """The learner's workflow in the problem, locked for this transaction."""
     workflow = Workflow.objects.select_for_update().filter(item_id=item_id, student_id=student_id).first()

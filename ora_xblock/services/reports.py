@@ -144,7 +144,7 @@ def _write(task: ReportTask, now: datetime) -> tuple[str, int]:
     with tempfile.TemporaryFile() as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
         writer = csv.writer(text)
-        writer.writerow(header)
+        writer.writerow([report_rows.safe(cell) for cell in header])
         for row in rows:
             writer.writerow([report_rows.safe(cell) for cell in row])
             count += 1

@@ -25,12 +25,6 @@ from .grades import advance
 MAX_REASON = 1000
 
 
-def recent(item_id: str, limit: int = 50) -> list[Workflow]:
-    """The latest submissions in a problem, those waiting for staff first (one query)."""
-    rows = list(Workflow.objects.filter(item_id=item_id).order_by("-submitted_at")[:limit])
-    return sorted(rows, key=lambda row: row.status != Status.STAFF)
-
-
 def grade(
     problem: Problem,
     item_id: str,
@@ -98,16 +92,18 @@ def reset(
     actor: Actor | None = None,
     now: datetime | None = None,
     reason: str = "",
-) -> bool:
+) -> None:
     """Delete the learner's state in the problem so they start again; their score is reset once committed.
 
-    The reset is recorded in the learner's history, which survives it. Returns whether there was anything to delete.
+    The reset is recorded in the learner's history, which survives it; refused when there is nothing to delete.
     """
     reason = _checked_text(reason, "reason_too_long")
     with transaction.atomic(savepoint=False):
         previous = Workflow.objects.filter(item_id=item_id, student_id=student_id).values_list("score_earned").first()
         deleted, _ = Workflow.objects.filter(item_id=item_id, student_id=student_id).delete()
         drafts, _ = Draft.objects.filter(item_id=item_id, student_id=student_id).delete()
+        if not (deleted or drafts):
+            raise Refusal(404, "nothing_to_reset", N_("This learner has nothing to reset in this problem."))
         audit.record(
             item_id,
             student_id,
@@ -119,7 +115,6 @@ def reset(
         )
         transaction.on_commit(partial(submissions_api.reset_score, student_id, course_id, item_id, clear_state=True))
         transaction.on_commit(partial(top.forget, item_id))
-    return bool(deleted or drafts)
 
 
 def _checked_text(text: object, too_long: str) -> str:

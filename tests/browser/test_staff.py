@@ -49,7 +49,9 @@ def test_staff_find_a_learner_and_override_their_grade(page: Any, demo_server: s
     expect(work.locator(".ora-staff-assessments")).to_contain_text("Self")
     work.get_by_text("Summary only").click()
     work.get_by_role("button", name="Save the grade").click()
-    expect(page.locator(".ora-staff-errors")).to_contain_text("Say why you are changing the learner's grade.")
+    expect(work.locator(".ora-rubric-form .ora-errors")).to_contain_text(
+        "Say why you are changing the learner's grade."
+    )
     work.get_by_label("Why you are changing the grade").fill("Restates the lecture.")
     work.get_by_role("button", name="Save the grade").click()
     expect(work.locator(".ora-staff-facts")).to_contain_text("0 / 4")

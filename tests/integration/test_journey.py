@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+import webob
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from submissions import api as submissions_api
@@ -15,6 +16,7 @@ from ora_xblock import scenarios
 from ora_xblock.models import Assessment, Draft, Workflow
 from ora_xblock.services import grades
 from tests.conftest import call_handler
+from tests.integration.test_staff_area import STAFF_JSON_HANDLERS
 
 pytestmark = pytest.mark.django_db
 
@@ -201,9 +203,34 @@ def test_staff_handlers_refuse_learners_and_anonymous_users(make_block, users, n
     assert body(response)["error"]["code"] == "forbidden"
 
 
-@pytest.mark.parametrize("name", (*LEARNER_HANDLERS, *STAFF_HANDLERS, "save_definition"))
+JSON_HANDLERS = (
+    *LEARNER_HANDLERS,
+    *STAFF_JSON_HANDLERS,
+    "peer_next",
+    "peer_assess",
+    "training_assess",
+    "upload_start",
+    "upload_confirm",
+    "remove_file",
+    "save_definition",
+    "save_editor",
+    "check_editor",
+)
+
+
+@pytest.mark.parametrize("name", JSON_HANDLERS)
 def test_get_is_refused_everywhere(make_block, name: str) -> None:
     assert call_handler(make_block(), name, method="GET").status_code == 405
+
+
+@pytest.mark.parametrize("name", JSON_HANDLERS)
+def test_only_json_is_taken_so_cross_site_forms_are_refused(make_block, users, name: str) -> None:
+    users.as_user("staff", staff=True)
+    request = webob.Request.blank("/", method="POST", body=b'{"student_id": "x"}', content_type="text/plain")
+    response = make_block().handle(name, request)
+    assert (response.status_code, body(response)["error"]["code"]) == (415, "not_json")
+    infinite = call_handler(make_block(), name, b'{"weight": Infinity}')
+    assert (infinite.status_code, body(infinite)["error"]["code"]) == (400, "bad_json")
 
 
 @pytest.mark.parametrize("name", ("save_draft", "submit", "withdraw", "self_assess"))

@@ -170,13 +170,13 @@ def test_reset_is_audited_and_the_history_survives_it(django_capture_on_commit_c
     self_assess_all("ann")
     staff.grade(at(2), ITEM, "anon-ann", ANN_STAFF, CONVINCING)
     with django_capture_on_commit_callbacks(execute=True):
-        assert staff.reset("course-v1:Org+Run+2026", ITEM, "anon-ann", BEN_STAFF, at(3).now, "Asked to retry.")
+        staff.reset("course-v1:Org+Run+2026", ITEM, "anon-ann", BEN_STAFF, at(3).now, "Asked to retry.")
     assert not Workflow.objects.filter(student_id="anon-ann").exists()
     entries = list(AuditEntry.objects.filter(student_id="anon-ann").order_by("id").values_list("action", "reason"))
     assert entries == [("grade", ""), ("reset", "Asked to retry.")]
     assert AuditEntry.objects.get(action="reset").details == {"previous": 5}
-    assert staff.reset("course-v1:Org+Run+2026", ITEM, "anon-ann") is False  # nothing left; still recorded
-    assert AuditEntry.objects.filter(action="reset").count() == 2
+    assert refusal(lambda: staff.reset("course-v1:Org+Run+2026", ITEM, "anon-ann")) == ("nothing_to_reset", 404)
+    assert AuditEntry.objects.filter(action="reset").count() == 1
 
 
 def test_overview_counts_statuses_and_spreads_scores_in_two_queries(django_capture_on_commit_callbacks) -> None:

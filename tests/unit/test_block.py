@@ -173,6 +173,21 @@ def test_the_editor_of_a_released_problem_locks_what_may_not_change(make_block, 
     assert block.definition.rubric.criteria[0].label == "What the book is about"
 
 
+def test_a_problem_someone_answered_stays_locked_whatever_its_dates(make_block, users) -> None:
+    from ora_xblock.definition.codec import to_dict
+
+    block = make_block(scenarios.demo_olx("self_only.xml"))
+    assert not block.is_released()
+    assert call_handler(block, "save_draft", {"answers": ["a first thought"]}).status_code == 200
+    assert block.is_released()
+    users.as_user("author", staff=True)
+    data = to_dict(block.definition)
+    data["submission_start"] = "2099-01-01T00:00:00+00:00"
+    data["rubric"]["criteria"][0]["options"][0]["points"] = 1
+    refused = json.loads(call_handler(block, "save_editor", {"definition": data}).body)["error"]["errors"]
+    assert [error["code"] for error in refused] == ["released.points_changed"]
+
+
 def test_new_blocks_start_from_the_default_problem(runtime) -> None:
     from xblock.fields import ScopeIds
 

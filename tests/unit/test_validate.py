@@ -121,6 +121,21 @@ def test_after_release_the_structure_is_frozen_but_text_may_change() -> None:
     assert codes(changed, current=BASE, released=False) == []
 
 
+def test_after_release_criteria_may_be_reordered_and_options_relabelled() -> None:
+    """Option names may change too, as in ora2: stored assessments keep their points."""
+    criterion = BASE.rubric.criteria[0]
+    relabelled = dataclasses.replace(
+        criterion, options=tuple(dataclasses.replace(o, name=f"{o.name}!", label="New") for o in criterion.options)
+    )
+    assert codes(dataclasses.replace(BASE, rubric=Rubric(criteria=(relabelled,))), current=BASE, released=True) == []
+    two = dataclasses.replace(BASE, rubric=Rubric(criteria=(criterion, dataclasses.replace(criterion, name="Other"))))
+    swapped = dataclasses.replace(two, rubric=Rubric(criteria=tuple(reversed(two.rubric.criteria))))
+    assert codes(swapped, current=two, released=True) == []
+    repointed = dataclasses.replace(swapped.rubric.criteria[0], options=criterion.options[:-1])
+    fewer = dataclasses.replace(swapped, rubric=Rubric(criteria=(repointed, swapped.rubric.criteria[1])))
+    assert codes(fewer, current=two, released=True) == ["released.options_changed"]
+
+
 def test_every_error_names_its_element_and_rule() -> None:
     broken = dataclasses.replace(BASE, leaderboard_show=500, steps=(), rubric=Rubric())
     with pytest.raises(InvalidDefinition) as raised:

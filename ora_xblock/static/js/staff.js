@@ -7,36 +7,64 @@ function OraStaffArea(runtime, element, area) {
   var errors = area.querySelector(".ora-staff-errors");
   var live = element.jquery ? element[0].querySelector(".ora-live") : element.querySelector(".ora-live");
   var gradebookFilters = {};
-  var POLL_MS = 2000;  // while reports are being generated, the list refreshes itself
+  var POLL_MS = 2000;  // while reports are being generated, the list refreshes itself...
+  var MAX_POLLS = 60;  // ...for two minutes at most; "Refresh the list" does it by hand
+  var polls = 0;
+  var latest = 0;  // only the answer to the latest request is shown
 
   function announce(text) {
     live.textContent = "";
     window.setTimeout(function () { live.textContent = text; }, 50);
   }
 
-  function showErrors(result) {
-    errors.textContent = "";
+  function showErrors(result, list) {
+    list = list || errors;
+    list.textContent = "";
     var error = (result.body && result.body.error) || {};
     var items = error.errors && error.errors.length ? error.errors : [{ message: error.message || gettext("Something went wrong. Try again.") }];
     items.forEach(function (item) {
       var entry = document.createElement("li");
       entry.textContent = item.message;
-      errors.appendChild(entry);
+      list.appendChild(entry);
     });
     announce(error.message || items[0].message);
   }
 
-  /* Post to a staff handler and show the section it answers; ``quiet`` (a refresh) leaves focus alone. */
-  function send(name, body, quiet) {
+  /* Post to a staff handler and show the section it answers. ``quiet`` (a refresh) leaves focus alone;
+   * ``list`` is where a refusal is listed; ``button`` is disabled meanwhile, so a double click sends once. */
+  function send(name, body, options) {
+    options = options || {};
+    var request = ++latest;
+    if (!options.quiet) { polls = 0; }
     errors.textContent = "";
+    if (options.button) { options.button.disabled = true; }
     return OraHttp.post(runtime.handlerUrl(element, name), body).then(function (result) {
-      if (!result.ok) { showErrors(result); return; }
+      if (options.button) { options.button.disabled = false; }
+      if (request !== latest) { return; }
+      if (!result.ok) { showErrors(result, options.list); return; }
       work.innerHTML = result.body.html;
       bind();
       var heading = work.querySelector("[data-ora-focus]");
-      if (heading && !quiet) { heading.focus(); }
+      if (heading && !options.quiet) { heading.focus(); }
       if (result.body.message) { announce(result.body.message); }
-    }).catch(function () { showErrors({ body: {} }); });
+    }).catch(function () {
+      if (options.button) { options.button.disabled = false; }
+      showErrors({ body: {} }, options.list);
+    });
+  }
+
+  function refreshReports() {
+    var pending = work.querySelector("[data-staff-poll]");
+    if (!pending || polls >= MAX_POLLS) { return; }
+    polls += 1;
+    window.setTimeout(function () {
+      if (!work.contains(pending)) { return; }
+      if (work.contains(document.activeElement) && document.activeElement !== work.querySelector("[data-ora-focus]")) {
+        refreshReports();  // someone is working in the section: try again later rather than move their focus
+        return;
+      }
+      send("staff_reports", {}, { quiet: true });
+    }, POLL_MS);
   }
 
   function formBody(form) {
@@ -55,24 +83,24 @@ function OraStaffArea(runtime, element, area) {
         if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) { return; }
         var body = formBody(form);
         if (form.dataset.staffForm === "staff_gradebook") { gradebookFilters = body; }
-        send(form.dataset.staffForm, body);
+        send(form.dataset.staffForm, body, { button: form.querySelector("[type=submit]") });
       });
     });
     work.querySelectorAll("form.ora-rubric-form").forEach(function (form) {
       form.addEventListener("submit", function (event) {
         event.preventDefault();
-        send(form.getAttribute("data-ora-action"), OraRubric.read(form));
+        send(form.getAttribute("data-ora-action"), OraRubric.read(form), {
+          button: form.querySelector("[type=submit]"),
+          list: form.querySelector(".ora-errors")
+        });
       });
     });
-    var pending = work.querySelector("[data-staff-poll]");
-    if (pending) {
-      window.setTimeout(function () {
-        if (work.contains(pending)) { send("staff_reports", {}, true); }
-      }, POLL_MS);
-    }
+    refreshReports();
     work.querySelectorAll("[data-staff-page]").forEach(function (button) {
       button.addEventListener("click", function () {
-        send("staff_gradebook", Object.assign({}, gradebookFilters, { page: Number(button.dataset.staffPage) }));
+        send("staff_gradebook", Object.assign({}, gradebookFilters, { page: Number(button.dataset.staffPage) }), {
+          button: button
+        });
       });
     });
   }
@@ -82,7 +110,12 @@ function OraStaffArea(runtime, element, area) {
     if (!button || !area.contains(button)) { return; }
     var body = button.dataset.body ? JSON.parse(button.dataset.body) : {};
     if (button.dataset.staff === "staff_gradebook") { gradebookFilters = {}; }
-    send(button.dataset.staff, body);
+    var nav = area.querySelector(".ora-staff-nav");
+    if (nav.contains(button)) {
+      nav.querySelectorAll("button").forEach(function (tool) { tool.removeAttribute("aria-current"); });
+      button.setAttribute("aria-current", "true");
+    }
+    send(button.dataset.staff, body, { button: button });
   });
   bind();
 }

@@ -347,8 +347,9 @@ function OraXBlockStudio(runtime, element) {
   }
 
   function startDrag(event) {
-    var item = event.target.closest && event.target.closest(".ora-step-item");
-    if (!item || item.getAttribute("draggable") !== "true") { return; }
+    var handle = event.target.closest && event.target.closest(".ora-drag-handle");
+    var item = handle && handle.closest(".ora-step-item");
+    if (!item || handle.getAttribute("draggable") !== "true") { return; }
     dragged = item;
     event.dataTransfer.effectAllowed = "move";
     event.dataTransfer.setData("text/plain", item.dataset.step);
