@@ -230,8 +230,9 @@ def _date(value: Any) -> str | None:
 
 def weight_errors(weight: object) -> list[DefinitionError]:
     """The block's weight, set beside the definition: empty, or a number of zero or more."""
-    number = isinstance(weight, int | float) and not isinstance(weight, bool)
-    if weight is None or (number and math.isfinite(weight) and weight >= 0):  # type: ignore[arg-type]
+    if weight is None:
+        return []
+    if isinstance(weight, int | float) and not isinstance(weight, bool) and math.isfinite(weight) and weight >= 0:
         return []
     return [DefinitionError("settings.bad_weight", N_("The weight must be empty or a number of 0 or more."), "weight")]
 
