@@ -23,7 +23,9 @@ from xblock.test.tools import TestRuntime
 
 from ora_xblock import scenarios
 from ora_xblock.definition import load_olx
+from ora_xblock.definition.codec import from_dict, to_dict
 from ora_xblock.definition.olx import parse_olx, to_olx
+from ora_xblock.definition.validate import validate
 
 CONFORMANCE = Path(__file__).resolve().parents[1] / ".." / "shared" / "conformance" / "ora2"
 
@@ -53,11 +55,21 @@ def main() -> None:
     measure("parse OLX", lambda: [_try(parse_olx, text) for text in texts], len(texts))
     measure("parse + validate (load_olx)", lambda: [_try(load_olx, text) for text in texts], len(texts))
     measure("write canonical OLX", lambda: [to_olx(definition) for definition in loadable], len(loadable))
+    measure(
+        "editor JSON: to_dict, from_dict, validate",
+        lambda: [validate(from_dict(to_dict(definition))) for definition in loadable],
+        len(loadable),
+    )
     runtime = TestRuntime(services={"field-data": DictFieldData({})})
     blocks = [
         runtime.get_block(runtime.parse_xml_string(scenarios.demo_olx(name))) for name, _ in scenarios.DEMO_PROBLEMS
     ]
     measure("render student_view", lambda: [block.student_view() for block in blocks], len(blocks))
+    measure(
+        "render the Studio form",
+        lambda: [block._studio_form(block.definition, released=False) for block in blocks],
+        len(blocks),
+    )
 
 
 def _try(function: Callable[[bytes], object], text: bytes) -> None:
