@@ -17,6 +17,7 @@ from .definition.model import Definition, TextEditor
 from .definition.olx import ROOT_ATTRIBUTES, definition_from_element, parse_olx, to_olx, write_into
 from .definition.validate import raise_if_invalid, validate, warnings
 from .handlers import HandlerError, file_endpoint, json_endpoint, upload_endpoint
+from .js_catalog import catalog_script
 from .presenters import author_context, studio_context
 from .templating import render, resource_text
 
@@ -84,6 +85,7 @@ class OraXBlock(XBlock):
             # Shadow AMD/CommonJS loaders (Studio has RequireJS) so that the UMD bundle sets window.Quill.
             quill = resource_text("static/vendor/quill/quill.js")
             fragment.add_javascript(f"(function (define, exports, module) {{\n{quill}\n}}).call(window);")
+        fragment.add_javascript(catalog_script(platform.translations(self)))
         fragment.add_javascript(resource_text("static/js/http.js"))
         fragment.add_javascript(resource_text("static/js/editor.js"))
         fragment.add_javascript(resource_text("static/js/rubric.js"))
@@ -116,6 +118,7 @@ class OraXBlock(XBlock):
             _=i18n.gettext,
         )
         fragment = self._fragment(html, "ora.css")
+        fragment.add_javascript(catalog_script(i18n))
         fragment.add_javascript(resource_text("static/js/http.js"))
         fragment.add_javascript(resource_text("static/js/studio.js"))
         fragment.initialize_js("OraXBlockStudio")

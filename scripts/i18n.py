@@ -10,6 +10,7 @@ page rendered in it shows at a glance any text that was never marked.
 from __future__ import annotations
 
 import io
+import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "ora_xblock"
 TRANSLATIONS = PACKAGE / "translations"
+JS_MESSAGES = PACKAGE / "static" / "js" / "messages.json"
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 STABLE_DATE = datetime(2026, 1, 1, tzinfo=UTC)  # catalogs change only when their messages do
 DUMMY = str.maketrans("aeiouAEIOU", "àéîøüÀÉÎØÜ")
@@ -71,6 +73,16 @@ def translated_catalog(source: Catalog, language: str) -> Catalog:
     return catalog
 
 
+def js_messages() -> list[str]:
+    """The messages the package's JavaScript marks, for ``static/js/messages.json``."""
+    found = extract_from_dir(PACKAGE / "static" / "js", [("**.js", "javascript")], keywords={"gettext": None})
+    return sorted({message for _, _, message, _, _ in found if isinstance(message, str)})
+
+
+def js_messages_text() -> str:
+    return json.dumps(js_messages(), ensure_ascii=False, indent=0) + "\n"
+
+
 def missing() -> set[str]:
     """Marked strings that the shipped English catalog lacks."""
     shipped = read_po(io.BytesIO((TRANSLATIONS / "en" / "LC_MESSAGES" / "text.po").read_bytes()))
@@ -83,10 +95,14 @@ def main() -> int:
         gaps = missing()
         for message in sorted(gaps):
             print(f"not in the catalogs: {message!r}")
-        return 1 if gaps else 0
+        stale = JS_MESSAGES.read_text(encoding="utf-8") != js_messages_text()
+        if stale:
+            print(f"{JS_MESSAGES.relative_to(ROOT)} is out of date")
+        return 1 if gaps or stale else 0
     source = extract()
     write("en", translated_catalog(source, "en"))
     write("eo", translated_catalog(source, "eo"))
+    JS_MESSAGES.write_text(js_messages_text(), encoding="utf-8")
     print(f"{len(source)} messages")
     return 0
 

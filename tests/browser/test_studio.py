@@ -137,7 +137,7 @@ def test_an_invalid_problem_shows_each_error_at_its_field_and_saves_nothing(
     assert save(page).status == 400
     summary = page.locator(".ora-studio-summary")
     expect(summary).to_be_focused()
-    expect(summary.get_by_role("heading")).to_have_text("The problem was not saved. Correct these 3 errors:")
+    expect(summary.get_by_role("heading")).to_have_text("The problem was not saved. Errors to correct: 3")
     for field, message in (
         (ideas.get_by_label("Name (identifier)").first, "The criterion needs a name."),
         (points, "must be zero or more"),
@@ -151,7 +151,7 @@ def test_an_invalid_problem_shows_each_error_at_its_field_and_saves_nothing(
     summary.get_by_role("link", name=re.compile("between 0 and 100")).click()
     expect(top).to_be_focused()
     top.fill("10")
-    expect(summary.get_by_role("heading")).to_have_text("The problem was not saved. Correct these 2 errors:")
+    expect(summary.get_by_role("heading")).to_have_text("The problem was not saved. Errors to correct: 2")
     expect(top).not_to_have_attribute("aria-invalid", "true")
 
     block = open_learner_view(page, demo_server, BLANK)

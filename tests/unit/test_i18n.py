@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gettext
+import json
 import re
 import subprocess
 import sys
@@ -56,3 +57,18 @@ def untranslated(html: str) -> list[str]:
     tree = lxml.html.fromstring(f"<div>{html}</div>")
     texts = (" ".join(node.text_content().split()) for node in tree.iter("label", "legend", "button", "h3", "h4", "h5"))
     return [text for text in texts if re.search("[A-Za-z]{3}", text) and not re.search("[àéîøüÀÉÎØÜ]", text)]
+
+
+@pytest.mark.django_db
+def test_the_scripts_get_their_messages_in_the_viewers_language(users) -> None:
+    runtime = Runtime(user=users, i18n=_esperanto())
+    block = runtime.get_block(runtime.parse_xml_string(scenarios.demo_olx("self_only.xml")))
+    for fragment in (block.studio_view(), block.student_view()):
+        scripts = "".join(
+            resource.data for resource in fragment.resources if resource.mimetype == "application/javascript"
+        )
+        assert scripts.index("window.OraI18n") < scripts.index("OraHttp")  # defined before any script uses it
+    assert '"Saved.": ' + json.dumps("Sàvéd.") in "".join(r.data for r in block.studio_view().resources)
+    english_runtime = Runtime(user=users)
+    english = english_runtime.get_block(english_runtime.parse_xml_string(scenarios.demo_olx("self_only.xml")))
+    assert any("}({}));" in resource.data for resource in english.studio_view().resources)  # nothing to translate

@@ -28,7 +28,7 @@ window.OraEditor = window.OraEditor || (function () {
   var lastId = 0;
 
   function translator() {
-    return typeof window.gettext === "function" ? window.gettext : function (text) { return text; };
+    return window.OraI18n ? window.OraI18n.gettext : function (text) { return text; };
   }
 
   function buttonLabels(gettext) {

@@ -6,7 +6,7 @@ function OraXBlockLearner(runtime, element) {
   var root = element.jquery ? element[0] : element;
   var live = root.querySelector(".ora-live");
   var content = root.querySelector(".ora-content");
-  var gettext = window.gettext || function (text) { return text; };
+  var gettext = OraI18n.gettext;
   var AUTOSAVE_DELAY_MS = 1500;
   var editors = [];
   var saveTimer = null;

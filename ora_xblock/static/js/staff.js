@@ -2,7 +2,7 @@
  * Focus moves to the section's heading and the status line announces what happened. */
 function OraStaffArea(runtime, element, area) {
   "use strict";
-  var gettext = window.gettext || function (text) { return text; };
+  var gettext = OraI18n.gettext;
   var work = area.querySelector(".ora-staff-work");
   var errors = area.querySelector(".ora-staff-errors");
   var live = element.jquery ? element[0].querySelector(".ora-live") : element.querySelector(".ora-live");

@@ -3,8 +3,7 @@
 function OraXBlockStudio(runtime, element) {
   "use strict";
   var root = element.jquery ? element[0] : element;
-  var gettext = window.gettext || function (text) { return text; };
-  var ngettext = window.ngettext || function (one, many, count) { return count === 1 ? one : many; };
+  var gettext = OraI18n.gettext;
   var holder = root.querySelector(".ora-form-holder");
   var summary = root.querySelector(".ora-studio-summary");
   var advice = root.querySelector(".ora-studio-advice");
@@ -198,11 +197,8 @@ function OraXBlockStudio(runtime, element) {
       var target = placeOf(warning.field);
       summaryItem(adviceList, warning.text, target ? annotate(target, warning.text, "warning") : null);
     });
-    summary.querySelector(".ora-summary-heading").textContent = ngettext(
-      "The problem was not saved. Correct this error:",
-      "The problem was not saved. Correct these {count} errors:",
-      errors.length
-    ).replace("{count}", errors.length);
+    summary.querySelector(".ora-summary-heading").textContent =
+      gettext("The problem was not saved. Errors to correct: {count}").replace("{count}", errors.length);
     summary.hidden = !errors.length;
     advice.hidden = !(warnings && warnings.length);
     if (focusSummary && errors.length) { summary.focus(); }
