@@ -95,6 +95,8 @@ def check_hold(workflow: Workflow, actor: Actor, now: datetime, required: bool) 
     mine = lease is not None and lease.holder_id == actor.anonymous_id
     if lease is not None and not mine and lease.expires_at > now:
         raise Refusal(409, "being_graded", N_("This response is being graded by someone else."))
+    if required and lease is None:
+        raise Refusal(409, "not_held", N_("You no longer hold this response. Get the next one from the queue."))
     if required and not mine:
         raise Refusal(409, "being_graded", N_("This response is being graded by someone else."))
     if required and lease is not None and lease.expires_at <= now:

@@ -80,7 +80,7 @@ def test_grading_from_the_queue_needs_the_callers_live_lease(django_capture_on_c
     )
     assert refusal(lambda: staff.grade(at(2), ITEM, "anon-ann", BEN_STAFF, STATED)) == ("being_graded", 409)
     assert refusal(lambda: staff.grade(at(2), ITEM, "anon-bob", BEN_STAFF, STATED, from_queue=True)) == (
-        "being_graded",
+        "not_held",  # nobody holds bob: ben must take him from the queue first
         409,
     )
     assert refusal(lambda: queue.take(ITEM, "anon-ann", BEN_STAFF, at(2).now)) == ("being_graded", 409)

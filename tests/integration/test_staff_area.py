@@ -173,6 +173,9 @@ def test_the_queue_hands_out_each_response_once_and_grades_flow_into_the_workflo
     users.as_user("staff", staff=True)
     released = html(call_handler(problem, "staff_queue_release", {"student_id": anonymous_id("alice")}))
     assert "Overview" in released
+    late = {"student_id": anonymous_id("alice"), "from_queue": "1", "options_selected": {"Argument": "Stated"}}
+    refused = call_handler(problem, "staff_grade", late)
+    assert (refused.status_code, body(refused)["error"]["code"]) == (409, "not_held")
 
 
 def test_the_gradebook_filters_pages_and_refuses_bad_numbers(problem) -> None:
