@@ -1,4 +1,4 @@
-/* POST JSON to an XBlock handler with Django's CSRF token; resolves to {ok, status, body}. */
+/* POST JSON to an XBlock handler with Django's CSRF token (resolves to {ok, status, body}), and list refusals. */
 var OraHttp = (function () {
   "use strict";
 
@@ -20,5 +20,18 @@ var OraHttp = (function () {
     });
   }
 
-  return { post: post, csrfToken: csrfToken };
+  /* List a refused request's errors in ``list``; returns the message to announce. */
+  function listErrors(list, result, fallback) {
+    var error = (result.body && result.body.error) || {};
+    var items = error.errors && error.errors.length ? error.errors : [{ message: error.message || fallback }];
+    list.textContent = "";
+    items.forEach(function (item) {
+      var entry = document.createElement("li");
+      entry.textContent = item.message;
+      list.appendChild(entry);
+    });
+    return error.message || items[0].message;
+  }
+
+  return { post: post, csrfToken: csrfToken, listErrors: listErrors };
 }());

@@ -31,15 +31,7 @@ function OraXBlockLearner(runtime, element) {
   }
 
   function showErrors(list, result) {
-    list.textContent = "";
-    var error = (result.body && result.body.error) || {};
-    var items = error.errors && error.errors.length ? error.errors : [{ message: error.message || gettext("Something went wrong. Try again.") }];
-    items.forEach(function (item) {
-      var entry = document.createElement("li");
-      entry.textContent = item.message;
-      list.appendChild(entry);
-    });
-    announce(error.message || items[0].message);
+    announce(OraHttp.listErrors(list, result, gettext("Something went wrong. Try again.")));
   }
 
   function send(name, body, list, message, area) {

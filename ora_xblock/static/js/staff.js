@@ -18,16 +18,7 @@ function OraStaffArea(runtime, element, area) {
   }
 
   function showErrors(result, list) {
-    list = list || errors;
-    list.textContent = "";
-    var error = (result.body && result.body.error) || {};
-    var items = error.errors && error.errors.length ? error.errors : [{ message: error.message || gettext("Something went wrong. Try again.") }];
-    items.forEach(function (item) {
-      var entry = document.createElement("li");
-      entry.textContent = item.message;
-      list.appendChild(entry);
-    });
-    announce(error.message || items[0].message);
+    announce(OraHttp.listErrors(list || errors, result, gettext("Something went wrong. Try again.")));
   }
 
   /* Post to a staff handler and show the section it answers. ``quiet`` (a refresh) leaves focus alone;
