@@ -319,14 +319,15 @@ class OraXBlock(XBlock):
                 gettext("The problem was not saved: correct the errors listed."),
                 errors=[_editor_error(error, gettext) for error in errors],
             )
-        if store:
-            self._store(definition)
-            self.weight = weight
-        return {
-            "olx": to_olx(definition),
-            "display_name": definition.title or self.fields["display_name"].default,
+        advice = {"warnings": [_editor_error(warning, gettext) for warning in warnings(definition)]}
+        if not store:
+            return advice
+        self._store(definition)
+        self.weight = weight
+        return advice | {
+            "olx": self.definition_olx,
+            "display_name": self.display_name,
             "form": self._studio_form(definition, released),
-            "warnings": [_editor_error(warning, gettext) for warning in warnings(definition)],
         }
 
     def validation_context(self) -> dict[str, Any]:
