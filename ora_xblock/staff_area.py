@@ -225,6 +225,7 @@ class StaffArea:
             rubric=self.page.definition.rubric,
             labels={name: {key: self.page._(text) for key, text in table.items()} for name, table in labels.items()},
             statuses=list(Status),
+            now=self.page.problem.now,
             step_filters=[(value, self.page._(text)) for value, text in STEP_FILTERS],
             **context,
             **self.page._helpers(),

@@ -157,6 +157,7 @@ def test_the_queue_hands_out_each_response_once_and_grades_flow_into_the_workflo
     users.as_user("staff2", staff=True)
     second = html(call_handler(problem, "staff_queue_next", {}))
     assert "Response of bob" in second
+    assert "Held by staff until" in html(call_handler(problem, "staff_learner", {"query": "alice"}))
     stolen = call_handler(
         problem,
         "staff_grade",
