@@ -142,7 +142,7 @@ class StaffArea:
                 "escalated": turn.escalated,
                 "held_until": turn.lease and turn.lease.expires_at,
             }
-        return self._answer("queue_section", turn=work, remaining=turn.remaining, message=message)
+        return self._answer("queue_section", turn=work, remaining=turn.remaining, skipped=bool(skip), message=message)
 
     def queue_release(self, data: dict[str, Any]) -> dict[str, Any]:
         student_id = _text(data.get("student_id"), self.page, "student_id")

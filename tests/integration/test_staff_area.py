@@ -170,6 +170,8 @@ def test_the_queue_hands_out_each_response_once_and_grades_flow_into_the_workflo
         {"student_id": anonymous_id("bob"), "from_queue": "1", "options_selected": {"Argument": "Stated"}},
     )
     assert "Response of carol" in html(graded)
+    alone = html(call_handler(problem, "staff_queue_next", {"skip": anonymous_id("carol")}))
+    assert "the one you skipped is back in the queue" in alone
     assert Workflow.objects.get(student_id=anonymous_id("bob")).status == "done"
     users.as_user("staff", staff=True)
     released = html(call_handler(problem, "staff_queue_release", {"student_id": anonymous_id("alice")}))
