@@ -53,7 +53,9 @@ function OraXBlockStudio(runtime, element) {
     switch (input.dataset.type) {
       case "bool": return input.checked;
       case "int": return /^\s*-?\d+\s*$/.test(text) ? parseInt(text, 10) : text;
-      case "date": return text ? toUtc(text) : null;
+      case "date":
+        if (input.dataset.utc && text === input.dataset.shown) { return input.dataset.utc; }  // untouched: as stored
+        return text ? toUtc(text) : null;
       case "list": return text.split(",").map(function (part) { return part.trim(); }).filter(Boolean);
       case "optional": return text === "" ? null : text;
       case "asked": return form().querySelector(".ora-ask-feedback").checked ? text : null;
@@ -457,7 +459,10 @@ function OraXBlockStudio(runtime, element) {
 
   function prepare() {
     form().querySelectorAll("[data-type=date]").forEach(function (input) {
-      if (input.dataset.utc) { input.value = toLocal(input.dataset.utc); }
+      if (input.dataset.utc) {
+        input.value = toLocal(input.dataset.utc);
+        input.dataset.shown = input.value;
+      }
     });
     var zone = (window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone) || "UTC";
     form().querySelector(".ora-timezone").textContent =
