@@ -1,7 +1,9 @@
-"""``load_demo``: load the demo problems (idempotent; learner data and authored edits are kept)."""
+"""``load_demo``: load the demo problems and the personas' accounts (idempotent; learner data and edits are kept)."""
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from demo.personas import PERSONAS
 from demo.scenarios import ora_scenarios
 
 
@@ -15,4 +17,8 @@ class Command(BaseCommand):
         count = len(ora_scenarios())
         if not count:
             raise SystemExit("No ORA demo problems found: is ora_xblock installed (pip install -e .)?")
+        for persona in PERSONAS:  # accounts, so that staff can find a learner by email (alice@example.com)
+            get_user_model().objects.get_or_create(
+                username=persona.user_id, defaults={"email": f"{persona.user_id}@example.com"}
+            )
         self.stdout.write(f"{count} demo problems ready at {url}")
