@@ -55,16 +55,23 @@ def open_learner_view(page: Any, demo_server: str, filename: str) -> Any:
 
 
 def save(page: Any) -> Any:
+    """Press Save; the server's answer, once the page has shown it."""
     with page.expect_response(lambda response: "/save_editor/" in response.url) as answer:
         page.get_by_role("button", name="Save", exact=True).click()
-    return answer.value
+    return shown(page, answer.value)
 
 
 def save_olx(page: Any, olx: str) -> Any:
     page.get_by_label("Problem OLX").fill(olx)
     with page.expect_response(lambda response: "/save_definition/" in response.url) as answer:
         page.get_by_role("button", name="Save the OLX").click()
-    return answer.value
+    return shown(page, answer.value)
+
+
+def shown(page: Any, response: Any) -> Any:
+    """Wait until the editor has handled ``response`` (its status no longer says it is saving)."""
+    expect(page.locator(".ora-studio-status")).not_to_have_text("Saving…")
+    return response
 
 
 def step_order(page: Any) -> list[str]:
@@ -252,7 +259,7 @@ def test_every_ora2_example_survives_the_form(page: Any, demo_server: str, sourc
     expected = load_olx(source.read_bytes())
     open_editor(page, demo_server, BLANK, source.read_text())
     assert save(page).ok
-    assert page.get_by_label("Problem OLX").input_value() == to_olx(expected)
+    expect(page.get_by_label("Problem OLX")).to_have_value(to_olx(expected))
 
 
 def set_date(field: Any, value: str | None) -> None:
@@ -352,4 +359,4 @@ def test_every_ora2_example_can_be_built_in_the_form_alone(kolkata: Any, demo_se
     open_editor(kolkata, demo_server, BLANK, scenarios.default_olx())
     fill_in(kolkata, to_dict(expected))
     assert save(kolkata).ok, kolkata.locator(".ora-studio-summary").inner_text()
-    assert kolkata.get_by_label("Problem OLX").input_value() == to_olx(expected)
+    expect(kolkata.get_by_label("Problem OLX")).to_have_value(to_olx(expected))
