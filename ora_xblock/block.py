@@ -13,7 +13,7 @@ from . import platform, scenarios
 from .definition import parse_olx_cached
 from .definition.codec import editor_path, from_dict, weight_errors
 from .definition.errors import DefinitionError, InvalidDefinition
-from .definition.model import Definition, TextEditor
+from .definition.model import Definition
 from .definition.olx import ROOT_ATTRIBUTES, definition_from_element, parse_olx, to_olx, write_into
 from .definition.validate import raise_if_invalid, validate, warnings
 from .handlers import HandlerError, file_endpoint, json_endpoint, upload_endpoint
@@ -80,7 +80,7 @@ class OraXBlock(XBlock):
         page = self._page()
         html = render("student_view.html", content=page.content(), staff=page.staff_shell(), uid=self.dom_id)
         fragment = self._fragment(html, "ora.css")
-        if self.definition.text_response_editor is TextEditor.RICH:
+        if self.definition.rich_text:
             fragment.add_css(resource_text("static/vendor/quill/quill.snow.css"))
             # Shadow AMD/CommonJS loaders (Studio has RequireJS) so that the UMD bundle sets window.Quill.
             quill = resource_text("static/vendor/quill/quill.js")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import nh3
 
 _TAGS = nh3.ALLOWED_TAGS | {
@@ -46,6 +48,11 @@ def clean_html(markup: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
+
+
+def answers_html(answers: Iterable[str], rich: bool) -> list[str | None]:
+    """Each answer as sanitised HTML when written in the rich-text editor; None for plain text (shown as text)."""
+    return [clean_html(text) if rich else None for text in answers]
 
 
 def visible_text(markup: str) -> str:

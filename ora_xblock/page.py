@@ -17,10 +17,10 @@ from urllib.parse import quote
 from webob import Response
 
 from . import platform, uploads
-from .definition.model import Necessity, PeerStep, StepName, TextEditor, TrainingStep
+from .definition.model import Necessity, PeerStep, StepName, TrainingStep
 from .definition.olx import to_olx
 from .handlers import HandlerError, attachment
-from .html import clean_html
+from .html import answers_html
 from .models import PeerLease
 from .peer import LeasePolicy
 from .presenters import learner_context, student_context
@@ -70,9 +70,13 @@ class Page:
             raise HandlerError(403, "sign_in", self._("Sign in to answer this problem."))
         return learner
 
+    @property
+    def staff_here(self) -> bool:
+        """Whether the viewer is course staff in the course itself (not Studio's preview)."""
+        return self.viewer.can_author and bool(self.viewer.anonymous_id) and not platform.in_studio_preview(self.block)
+
     def require_staff(self) -> None:
-        """Staff grading needs course staff, in the course itself (not Studio's preview)."""
-        if not self.viewer.can_author or not self.viewer.anonymous_id or platform.in_studio_preview(self.block):
+        if not self.staff_here:
             raise HandlerError(403, "forbidden", self._("Only course staff can do this."))
 
     # Rendering
@@ -101,7 +105,7 @@ class Page:
 
     def staff_shell(self) -> str:
         """The staff area under the learner's page, for course staff in the course (not Studio's preview)."""
-        if not self.viewer.can_author or not self.viewer.anonymous_id or platform.in_studio_preview(self.block):
+        if not self.staff_here:
             return ""
         from .staff_area import StaffArea
 
@@ -236,11 +240,10 @@ class Page:
         }
         if review is not None:
             answers = submitted_state(self.problem, review.workflow, received=[]).answers
-            rich = self.definition.text_response_editor is TextEditor.RICH
             view["review"] = {
                 "lease_id": review.pk,
                 "answers": answers,
-                "answers_html": [clean_html(text) if rich else None for text in answers],
+                "answers_html": answers_html(answers, self.definition.rich_text),
                 "files": [
                     self._file_view(
                         item, self._("File {number} (.{extension})").format(number=number, extension=item.extension)

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from .definition.codec import to_dict
 from .definition.errors import N_
-from .definition.model import Definition, Necessity, PeerStep, PromptsType, StaffStep, StepName, TextEditor
+from .definition.model import Definition, Necessity, PeerStep, PromptsType, StaffStep, StepName
 from .definition.validate import warnings
-from .html import clean_html
+from .html import answers_html, clean_html
 from .services.common import Problem
 from .workflow import STEP_STATUS, Status, Window
 
@@ -57,7 +57,7 @@ def student_context(definition: Definition, gettext: Callable[[str], str]) -> di
 def learner_context(problem: Problem, state: LearnerState, gettext: Callable[[str], str]) -> dict[str, Any]:
     """Where the learner is, what they may do now, and what they have received."""
     definition = problem.definition
-    rich = definition.text_response_editor is TextEditor.RICH
+    rich = definition.rich_text
     submission_window = problem.windows["submission"]
     return {
         "status": state.status.value if state.status else None,
@@ -65,7 +65,7 @@ def learner_context(problem: Problem, state: LearnerState, gettext: Callable[[st
         "what_next": gettext(WHAT_NEXT[state.status]),
         "removal_comment": state.removal_comment,
         "answers": state.answers,
-        "answers_html": [clean_html(text) if rich else None for text in state.answers],
+        "answers_html": answers_html(state.answers, rich),
         "rich": rich,
         "text_required": definition.text_response is Necessity.REQUIRED,
         "takes_text": definition.text_response is not Necessity.NONE,

@@ -15,9 +15,9 @@ from webob import Response
 
 from . import platform
 from .definition.errors import N_
-from .definition.model import Necessity, TextEditor
+from .definition.model import Necessity
 from .handlers import HandlerError, attachment
-from .html import clean_html
+from .html import answers_html
 from .page import Page, refusals
 from .services import gradebook, learners, overview, queue, reports, staff
 from .services.audit import Actor
@@ -136,9 +136,7 @@ class StaffArea:
                 turn = queue.next_response(self.page.item_id, self.actor, self.page.problem.now)
         work = None
         if turn.workflow is not None:
-            with refusals(self.page):
-                record = learners.record(self.page.problem, self.page.item_id, turn.workflow.student_id)
-            work = self._record(record) | {
+            work = self._record(learners.record_of(self.page.problem, turn.workflow)) | {
                 "escalated": turn.escalated,
                 "held_until": turn.lease and turn.lease.expires_at,
             }
@@ -202,14 +200,13 @@ class StaffArea:
     def _record(self, record: learners.LearnerRecord) -> dict[str, Any]:
         """What the templates show of a learner's record."""
         workflow = record.workflow
-        rich = self.page.definition.text_response_editor is TextEditor.RICH
         answers = record.state.answers
         return {
             "record": record,
             "workflow": workflow,
             "username": workflow.username or workflow.student_id[:8],
             "answers": answers,
-            "answers_html": [clean_html(text) if rich else None for text in answers],
+            "answers_html": answers_html(answers, self.page.definition.rich_text),
             "files": [self.page._file_view(item, item.name) for item in record.files],
         }
 

@@ -237,3 +237,8 @@ class Definition:
     @property
     def max_score(self) -> int:
         return self.rubric.max_points
+
+    @property
+    def rich_text(self) -> bool:
+        """Whether learners answer in the rich-text editor (their answers are HTML)."""
+        return self.text_response_editor is TextEditor.RICH

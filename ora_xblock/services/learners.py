@@ -60,8 +60,13 @@ def record(problem: Problem, item_id: str, student_id: str) -> LearnerRecord:
     workflow = Workflow.objects.filter(item_id=item_id, student_id=student_id).first()
     if workflow is None:
         raise Refusal(404, "not_submitted", N_("There is no submitted response to assess."))
+    return record_of(problem, workflow)
+
+
+def record_of(problem: Problem, workflow: Workflow) -> LearnerRecord:
+    """The record of the learner whose workflow the caller already holds."""
     given = (
-        Assessment.objects.filter(workflow__item_id=item_id, scorer_id=student_id)
+        Assessment.objects.filter(workflow__item_id=workflow.item_id, scorer_id=workflow.student_id)
         .exclude(workflow=workflow)
         .select_related("workflow")
         .order_by("created_at", "id")
@@ -70,6 +75,6 @@ def record(problem: Problem, item_id: str, student_id: str) -> LearnerRecord:
         state=submitted_state(problem, workflow),
         files=list(workflow.files.order_by("uploaded_at", "id")),
         given=list(given),
-        history=history(item_id, student_id),
+        history=history(workflow.item_id, workflow.student_id),
         lease=StaffLease.objects.filter(workflow=workflow).first(),
     )

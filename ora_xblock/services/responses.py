@@ -10,7 +10,7 @@ from submissions import api as submissions_api
 
 from ..definition.dates import parse_grace_period
 from ..definition.errors import N_
-from ..definition.model import Definition, Necessity, StepName, TextEditor
+from ..definition.model import Definition, Necessity, StepName
 from ..html import visible_text
 from ..models import Draft, Workflow
 from ..workflow import Progress, status
@@ -142,7 +142,7 @@ def _checked_texts(definition: Definition, answers: object, max_bytes: int) -> l
 
 def _require_content(definition: Definition, texts: list[str]) -> bool:
     """Refuse missing required text; returns whether any text was written."""
-    rich = definition.text_response_editor is TextEditor.RICH
+    rich = definition.rich_text
     filled = [bool(visible_text(text) if rich else text.strip()) for text in texts]
     if definition.text_response is Necessity.REQUIRED and not all(filled):
         raise Refusal(400, "response_required", N_("Answer every prompt before you submit."))

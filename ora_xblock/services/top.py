@@ -19,8 +19,7 @@ from django.core.cache import cache
 from submissions.models import Submission
 
 from .. import platform
-from ..definition.model import TextEditor
-from ..html import clean_html
+from ..html import answers_html
 from ..models import Workflow
 from ..workflow import Status
 from .common import Problem
@@ -40,7 +39,7 @@ def top_responses(problem: Problem, item_id: str, count: int) -> list[dict[str, 
     count = max(0, min(count, MAX_COUNT))
     if count == 0:
         return []
-    rich = problem.definition.text_response_editor is TextEditor.RICH
+    rich = problem.definition.rich_text
     key = _key(item_id)
     cached = cache.get(key)
     if cached is not None and cached["count"] == count and cached["rich"] == rich:
@@ -78,7 +77,7 @@ def _read(item_id: str, count: int, rich: bool) -> list[dict[str, Any]]:
         rows.append(
             {
                 "answers": texts,
-                "answers_html": [clean_html(text) if rich else None for text in texts],
+                "answers_html": answers_html(texts, rich),
                 "earned": earned,
                 "possible": possible,
             }

@@ -251,7 +251,7 @@ def test_staff_handlers_query_counts_do_not_grow_with_learners(
 
 
 # Counted inside the test transaction (a SAVEPOINT and its RELEASE each); the same for 3 and 30 learners.
-EXPECTED_STAFF_QUERIES = {"overview": 4, "learner": 9, "queue_next": 14, "gradebook": 4, "reports": 3}
+EXPECTED_STAFF_QUERIES = {"overview": 4, "learner": 9, "queue_next": 13, "gradebook": 4, "reports": 3}
 
 
 _VALUES = st.recursive(
