@@ -1,0 +1,1 @@
+"""A test host that behaves like edx-platform: fakes of the LMS, Studio and instructor dashboard parts the block meets, each naming the platform file it mirrors."""
