@@ -8,15 +8,25 @@ from django.urls import reverse
 
 
 class Persona(NamedTuple):
-    """A demo user: the workbench ``?student=`` id, a role and the view they use."""
+    """A demo user: the workbench ``?student=`` id, a role and the view they use.
+
+    ``views_as`` names the learner that course staff are viewing the course as (the LMS's
+    "View this course as: Specific learner"): the page is that learner's, and read-only.
+    """
 
     user_id: str
     role: str
     view_name: str = "student_view"
+    views_as: str | None = None
 
     @property
     def name(self) -> str:
-        return self.user_id.title()
+        return f"Staff as {self.views_as.title()}" if self.views_as else self.user_id.title()
+
+    @property
+    def account(self) -> str:
+        """The username of the person actually making the request."""
+        return "staff" if self.views_as else self.user_id
 
     def url(self, scenario_id: str) -> str:
         """Where this persona sees scenario ``scenario_id``."""
@@ -30,6 +40,14 @@ PERSONAS = (
     Persona("carol", "learner"),
     Persona("dave", "learner"),
     Persona("staff", "course staff"),
+    Persona("staff_as_bob", "course staff viewing the course as Bob", views_as="bob"),
     Persona("author", "Studio editor", "studio_view"),
 )
-STAFF_IDS = frozenset({"staff", "author"})
+STAFF_IDS = frozenset({"staff"})  # course staff in the course (the LMS gives them a staff role)
+COURSE_TEAM = frozenset({"staff", "author"})  # may edit the course in Studio
+DEFAULT_ID = "student_1"  # what the workbench uses when the URL has no ?student=
+
+
+def persona(user_id: str) -> Persona:
+    """The persona with this workbench id; any other id is a learner of that name."""
+    return next((p for p in PERSONAS if p.user_id == user_id), Persona(user_id, "learner"))

@@ -1,4 +1,11 @@
-"""The demo's user service: turns the workbench's ``?student=<id>`` into an Open edX-like user."""
+"""The demo's platform services: who is asking (from the workbench's ``?student=<id>``) and who may edit.
+
+They behave as edx-platform's do where it matters to the block: learners and
+staff get the LMS's user service, the author gets Studio's (no role, no staff
+flag, no anonymous id) plus ``studio_user_permissions``, and "Staff as Bob"
+gets Bob's identity while the request stays the staff member's
+(demo.middleware.request_user).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +13,7 @@ import hashlib
 
 from xblock.reference.user_service import UserService, XBlockUser
 
-from .personas import STAFF_IDS
-
-DEFAULT_ID = "student_1"  # what the workbench uses when the URL has no ?student=
+from .personas import COURSE_TEAM, DEFAULT_ID, STAFF_IDS, persona
 
 
 def anonymous_id(user_id: str) -> str:
@@ -16,8 +21,13 @@ def anonymous_id(user_id: str) -> str:
     return hashlib.sha256(f"ora-demo:{user_id}".encode()).hexdigest()[:32]
 
 
+def _current_id(runtime: object) -> str:
+    return str(getattr(runtime, "user_id", None) or DEFAULT_ID)
+
+
 class DemoUserService(UserService):
-    """The current user, from the workbench runtime's ``user_id``; "staff" and "author" are course staff.
+    """The current user, as the LMS's user service (common/djangoapps/xblock_django/user_service.py) or, for
+    the author, as Studio's editor builds it.
 
     The workbench builds services with no arguments and sets ``runtime`` afterwards.
     """
@@ -26,15 +36,34 @@ class DemoUserService(UserService):
 
     def get_current_user(self) -> XBlockUser:
         """The person the workbench is rendering for."""
-        user_id = str(getattr(self.runtime, "user_id", None) or DEFAULT_ID)
-        is_staff = user_id in STAFF_IDS
-        user = XBlockUser(is_current_user=True, emails=[f"{user_id}@example.com"], full_name=user_id.title())
+        who = persona(_current_id(self.runtime))
+        if who.view_name == "studio_view":  # cms load_services_for_studio: DjangoXBlockUserService(user), defaults
+            return self._user(who.user_id, anonymous=None, is_staff=False, role="student")
+        learner = who.views_as or who.user_id  # staff viewing as a learner are bound to the learner
+        is_staff = learner in STAFF_IDS
+        return self._user(learner, anonymous_id(learner), is_staff, "instructor" if is_staff else "student")
+
+    @staticmethod
+    def _user(username: str, anonymous: str | None, is_staff: bool, role: str) -> XBlockUser:
+        user = XBlockUser(is_current_user=True, emails=[f"{username}@example.com"], full_name=username.title())
         user.opt_attrs.update(
             {
-                "edx-platform.anonymous_user_id": anonymous_id(user_id),
-                "edx-platform.username": user_id,
+                "edx-platform.anonymous_user_id": anonymous,
+                "edx-platform.username": username,
                 "edx-platform.user_is_staff": is_staff,
-                "edx-platform.user_role": "instructor" if is_staff else "student",
+                "edx-platform.user_role": role,
             }
         )
         return user
+
+
+class DemoStudioPermissions:
+    """Studio's ``studio_user_permissions`` (cms/djangoapps/contentstore/utils.py): the course team may edit."""
+
+    runtime = None
+
+    def can_read(self, course_key: object) -> bool:
+        return self.can_write(course_key)
+
+    def can_write(self, course_key: object) -> bool:
+        return persona(_current_id(self.runtime)).user_id in COURSE_TEAM

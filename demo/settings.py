@@ -46,12 +46,22 @@ TEMPLATES = [
         },
     }
 ]
-MIDDLEWARE = [*MIDDLEWARE, "demo.middleware.load_scenarios"]  # noqa: F405
+# The request's own user as edx-platform records it (crum), then the persona's account in its place.
+MIDDLEWARE = [
+    *MIDDLEWARE,  # noqa: F405
+    "crum.CurrentRequestUserMiddleware",
+    "demo.middleware.request_user",
+    "demo.middleware.load_scenarios",
+]
 
 WORKBENCH = {
     **WORKBENCH,  # noqa: F405
     "reset_state_on_restart": False,
-    "services": {**WORKBENCH["services"], "user": "demo.services.DemoUserService"},  # noqa: F405
+    "services": {
+        **WORKBENCH["services"],  # noqa: F405
+        "user": "demo.services.DemoUserService",
+        "studio_user_permissions": "demo.services.DemoStudioPermissions",
+    },
 }
 
 LOGGING = {

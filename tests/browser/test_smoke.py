@@ -105,6 +105,6 @@ def test_studio_editor_refuses_a_learner(page: Any, demo_server: str) -> None:
     page.goto(page.url.replace("student=author", "student=alice"))
     original = page.get_by_label("Problem OLX").input_value()
     status = _save(page, original.replace("<title>", "<title>Hacked: ", 1))
-    expect(status).to_have_text("Only course staff can edit this problem.")
+    expect(status).to_have_text("Only the course's authors can edit this problem.")
     page.reload()
     expect(page.get_by_label("Problem OLX")).to_have_value(original)

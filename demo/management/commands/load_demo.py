@@ -19,6 +19,6 @@ class Command(BaseCommand):
             raise SystemExit("No ORA demo problems found: is ora_xblock installed (pip install -e .)?")
         for persona in PERSONAS:  # accounts, so that staff can find a learner by email (alice@example.com)
             get_user_model().objects.get_or_create(
-                username=persona.user_id, defaults={"email": f"{persona.user_id}@example.com"}
+                username=persona.account, defaults={"email": f"{persona.account}@example.com"}
             )
         self.stdout.write(f"{count} demo problems ready at {url}")

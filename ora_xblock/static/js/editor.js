@@ -231,7 +231,7 @@ window.OraEditor = window.OraEditor || (function () {
     textarea.hidden = true;
     textarea.style.display = "none";
     textarea.setAttribute("aria-hidden", "true");
-    if (textarea.disabled) { setDisabled(true); }
+    if (textarea.matches(":disabled")) { setDisabled(true); }  // itself, or inside a disabled (read-only) fieldset
 
     function setDisabled(disabled) {
       disabled = !!disabled;

@@ -2,9 +2,17 @@
 var OraHttp = (function () {
   "use strict";
 
+  function cookie(name) {
+    var found = document.cookie.split(/;\s*/).filter(function (pair) { return pair.split("=")[0] === name; })[0];
+    return found ? decodeURIComponent(found.slice(name.length + 1)) : "";
+  }
+
+  /* The site's CSRF cookie (its CSRF_COOKIE_NAME, which the block's root names), else the token the page was
+   * rendered with (sites that keep it in the session), else Django's default cookie. */
   function csrfToken() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
+    var root = document.querySelector("[data-csrf-cookie]");
+    var named = root ? cookie(root.getAttribute("data-csrf-cookie")) : "";
+    return named || (root && root.getAttribute("data-csrf-token")) || cookie("csrftoken");
   }
 
   function post(url, body) {
