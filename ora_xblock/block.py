@@ -13,10 +13,11 @@ from . import platform, scenarios
 from .definition import parse_olx_cached
 from .definition.codec import editor_path, from_dict, weight_errors
 from .definition.errors import DefinitionError, InvalidDefinition
-from .definition.model import Definition
+from .definition.model import Definition, PromptsType
 from .definition.olx import ROOT_ATTRIBUTES, definition_from_element, parse_olx, to_olx, write_into
 from .definition.validate import raise_if_invalid, validate, warnings
-from .handlers import HandlerError, file_endpoint, json_endpoint, upload_endpoint
+from .handlers import HandlerError, file_endpoint, json_endpoint, piece_endpoint, upload_endpoint
+from .html import plain_text
 from .js_catalog import catalog_script
 from .presenters import author_context, studio_context
 from .templating import render, resource_text
@@ -37,6 +38,9 @@ def _(message: str) -> str:
 
 @XBlock.needs("i18n")
 @XBlock.wants("user")
+@XBlock.wants("studio_user_permissions")
+@XBlock.wants("replace_urls")  # author HTML's course links, rewritten in views and handlers alike (platform.py)
+@XBlock.wants("completion")  # the LMS's event publishing asks for it when the block publishes completion
 class OraXBlock(XBlock):
     """An Open Response Assessment problem, read from and written as ora2 OLX."""
 
@@ -61,6 +65,8 @@ class OraXBlock(XBlock):
 
     has_score = True
     has_custom_completion = True
+    has_author_view = True  # Studio shows author_view only when the class says so (xmodule/studio_editable.py)
+    show_in_read_only_mode = True  # staff "viewing as" a learner see their page read-only (Page.read_only)
     icon_class = "problem"
     editable_fields = ("display_name", "weight")
 
@@ -73,12 +79,34 @@ class OraXBlock(XBlock):
         """The best possible score: each criterion's best option, summed."""
         return self.definition.max_score
 
+    def index_dictionary(self) -> dict[str, Any]:
+        """What the course search indexes, under ora2's keys: the names, and each prompt's plain text
+        (``prompt`` for a single prompt, ``prompt_0``, ``prompt_1``... for several), with content type "ORA"."""
+        definition = self.definition
+        as_html = definition.prompts_type is PromptsType.HTML
+        texts = [plain_text(p.description) if as_html else " ".join(p.description.split()) for p in definition.prompts]
+        several = len(texts) > 1
+        prompts = {f"prompt_{n}": text for n, text in enumerate(texts)} if several else {"prompt": "".join(texts)}
+        body = super().index_dictionary()
+        names = {"display_name": self.display_name, "title": definition.title}
+        body["content"] = {**body.get("content", {}), **names, **prompts}
+        body["content_type"] = "ORA"
+        return body
+
     # Views
 
     def student_view(self, context: dict[str, Any] | None = None) -> Fragment:
         """The learner's page: the prompts, their steps and grade; course staff also get a grading panel."""
         page = self._page()
-        html = render("student_view.html", content=page.content(), staff=page.staff_shell(), uid=self.dom_id)
+        html = render(
+            "student_view.html",
+            content=page.content(),
+            staff=page.staff_shell(),
+            read_only_as=page.viewer.username if page.read_only else None,
+            csrf=platform.csrf(),
+            uid=self.dom_id,
+            _=platform.translations(self).gettext,
+        )
         fragment = self._fragment(html, "ora.css")
         if self.definition.rich_text:
             fragment.add_css(resource_text("static/vendor/quill/quill.snow.css"))
@@ -99,7 +127,7 @@ class OraXBlock(XBlock):
         i18n = platform.translations(self)
         summary = render(
             "author_summary.html",
-            **author_context(self.definition, i18n.gettext),
+            **author_context(self.definition, i18n.gettext, platform.host_dates(self)),
             _=i18n.gettext,
             ngettext=i18n.ngettext,
         )
@@ -114,6 +142,7 @@ class OraXBlock(XBlock):
             "studio_view.html",
             form=self._studio_form(self.definition, self.is_released()),
             olx=to_olx(self.definition),
+            csrf=platform.csrf(),
             uid=self.dom_id,
             _=i18n.gettext,
         )
@@ -194,9 +223,29 @@ class OraXBlock(XBlock):
         return self._page().training_assess(data)
 
     @upload_endpoint
-    def upload_file(self, filename: str, description: Any, stream: Any, size: int) -> dict[str, Any]:
-        """Add a file to the learner's draft (multipart: file, description)."""
-        return self._page().upload_file(filename, description, stream, size)
+    def upload_file(self, filename: str, form: dict[str, str], stream: Any, size: int) -> dict[str, Any]:
+        """Add a file that fits in one request to the learner's draft (multipart: file, description)."""
+        return self._page().upload_file(filename, form.get("description"), stream, size)
+
+    @json_endpoint
+    def upload_begin(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Start a file sent in pieces, for hosts that cap each request: its upload id and the piece size."""
+        return self._page().upload_begin(data)
+
+    @piece_endpoint
+    def upload_piece(self, filename: str, form: dict[str, str], stream: Any, size: int) -> dict[str, Any]:
+        """The next piece of a file begun with upload_begin (multipart: upload_id, index, offset, piece)."""
+        return self._page().upload_piece(form, stream, size)
+
+    @json_endpoint
+    def upload_finish(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Join a file's pieces, check the whole file, and add it to the draft."""
+        return self._page().upload_finish(data)
+
+    @json_endpoint
+    def upload_abort(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Give up a file sent in pieces, and delete what arrived."""
+        return self._page().upload_abort(data)
 
     @json_endpoint
     def upload_start(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
@@ -303,8 +352,8 @@ class OraXBlock(XBlock):
         """Read a new definition, check it with the one validator, and store it; on any error nothing changes."""
         gettext = platform.translations(self).gettext
         weight = self.weight if weight is _KEEP else weight
-        if not platform.viewer(self).can_author:
-            raise HandlerError(403, "forbidden", gettext("Only course staff can edit this problem."))
+        if not platform.can_edit(self):
+            raise HandlerError(403, "forbidden", gettext("Only the course's authors can edit this problem."))
         errors = weight_errors(weight)
         released = self.is_released()
         try:

@@ -20,7 +20,7 @@ from . import platform, uploads
 from .definition.model import Necessity, PeerStep, StepName, TrainingStep
 from .definition.olx import to_olx
 from .handlers import HandlerError, attachment
-from .html import answers_html
+from .html import answers_html, clean_html
 from .models import PeerLease
 from .peer import LeasePolicy
 from .presenters import learner_context, student_context
@@ -39,12 +39,10 @@ class Page:
         self.definition = block.definition
         self.viewer = platform.viewer(block)
         self.i18n = platform.translations(block)
-        course_start, course_end = platform.course_dates(block)
         self.problem = Problem(
             self.definition,
             platform.now(),
-            course_start,
-            course_end,
+            platform.host_dates(block, self.viewer.is_beta_tester),
             self.definition.step(StepName.PEER) is not None and platform.course_forces_flexible(block),
         )
         self.item_id = platform.item_id(block)
@@ -65,15 +63,27 @@ class Page:
         )
 
     def require_learner(self) -> Learner:
+        """The learner, for an action that changes their work; staff viewing as them are refused."""
+        if self.read_only:
+            raise HandlerError(
+                403, "read_only", self._("You are viewing this course as another learner: you can look, not act.")
+            )
         learner = self.learner
         if learner is None:
             raise HandlerError(403, "sign_in", self._("Sign in to answer this problem."))
         return learner
 
     @property
+    def read_only(self) -> bool:
+        """Course staff viewing the course as this learner: they see the learner's page and change nothing."""
+        return self.viewer.masquerading
+
+    @property
     def staff_here(self) -> bool:
         """Whether the viewer is course staff in the course itself (not Studio's preview)."""
-        return self.viewer.can_author and bool(self.viewer.anonymous_id) and not platform.in_studio_preview(self.block)
+        viewer = self.viewer
+        in_preview = platform.in_studio_preview(self.block)
+        return viewer.can_author and bool(viewer.anonymous_id) and not (viewer.masquerading or in_preview)
 
     def require_staff(self) -> None:
         if not self.staff_here:
@@ -95,7 +105,8 @@ class Page:
         learner = self.learner
         if state is None:
             state = learner_state(self.problem, learner) if learner else LearnerState(status=None, answers=[])
-        context = student_context(self.definition, self._) | learner_context(self.problem, state, self._)
+        context = student_context(self.definition, self._, self.author_html)
+        context |= learner_context(self.problem, state, self._)
         context |= self._peer_context(state, review) | self._training_context(state, training_result)
         context |= self._files_context(learner, state)
         context["top_responses"] = self._top_responses(state)
@@ -113,6 +124,12 @@ class Page:
 
     def view(self, state: LearnerState | None = None) -> dict[str, str]:
         return {"html": self.content(state=state)}
+
+    def author_html(self, markup: str) -> str:
+        """The author's markup (HTML prompts, rich-text training samples) as the page shows it, in views and
+        handlers alike: sanitised, then its course links rewritten by the host (``platform.rewrite_urls``).
+        Rewriting comes last, so the sanitiser cannot undo it and the browser gets the URL the host made."""
+        return platform.rewrite_urls(self.block, clean_html(markup))
 
     # Actions
 
@@ -174,7 +191,9 @@ class Page:
         return self.view()
 
     def upload_start(self, data: dict[str, Any]) -> dict[str, Any]:
-        """A presigned form when the storage takes uploads directly, else ``{"direct": None}``."""
+        """A presigned form when the storage takes uploads directly, else ``{"direct": None}``; and the
+        largest piece one request may carry (bigger files go through :meth:`upload_begin`)."""
+        limits = self._limits()
         with refusals(self):
             form = files.direct_upload(
                 self.problem,
@@ -182,9 +201,40 @@ class Page:
                 str(data.get("filename", "")),
                 data.get("description"),
                 data.get("size"),
-                self._limits(),
+                limits,
             )
-        return {"direct": form}
+        return {"direct": form, "piece_bytes": limits.piece_bytes}
+
+    def upload_begin(self, data: dict[str, Any]) -> dict[str, Any]:
+        limits = self._limits()
+        with refusals(self):
+            upload = files.begin(
+                self.problem,
+                self.require_learner(),
+                str(data.get("filename", "")),
+                data.get("description"),
+                data.get("size"),
+                limits,
+            )
+        return {"upload_id": upload.public_id, "piece_bytes": upload.piece_bytes, "next_index": 0}
+
+    def upload_piece(self, form: dict[str, str], stream: Any, size: int) -> dict[str, Any]:
+        index, offset = _number(form.get("index")), _number(form.get("offset"))
+        with refusals(self):
+            upload = files.add_piece(
+                self.require_learner(), form.get("upload_id"), index, offset, stream, size, self._limits(), self.problem.now
+            )
+        return {"next_index": upload.next_index, "received": upload.received}
+
+    def upload_finish(self, data: dict[str, Any]) -> dict[str, Any]:
+        with refusals(self):
+            files.finish(self.problem, self.require_learner(), data.get("upload_id"), self._limits())
+        return self.view()
+
+    def upload_abort(self, data: dict[str, Any]) -> dict[str, Any]:
+        with refusals(self):
+            files.abort(self.require_learner(), data.get("upload_id"), self._limits())
+        return {"aborted": True}
 
     def upload_confirm(self, data: dict[str, Any]) -> dict[str, Any]:
         with refusals(self):
@@ -220,6 +270,11 @@ class Page:
             max_files=int(platform.setting("ORA_XBLOCK_MAX_FILES", 20)),
             extra_prohibited=platform.extra_prohibited_extensions(),
             storage_alias=platform.setting("ORA_XBLOCK_FILE_STORAGE", "default"),
+            # Under the LMS's per-request file limit (block_render.py _check_files_limits) and the proxy's cap.
+            piece_bytes=uploads.piece_bytes(
+                int(platform.setting("ORA_XBLOCK_UPLOAD_CHUNK_BYTES", uploads.DEFAULT_PIECE_BYTES)),
+                platform.setting("STUDENT_FILEUPLOAD_MAX_SIZE", None),
+            ),
         )
 
     # Peer and training pieces of the page
@@ -295,11 +350,13 @@ class Page:
             return {"training": None}
         number, example = current
         labels = {criterion.name: criterion.display_label for criterion in self.definition.rubric.criteria}
+        rich = self.definition.rich_text  # a sample is written as the learners write: HTML in a rich-text problem
         return {
             "training": {
                 "number": number,
                 "count": len(step.examples),
                 "answers": list(example.answer),
+                "answers_html": [self.author_html(text) if rich else None for text in example.answer],
                 "differing": [labels.get(name, name) for name in result or []],
                 "passed_previous": result == [] and number > 1,
             }

@@ -9,6 +9,7 @@ missing.
 from __future__ import annotations
 
 import gettext
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,7 +17,10 @@ from typing import Any
 
 from xblock.exceptions import NoSuchServiceError
 
+from .definition.schedule import HostDates
+
 STAFF_ROLES = frozenset({"staff", "instructor", "administrator"})
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,8 @@ class Viewer:
     username: str | None = None
     is_staff: bool = False
     role: str | None = None
+    masquerading: bool = False  # course staff "viewing as" this learner: they may look, never act
+    is_beta_tester: bool = False  # one of the course's beta testers, who meet every start days_early_for_beta sooner
 
     @property
     def can_author(self) -> bool:
@@ -53,10 +59,46 @@ def course_dates(block: Any) -> tuple[datetime | None, datetime | None]:
 
 
 def _field_date(block: Any, name: str) -> datetime | None:
-    value = getattr(block, name, None) if name in getattr(block, "fields", {}) else None
+    return _aware(_field(block, name))
+
+
+def _field(block: Any, name: str) -> Any:
+    """The value of the block's field ``name``, or None where the host gives the block no such field."""
+    return getattr(block, name, None) if name in getattr(block, "fields", {}) else None
+
+
+def host_dates(block: Any, beta_tester: bool = False) -> HostDates:
+    """The dates the platform owns for this block and learner.
+
+    The block's ``start``, ``due`` and ``days_early_for_beta`` are fields it
+    inherits from its subsection and course (xmodule/modulestore/inheritance.py
+    ``InheritanceMixin``; the LMS personalises ``due``); the course's start and
+    end come from the modulestore's course, as ora2 reads them.
+    """
+    course = _course(block)
+    early = _field(block, "days_early_for_beta")
+    return HostDates(
+        block_start=_field_date(block, "start"),
+        block_due=_field_date(block, "due"),
+        course_start=_aware(getattr(course, "start", None)),
+        course_end=_aware(getattr(course, "end", None)),
+        days_early_for_beta=float(early) if isinstance(early, int | float) and not isinstance(early, bool) else None,
+        beta_tester=beta_tester,
+    )
+
+
+def _aware(value: Any) -> datetime | None:
     if not isinstance(value, datetime):
         return None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _course(block: Any) -> Any:
+    """The block's course from the runtime's modulestore, or None (workbench, tests, a course that is gone)."""
+    try:
+        return block.runtime.modulestore.get_course(block.scope_ids.usage_id.course_key)
+    except Exception:  # noqa: BLE001 - hosts without a modulestore (workbench, tests) or a course
+        return None
 
 
 def viewer(block: Any) -> Viewer:
@@ -71,13 +113,82 @@ def viewer(block: Any) -> Viewer:
         username=attrs.get("edx-platform.username"),
         is_staff=bool(attrs.get("edx-platform.user_is_staff", False)),
         role=attrs.get("edx-platform.user_role"),
+        is_beta_tester=bool(attrs.get("edx-platform.user_is_beta_tester", False)),
+        masquerading=_masquerading(block, service, attrs),
     )
+
+
+def _masquerading(block: Any, service: Any, attrs: dict[str, Any]) -> bool:
+    """Whether someone else is behind the learner the user service names ("View this course as: Specific learner").
+
+    The LMS binds the block to the learner, who then carries ``real_user``, while
+    the request's own user (crum's) stays the staff member, who carries
+    ``masquerade_settings`` (lms/djangoapps/courseware/masquerade.py
+    ``setup_masquerade``). Any of these signs is enough.
+    """
+    bound = getattr(service, "_django_user", None)  # DjangoXBlockUserService keeps the user it was made for
+    real = getattr(bound, "real_user", None)
+    if real is not None and getattr(real, "pk", real) != getattr(bound, "pk", bound):
+        return True
+    requester = _request_user()
+    if requester is None or not getattr(requester, "is_authenticated", False):
+        return False
+    course = course_id(block)
+    settings = getattr(requester, "masquerade_settings", None) or {}
+    if any(str(key) == course and getattr(entry, "user_name", None) for key, entry in settings.items()):
+        return True
+    bound_id = attrs.get("edx-platform.user_id")
+    return bound_id is not None and getattr(requester, "pk", None) != bound_id
+
+
+def csrf() -> dict[str, str]:
+    """What the browser needs to send Django's CSRF token: the cookie's name (the site's ``CSRF_COOKIE_NAME``)
+    and, where the current request is known (django-crum), the token itself."""
+    name = str(setting("CSRF_COOKIE_NAME", "csrftoken"))
+    try:
+        from crum import get_current_request
+        from django.middleware.csrf import get_token
+    except ImportError:
+        return {"cookie": name, "token": ""}
+    request = get_current_request()
+    return {"cookie": name, "token": get_token(request) if request is not None else ""}
+
+
+def _request_user() -> Any:
+    """The user who made the current request, where the host records it (django-crum, as edx-platform does)."""
+    try:
+        from crum import get_current_user
+    except ImportError:
+        return None
+    return get_current_user()
 
 
 def translations(block: Any) -> Any:
     """The runtime's ``i18n`` service (``gettext``, ``ngettext``), or no translation."""
     service = _service(block, "i18n")
     return service if hasattr(service, "ngettext") else gettext.NullTranslations()
+
+
+def rewrite_urls(block: Any, html: str) -> str:
+    """``html`` with its course links made real by the host's ``replace_urls`` service
+    (common/djangoapps/static_replace/services.py): ``/static/...`` to the course asset, and in the LMS
+    ``/course/...`` and ``/jump_to_id/...`` to course pages; Studio's preview rewrites ``/static/`` only.
+
+    The LMS rewrites the fragment a view returns, never a handler's JSON, so the block rewrites author
+    HTML itself wherever it renders it. Without the service, or when it fails, ``html`` comes back as it was:
+    a link left unrewritten is better than a broken page.
+    """
+    if not html:
+        return html
+    try:
+        service = _service(block, "replace_urls")
+        if not hasattr(service, "replace_urls"):
+            return html
+        rewritten = service.replace_urls(html, static_replace_only=in_studio_preview(block))
+    except Exception:  # the host's service may fail in any way; the page must still render
+        log.warning("replace_urls failed; the links are left as the author wrote them", exc_info=True)
+        return html
+    return rewritten if isinstance(rewritten, str) else html
 
 
 def _service(block: Any, name: str) -> Any:
@@ -92,18 +203,42 @@ def extra_prohibited_extensions() -> tuple[str, ...]:
     return tuple(setting("ORA_XBLOCK_EXTRA_PROHIBITED_EXTENSIONS", ()))
 
 
+def _plain(key: Any) -> Any:
+    """An opaque key without the branch or version Studio adds (``draft-branch``, ``version@...``)."""
+    if hasattr(key, "version_agnostic") and hasattr(key, "for_branch"):
+        return key.version_agnostic().for_branch(None)
+    return key
+
+
 def item_id(block: Any) -> str:
     """The problem's id in learner data: its usage key, without the branch or version Studio adds."""
-    usage = block.scope_ids.usage_id
-    if hasattr(usage, "version_agnostic") and hasattr(usage, "for_branch"):
-        usage = usage.version_agnostic().for_branch(None)
-    return str(usage)
+    return str(_plain(block.scope_ids.usage_id))
+
+
+def course_key(block: Any) -> Any:
+    """The course the block is in, as an opaque key without branch or version; None outside a course."""
+    return _plain(getattr(block.scope_ids.usage_id, "course_key", None))
 
 
 def course_id(block: Any) -> str:
     """The course the block is in: from its usage key in the platform, else what the runtime says."""
-    key = getattr(block.scope_ids.usage_id, "course_key", None)
+    key = course_key(block)
     return str(key or getattr(block.runtime, "course_id", None) or "course-v1:local+ora_xblock+demo")
+
+
+def can_edit(block: Any) -> bool:
+    """Whether the person may change the problem.
+
+    Studio builds the editor's ``user`` service with no role or staff flag
+    (cms/djangoapps/contentstore/utils.py ``load_services_for_studio``) and
+    answers for authors through ``studio_user_permissions.can_write(course_key)``;
+    only hosts without that service fall back to the course-staff role.
+    """
+    permissions = _service(block, "studio_user_permissions")
+    if permissions is None:
+        return viewer(block).can_author
+    key = course_key(block)
+    return key is not None and bool(permissions.can_write(key))
 
 
 def setting(name: str, default: Any) -> Any:
@@ -115,11 +250,7 @@ def setting(name: str, default: Any) -> Any:
 
 def course_forces_flexible(block: Any) -> bool:
     """The course's "force flexible peer grading" advanced setting, else the operator's Django setting."""
-    try:
-        course = block.runtime.modulestore.get_course(block.scope_ids.usage_id.course_key)
-    except Exception:  # noqa: BLE001 - hosts without a modulestore (workbench, tests) or a course
-        course = None
-    forced = getattr(course, "force_on_flexible_peer_openassessments", None)
+    forced = getattr(_course(block), "force_on_flexible_peer_openassessments", None)
     if forced is None:
         return bool(setting("ORA_XBLOCK_FORCE_FLEXIBLE_PEER", False))
     return bool(forced)

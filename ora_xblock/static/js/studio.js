@@ -9,6 +9,7 @@ function OraXBlockStudio(runtime, element) {
   var advice = root.querySelector(".ora-studio-advice");
   var status = root.querySelector(".ora-studio-status");
   var olx = root.querySelector(".ora-olx");
+  var closeButton = root.querySelector(".ora-close");
   var urls = {
     save: runtime.handlerUrl(element, "save_editor"),
     check: runtime.handlerUrl(element, "check_editor"),
@@ -213,13 +214,27 @@ function OraXBlockStudio(runtime, element) {
     prepare();
   }
 
+  /* Studio closes its editor as soon as it hears "save end" (cms.runtime.v1.js), so that waits until the
+   * author has seen any suggestions and chosen to close. */
   function saved(body) {
     replaceForm(body.form);
     olx.value = body.olx;
     collect();
     showVerdicts([], body.warnings, false, true);
     rechecking = false;
-    announce(gettext("Saved."));
+    if (!(body.warnings && body.warnings.length)) {
+      announce(gettext("Saved."));
+      close();
+      return;
+    }
+    advice.querySelector(".ora-advice-saved").hidden = false;
+    closeButton.closest(".action-item").hidden = false;
+    announce(gettext("Saved. Look at the suggestions, then close the editor."));
+    advice.focus();
+  }
+
+  function close() {
+    notify("save", { state: "start" });
     notify("save", { state: "end" });
   }
 
@@ -237,7 +252,7 @@ function OraXBlockStudio(runtime, element) {
 
   function save() {
     announce(gettext("Saving…"));
-    notify("save", { state: "start" });
+    advice.querySelector(".ora-advice-saved").hidden = true;
     OraHttp.post(urls.save, collect()).then(function (result) {
       if (result.ok) { saved(result.body); return; }
       rechecking = true;
@@ -247,7 +262,7 @@ function OraXBlockStudio(runtime, element) {
 
   function saveOlx() {
     announce(gettext("Saving…"));
-    notify("save", { state: "start" });
+    advice.querySelector(".ora-advice-saved").hidden = true;
     OraHttp.post(urls.olx, { olx: olx.value }).then(function (result) {
       if (result.ok) { saved(result.body); return; }
       refused(result, false);
@@ -498,5 +513,6 @@ function OraXBlockStudio(runtime, element) {
   root.querySelector(".ora-save").addEventListener("click", save);
   root.querySelector(".ora-save-olx").addEventListener("click", saveOlx);
   root.querySelector(".ora-cancel").addEventListener("click", function () { notify("cancel"); });
+  closeButton.addEventListener("click", close);
   prepare();
 }
