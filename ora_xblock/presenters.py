@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from .definition.codec import to_dict
 from .definition.errors import N_
-from .definition.model import Definition, Necessity, PeerStep, PromptsType, StaffStep, StepName
+from .definition.model import DateConfig, Definition, Necessity, PeerStep, PromptsType, StaffStep, StepName
+from .definition.schedule import HostDates, open_dates
 from .definition.validate import warnings
 from .html import answers_html, clean_html
 from .services.common import Problem
@@ -81,8 +82,15 @@ def learner_context(problem: Problem, state: LearnerState, gettext: Callable[[st
     }
 
 
-def author_context(definition: Definition, gettext: Callable[[str], str]) -> dict[str, Any]:
-    """Values for ``author_summary.html``: steps with their dates and settings, points, advice."""
+def author_context(
+    definition: Definition, gettext: Callable[[str], str], host: HostDates | None = None
+) -> dict[str, Any]:
+    """Values for ``author_summary.html``: steps with their dates and settings, points, advice.
+
+    When the platform owns the dates, each step shows the window ``host`` gives it (the subsection's or the
+    course's dates), not the unused dates the author set.
+    """
+    owned = open_dates(definition, host) if definition.date_config_type is not DateConfig.MANUAL else None
     windows = [("submission", definition.submission_start, definition.submission_due, "")]
     for step in definition.steps:
         detail = ""
@@ -93,12 +101,14 @@ def author_context(definition: Definition, gettext: Callable[[str], str]) -> dic
         elif isinstance(step, StaffStep):
             detail = gettext("required") if step.required else gettext("optional")
         windows.append((step.name, step.start, step.due, detail))
+    steps = []
+    for key, start, due, detail in windows:
+        shown = (_bounded(owned[key][0]), _bounded(owned[key][1])) if owned else (_iso(start), _iso(due))
+        steps.append({"title": gettext(STEP_TITLES[key]), "start": shown[0], "due": shown[1], "detail": detail})
     return {
         "max_score": definition.max_score,
-        "steps": [
-            {"title": gettext(STEP_TITLES[key]), "start": _iso(start), "due": _iso(due), "detail": detail}
-            for key, start, due, detail in windows
-        ],
+        "steps": steps,
+        "dates_from": gettext(DATES_FROM[definition.date_config_type]),
         "warnings": [warning.message(gettext) for warning in warnings(definition)],
     }
 
@@ -106,6 +116,12 @@ def author_context(definition: Definition, gettext: Callable[[str], str]) -> dic
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
+
+DATES_FROM = {
+    DateConfig.MANUAL: N_("Dates: set on each step of this problem."),
+    DateConfig.SUBSECTION: N_("Dates: every step is open from the subsection's release date to its due date."),
+    DateConfig.COURSE_END: N_("Dates: every step is open from the course start to the course end."),
+}
 
 AUTHOR_STEP_TITLES = {
     StepName.TRAINING: N_("Learner training"),

@@ -13,8 +13,8 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from .definition.dates import resolve_dates
 from .definition.model import Definition, PeerStep, StaffStep, StepName
+from .definition.schedule import HostDates, open_dates
 
 
 class Status(enum.StrEnum):
@@ -102,20 +102,12 @@ class StepWindow:
     state: Window
 
 
-def windows(
-    definition: Definition,
-    now: datetime,
-    course_start: datetime | None = None,
-    course_end: datetime | None = None,
-) -> dict[str | StepName, StepWindow]:
-    """Each step's window (``"submission"`` for the response), with defaults filled in."""
-    names: list[str | StepName] = ["submission", *definition.step_names]
-    raw = [(definition.submission_start, definition.submission_due)]
-    raw += [(step.start, step.due) for step in definition.steps]
-    _, _, resolved = resolve_dates(course_start, course_end, raw)
+def windows(definition: Definition, now: datetime, host: HostDates | None = None) -> dict[str | StepName, StepWindow]:
+    """Each step's window at ``now`` (``"submission"`` for the response), from where the problem takes its dates
+    and the dates the platform gives this learner (:func:`~.definition.schedule.open_dates`)."""
     return {
         name: StepWindow(start, due, _state(start, due, now))
-        for name, (start, due) in zip(names, resolved, strict=True)
+        for name, (start, due) in open_dates(definition, host).items()
     }
 
 

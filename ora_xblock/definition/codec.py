@@ -52,6 +52,7 @@ def to_dict(definition: Definition) -> dict[str, Any]:
         "allow_multiple_files": definition.allow_multiple_files,
         "submission_start": _date(definition.submission_start),
         "submission_due": _date(definition.submission_due),
+        "date_config_type": definition.date_config_type.value,
         "leaderboard_show": definition.leaderboard_show,
         "show_rubric_during_response": definition.show_rubric_during_response,
         "allow_latex": definition.allow_latex,
@@ -99,6 +100,7 @@ _SCHEMA: Any = {
     "allow_multiple_files": _FLAG,
     "submission_start": _OPTIONAL_TEXT,
     "submission_due": _OPTIONAL_TEXT,
+    "date_config_type": _TEXT,
     "leaderboard_show": _NUMBER,
     "show_rubric_during_response": _FLAG,
     "allow_latex": _FLAG,
@@ -148,6 +150,7 @@ def _element(data: dict[str, Any]) -> etree._Element:
         "file_upload_response",
         "submission_start",
         "submission_due",
+        "date_config_type",
         "resubmissions_grace_period",
     )
     for key in text_attributes:

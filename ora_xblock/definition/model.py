@@ -59,6 +59,14 @@ class GradingStrategy(enum.StrEnum):
     MEAN = "mean"
 
 
+class DateConfig(enum.StrEnum):
+    """Where the steps' dates come from (ora2's ``date_config_type``)."""
+
+    MANUAL = "manual"  # each step's own dates, as the author set them here
+    SUBSECTION = "subsection"  # every step open from the subsection's release date to its due date
+    COURSE_END = "course_end"  # every step open from the course's start to its end
+
+
 class StepName(enum.StrEnum):
     """The assessment steps, by their OLX names."""
 
@@ -218,6 +226,7 @@ class Definition:
 
     submission_start: datetime | None = None
     submission_due: datetime | None = None
+    date_config_type: DateConfig = DateConfig.MANUAL
 
     leaderboard_show: int = 0
     show_rubric_during_response: bool = False

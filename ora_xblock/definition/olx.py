@@ -23,6 +23,7 @@ from .model import (
     STEP_CLASSES,
     Criterion,
     CriterionFeedback,
+    DateConfig,
     Definition,
     FileType,
     GradingStrategy,
@@ -49,6 +50,7 @@ ROOT_ATTRIBUTES = frozenset(
     {
         "submission_start",
         "submission_due",
+        "date_config_type",
         "text_response",
         "text_response_editor",
         "file_upload_response",
@@ -199,6 +201,7 @@ class _Reader:
             allow_multiple_files=self._bool(attrs, "allow_multiple_files", True, ""),
             submission_start=self._date(attrs, "submission_start", ""),
             submission_due=self._date(attrs, "submission_due", ""),
+            date_config_type=self._date_config(attrs),
             leaderboard_show=self._int(attrs, "leaderboard_show", 0, ""),
             show_rubric_during_response=self._bool(attrs, "show_rubric_during_response", False, ""),
             allow_latex=self._bool(attrs, "allow_latex", False, ""),
@@ -209,6 +212,25 @@ class _Reader:
                 teamset_id=attrs.get("selected_teamset_id", "").strip(),
             ),
         )
+
+    def _date_config(self, attrs: Any) -> DateConfig:
+        """Where the dates come from; absent or empty means the author's own, as in ora2."""
+        raw = attrs.get("date_config_type", "")
+        try:
+            return DateConfig(raw.strip().lower() or DateConfig.MANUAL)
+        except ValueError:
+            self._error(
+                "dates.bad_config_type",
+                N_(
+                    'date_config_type="{value}" is not a way to set dates; use "manual" (dates set on each step), '
+                    '"subsection" (the subsection\'s release and due dates) or "course_end" (from the course start '
+                    "to the course end)."
+                ),
+                "",
+                attribute="date_config_type",
+                value=raw,
+            )
+            return DateConfig.MANUAL
 
     def _text_response(self, attrs: Any) -> Necessity:
         """Text is required when neither response kind is named, as in ora2."""
@@ -519,6 +541,11 @@ def _root_attributes(definition: Definition) -> list[tuple[str, str]]:
     pairs = [
         ("submission_start", _date_or_empty(definition.submission_start)),
         ("submission_due", _date_or_empty(definition.submission_due)),
+        # Written only when the platform owns the dates, so that problems with their own dates export as before.
+        (
+            "date_config_type",
+            "" if definition.date_config_type is DateConfig.MANUAL else definition.date_config_type.value,
+        ),
         ("text_response", definition.text_response.value),
         ("text_response_editor", definition.text_response_editor.value),
         ("file_upload_response", definition.file_upload_response.value),

@@ -18,6 +18,7 @@ from .errors import N_, DefinitionError, InvalidDefinition
 from .model import (
     Criterion,
     CriterionFeedback,
+    DateConfig,
     Definition,
     FileType,
     Necessity,
@@ -247,7 +248,14 @@ def training_example_errors(
 def date_errors(
     definition: Definition, course_start: datetime | None = None, course_end: datetime | None = None
 ) -> Iterator[DefinitionError]:
-    """Each window opens before it closes, and windows open and close in step order."""
+    """Each window opens before it closes, and windows open and close in step order.
+
+    Only the author's own dates are judged: when the platform owns the dates
+    (``date_config_type`` subsection or course_end) the step dates are kept
+    but unused, and every step shares the platform's one window.
+    """
+    if definition.date_config_type is not DateConfig.MANUAL:
+        return
     labels = ["submission", *(step.name.value for step in definition.steps)]
     windows = [(definition.submission_start, definition.submission_due)]
     windows += [(step.start, step.due) for step in definition.steps]
@@ -417,7 +425,8 @@ def warnings(definition: Definition) -> list[DefinitionError]:
                 )
             )
         if (
-            step.due
+            definition.date_config_type is DateConfig.MANUAL
+            and step.due
             and definition.submission_due
             and (step.due - definition.submission_due).total_seconds() < WEEK_SECONDS
         ):

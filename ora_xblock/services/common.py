@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from typing import Any
 
 from ..definition.errors import N_, DefinitionError
 from ..definition.model import Definition, StepName
+from ..definition.schedule import HostDates
 from ..workflow import StepWindow, Window, windows
 
 
@@ -49,12 +50,11 @@ class Refusal(Exception):
 
 @dataclass(frozen=True)
 class Problem:
-    """A problem as served at one moment: its definition, the time, and the course's dates."""
+    """A problem as served to one learner at one moment: its definition, the time, the platform's dates."""
 
     definition: Definition
     now: datetime
-    course_start: datetime | None = None
-    course_end: datetime | None = None
+    dates: HostDates = field(default_factory=HostDates)  # the subsection's, the course's, and the learner's beta status
     flexible_forced: bool = False  # the course turns flexible peer grading on for every problem
 
     @property
@@ -64,7 +64,7 @@ class Problem:
 
     @cached_property
     def windows(self) -> dict[str | StepName, StepWindow]:
-        return windows(self.definition, self.now, self.course_start, self.course_end)
+        return windows(self.definition, self.now, self.dates)
 
     def require_open(self, name: str | StepName) -> None:
         """Refuse unless the window of step ``name`` is open now."""
