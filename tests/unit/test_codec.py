@@ -89,3 +89,18 @@ def test_shape_and_reader_errors_keep_their_attribute() -> None:
     with pytest.raises(InvalidDefinition) as raised:
         from_dict(data)
     assert [editor_path(error) for error in raised.value.errors] == ["steps[1]/must_be_graded_by"]
+
+
+def test_date_config_type_travels_in_the_editors_json_and_is_judged_by_the_reader() -> None:
+    data = to_dict(load_olx(scenarios.resource_text("scenarios/self_only.xml")))
+    assert data["date_config_type"] == "manual"
+    data["date_config_type"] = "subsection"
+    assert from_dict(data).date_config_type.value == "subsection"
+    data["date_config_type"] = "weekly"
+    with pytest.raises(InvalidDefinition) as raised:
+        from_dict(data)
+    assert [(error.code, editor_path(error)) for error in raised.value.errors] == [
+        ("dates.bad_config_type", "date_config_type")
+    ]
+    del data["date_config_type"]
+    assert codes(data) == ["editor.missing@date_config_type"]

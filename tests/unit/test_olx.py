@@ -1,5 +1,6 @@
 """The OLX reader and writer: faithful, stable and hardened."""
 
+import dataclasses
 import time
 
 import pytest
@@ -13,6 +14,7 @@ from ora_xblock.definition.errors import InvalidDefinition
 from ora_xblock.definition.model import (
     Criterion,
     CriterionFeedback,
+    DateConfig,
     Definition,
     FileType,
     GradingStrategy,
@@ -71,6 +73,7 @@ EVERYTHING = Definition(
     allow_multiple_files=False,
     submission_start=parse_date("2025-12-01T00:00:00Z"),
     submission_due=parse_date("2025-12-31T00:00:00Z"),
+    date_config_type=DateConfig.COURSE_END,
     leaderboard_show=10,
     show_rubric_during_response=True,
     allow_latex=True,
@@ -88,6 +91,40 @@ def test_export_is_stable() -> None:
     text = to_olx(EVERYTHING)
     assert to_olx(parse_olx(text)) == text
     assert to_olx(EVERYTHING) == text
+
+
+@pytest.mark.parametrize(
+    ("attribute", "expected"),
+    [
+        ("", DateConfig.MANUAL),
+        (' date_config_type=""', DateConfig.MANUAL),
+        (' date_config_type="manual"', DateConfig.MANUAL),
+        (' date_config_type="subsection"', DateConfig.SUBSECTION),
+        (' date_config_type=" Course_End "', DateConfig.COURSE_END),
+    ],
+)
+def test_date_config_type_is_read_from_the_root_absent_meaning_manual(attribute: str, expected: DateConfig) -> None:
+    olx = scenarios.demo_olx("self_only.xml").replace("<ora_xblock", f"<ora_xblock{attribute}", 1)
+    assert parse_olx(olx).date_config_type is expected
+
+
+def test_date_config_type_is_exported_only_when_the_platform_owns_the_dates() -> None:
+    manual = load_olx(scenarios.demo_olx("self_only.xml"))
+    assert "date_config_type" not in to_olx(manual)  # problems with their own dates export as they always did
+    for config in (DateConfig.SUBSECTION, DateConfig.COURSE_END):
+        text = to_olx(dataclasses.replace(manual, date_config_type=config))
+        assert f'date_config_type="{config.value}"' in text
+        assert parse_olx(text).date_config_type is config
+
+
+def test_an_unknown_date_config_type_has_its_own_error_naming_the_choices() -> None:
+    olx = scenarios.demo_olx("self_only.xml").replace("<ora_xblock", '<ora_xblock date_config_type="weekly"', 1)
+    with pytest.raises(InvalidDefinition) as raised:
+        parse_olx(olx)
+    (error,) = raised.value.errors
+    assert (error.code, error.where, error.params["attribute"]) == ("dates.bad_config_type", "", "date_config_type")
+    for choice in ('"weekly"', '"manual"', '"subsection"', '"course_end"'):
+        assert choice in error.message()
 
 
 def test_every_shipped_problem_is_valid() -> None:

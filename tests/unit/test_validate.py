@@ -6,9 +6,11 @@ import pytest
 
 from ora_xblock import scenarios
 from ora_xblock.definition import load_olx
+from ora_xblock.definition.dates import parse_date
 from ora_xblock.definition.errors import InvalidDefinition
 from ora_xblock.definition.model import (
     Criterion,
+    DateConfig,
     Definition,
     FileType,
     Necessity,
@@ -19,7 +21,7 @@ from ora_xblock.definition.model import (
     StaffStep,
     Teams,
 )
-from ora_xblock.definition.validate import validate
+from ora_xblock.definition.validate import validate, warnings
 
 BASE = load_olx(scenarios.resource_text("scenarios/self_only.xml"))
 
@@ -144,3 +146,21 @@ def test_every_error_names_its_element_and_rule() -> None:
     messages = [error.message() for error in raised.value.errors]
     assert any(message.startswith("leaderboard_show: ") and "500" in message for message in messages)
     assert all(error.as_dict().keys() == {"code", "where", "message"} for error in raised.value.errors)
+
+
+def test_step_dates_the_platform_replaces_are_kept_but_not_judged() -> None:
+    backwards = dataclasses.replace(
+        BASE, submission_start=parse_date("2030-02-01T00:00:00Z"), submission_due=parse_date("2030-01-01T00:00:00Z")
+    )
+    assert codes(backwards) == ["dates.start_not_before_due"]
+    for config in (DateConfig.SUBSECTION, DateConfig.COURSE_END):
+        assert codes(dataclasses.replace(backwards, date_config_type=config)) == []
+
+
+def test_short_peer_window_advice_only_when_the_author_sets_the_dates() -> None:
+    peer = load_olx(scenarios.resource_text("scenarios/peer_only.xml"))
+    step = dataclasses.replace(peer.steps[0], due=parse_date("2030-01-03T00:00:00Z"))
+    short = dataclasses.replace(peer, submission_due=parse_date("2030-01-01T00:00:00Z"), steps=(step,))
+    assert "advice.short_peer_window" in [warning.code for warning in warnings(short)]
+    following = dataclasses.replace(short, date_config_type=DateConfig.SUBSECTION)
+    assert "advice.short_peer_window" not in [warning.code for warning in warnings(following)]
