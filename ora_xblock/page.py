@@ -21,6 +21,7 @@ from .definition.model import Necessity, PeerStep, StepName, TrainingStep
 from .definition.olx import to_olx
 from .handlers import HandlerError, attachment
 from .html import answers_html, clean_html
+from .look_through import look_through_context
 from .models import PeerLease
 from .peer import LeasePolicy
 from .presenters import learner_context, student_context
@@ -110,6 +111,7 @@ class Page:
         context |= self._peer_context(state, review) | self._training_context(state, training_result)
         context |= self._files_context(learner, state)
         context["top_responses"] = self._top_responses(state)
+        context["look_through"] = self._look_through()
         if learner is None:
             context["answers"] = [""] * len(self.definition.prompts)
         return render("learner.html", **context, uid=self.block.dom_id, **self._helpers())
@@ -361,6 +363,13 @@ class Page:
                 "passed_previous": result == [] and number > 1,
             }
         }
+
+    def _look_through(self) -> str:
+        """Course staff only: every step as learners meet it, whatever the dates; read-only (see look_through)."""
+        if not self.staff_here:
+            return ""
+        context = look_through_context(self.problem, self._, self.author_html)
+        return render("look_through.html", **context, **self._helpers())
 
     def _top_responses(self, state: LearnerState) -> str:
         """The best responses in the problem, once the learner has finished every step."""
