@@ -10,7 +10,9 @@ gets Bob's identity while the request stays the staff member's
 from __future__ import annotations
 
 import hashlib
+import re
 
+from django.conf import settings
 from xblock.reference.user_service import UserService, XBlockUser
 
 from .personas import COURSE_TEAM, DEFAULT_ID, STAFF_IDS, persona
@@ -38,13 +40,13 @@ class DemoUserService(UserService):
         """The person the workbench is rendering for."""
         who = persona(_current_id(self.runtime))
         if who.view_name == "studio_view":  # cms load_services_for_studio: DjangoXBlockUserService(user), defaults
-            return self._user(who.user_id, anonymous=None, is_staff=False, role="student")
+            return self._as_xblock_user(who.user_id, anonymous=None, is_staff=False, role="student")
         learner = who.views_as or who.user_id  # staff viewing as a learner are bound to the learner
         is_staff = learner in STAFF_IDS
-        return self._user(learner, anonymous_id(learner), is_staff, "instructor" if is_staff else "student")
+        return self._as_xblock_user(learner, anonymous_id(learner), is_staff, "instructor" if is_staff else "student")
 
     @staticmethod
-    def _user(username: str, anonymous: str | None, is_staff: bool, role: str) -> XBlockUser:
+    def _as_xblock_user(username: str, anonymous: str | None, is_staff: bool, role: str) -> XBlockUser:
         user = XBlockUser(is_current_user=True, emails=[f"{username}@example.com"], full_name=username.title())
         user.opt_attrs.update(
             {
@@ -67,3 +69,20 @@ class DemoStudioPermissions:
 
     def can_write(self, course_key: object) -> bool:
         return persona(_current_id(self.runtime)).user_id in COURSE_TEAM
+
+
+class DemoReplaceURLService:
+    """The platform's ``replace_urls`` service (common/djangoapps/static_replace/services.py) for the demo course.
+
+    The LMS turns an author's ``/static/<name>`` into the course file's asset URL; here the course files
+    are the demo's own static files in demo/static/demo/course/. Without this service the prompt's
+    ``/static/<name>`` would find nothing and the image would break.
+    """
+
+    runtime = None
+    FOLDER = "demo/course/"
+    _LINK = re.compile(r"""(?P<quote>["'])/static/(?!demo/course/)(?P<name>[^"'?]+)(?P=quote)""")
+
+    def replace_urls(self, text: str, static_replace_only: bool = False) -> str:
+        base = f"{settings.STATIC_URL}{self.FOLDER}"
+        return self._LINK.sub(lambda link: f"{link['quote']}{base}{link['name']}{link['quote']}", text)

@@ -12,7 +12,7 @@ import gettext
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from xblock.exceptions import NoSuchServiceError
@@ -237,8 +237,7 @@ def can_edit(block: Any) -> bool:
     permissions = _service(block, "studio_user_permissions")
     if permissions is None:
         return viewer(block).can_author
-    key = course_key(block)
-    return key is not None and bool(permissions.can_write(key))
+    return bool(permissions.can_write(course_key(block) or course_id(block)))
 
 
 def setting(name: str, default: Any) -> Any:
@@ -290,3 +289,46 @@ def course_team(course_id: str) -> frozenset[str]:
         return frozenset()
     roles = CourseAccessRole.objects.filter(course_id=CourseKey.from_string(course_id))
     return frozenset(name.lower() for name in roles.values_list("user__username", flat=True))
+
+
+def show_correctness(block: Any) -> tuple[str, datetime | None]:
+    """When learners may see their score: the block's inherited ``show_correctness`` ("always", "past_due",
+    "never", "never_but_include_grade"; "always" where the host has no such field) and the moment "past_due"
+    counts from, the due date plus the grace period, as capa's ``close_date`` reads them (xmodule/capa_block.py)."""
+    rule = _field(block, "show_correctness") or "always"
+    due = _field_date(block, "due")
+    grace = _field(block, "graceperiod")
+    if due is not None and isinstance(grace, timedelta):
+        due += grace
+    return str(rule), due
+
+
+def grades_frozen(course_id: str, block: Any = None) -> bool:
+    """Whether edx-platform has frozen the course's grades (``ENFORCE_FREEZE_GRADE_AFTER_COURSE_END``, some days
+    after the course ends); no score may change after that.
+
+    Asked of the block's ``grade_utils`` service (lms/djangoapps/grades/services.py) when there is a block, else
+    of the grades app that service wraps (lms/djangoapps/grades/grade_utils.py), for work done away from a block;
+    False outside the LMS.
+    """
+    service = _service(block, "grade_utils") if block is not None else None
+    if hasattr(service, "are_grades_frozen"):
+        return bool(service.are_grades_frozen())
+    try:
+        from lms.djangoapps.grades.grade_utils import are_grades_frozen  # type: ignore[import-not-found]
+        from opaque_keys.edx.keys import CourseKey
+    except Exception:  # noqa: BLE001 - not the LMS (ImportError), or Studio, where its grades app is not installed
+        return False
+    return bool(are_grades_frozen(CourseKey.from_string(course_id)))
+
+
+def username_of(block: Any, anonymous_id: str) -> str:
+    """The username behind an anonymous id of the course, as the ``user`` service finds it
+    (``get_user_by_anonymous_id``, common/djangoapps/xblock_django/user_service.py); empty where it cannot."""
+    find = getattr(_service(block, "user"), "get_user_by_anonymous_id", None)
+    if not anonymous_id or find is None:
+        return ""
+    try:
+        return str(getattr(find(anonymous_id), "username", "") or "")
+    except Exception:  # noqa: BLE001 - a failed lookup leaves the name out, never the action
+        return ""
