@@ -61,6 +61,7 @@ WORKBENCH = {
         **WORKBENCH["services"],  # noqa: F405
         "user": "demo.services.DemoUserService",
         "studio_user_permissions": "demo.services.DemoStudioPermissions",
+        "replace_urls": "demo.services.DemoReplaceURLService",
     },
 }
 

@@ -11,7 +11,7 @@ from .definition.errors import N_
 from .definition.model import DateConfig, Definition, Necessity, PeerStep, PromptsType, StaffStep, StepName
 from .definition.schedule import HostDates, open_dates
 from .definition.validate import warnings
-from .html import answers_html, clean_html
+from .html import answers_html
 from .services.common import Problem
 from .workflow import STEP_STATUS, Status, Window
 
@@ -39,13 +39,18 @@ WHAT_NEXT = {
 }
 
 
-def student_context(definition: Definition, gettext: Callable[[str], str]) -> dict[str, Any]:
-    """The problem itself: title, prompts, rubric and steps, the same for everyone."""
+def student_context(
+    definition: Definition, gettext: Callable[[str], str], author_html: Callable[[str], str]
+) -> dict[str, Any]:
+    """The problem itself: title, prompts, rubric and steps, the same for everyone.
+
+    ``author_html`` turns the author's markup into what the page shows (see ``Page.author_html``).
+    """
     html_prompts = definition.prompts_type is PromptsType.HTML
     return {
         "title": definition.title,
         "prompts": [
-            {"html": clean_html(prompt.description) if html_prompts else None, "text": prompt.description}
+            {"html": author_html(prompt.description) if html_prompts else None, "text": prompt.description}
             for prompt in definition.prompts
         ],
         "criteria": definition.rubric.criteria,

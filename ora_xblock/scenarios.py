@@ -29,6 +29,7 @@ DEMO_PROBLEMS = (
     ("files_peer.xml", "Peer review of uploaded files"),
     ("default.xml", "A new problem, as Studio adds it: build your own in the editor"),
     ("released.xml", "Opened to learners: the editor locks the rubric and steps"),
+    ("coffee_frost.xml", "Self only: a prompt with a course diagram (a /static/ link the host rewrites)"),
 )
 
 

@@ -336,3 +336,32 @@ def test_author_view_summarises_the_steps_above_the_learner_view(make_block, use
     assert "Must Grade 2, Graded By 2" in html
     assert "Set Must Grade above Graded By" in html
     assert "6 points possible" in html
+
+
+def test_block_declares_the_platform_services_it_asks_for() -> None:
+    # The LMS serves a service only to a block that declares it; both may be absent (Studio, workbench).
+    assert OraXBlock.service_declaration("completion") == "want"
+    assert OraXBlock.service_declaration("replace_urls") == "want"
+
+
+def test_search_indexes_an_html_prompt_as_plain_text_like_ora2(make_block) -> None:
+    olx = scenarios.demo_olx("hundred_years_war.xml").replace(
+        "Aim for three or four paragraphs.", "Aim for three&amp;nbsp;or four&amp;lt;5 paragraphs.\n\n"
+    )
+    assert make_block(olx).index_dictionary() == {
+        "content": {
+            "display_name": "The Hundred Years' War",
+            "title": "The Hundred Years' War",
+            "prompt": "Explain the origins of the Hundred Years' War between England and France. "
+            "Aim for three or four<5 paragraphs.",
+        },
+        "content_type": "ORA",
+    }
+
+
+def test_search_indexes_each_of_several_prompts_under_its_own_key(make_block) -> None:
+    olx = scenarios.demo_olx("staff_only.xml").replace("the question, the method", "the &lt;question&gt;,   the method")
+    content = make_block(olx).index_dictionary()["content"]
+    assert content["prompt_0"] == "Summarise your experiment: the <question>, the method and what you found."
+    assert content["prompt_1"] == "What would you change if you ran the experiment again?"
+    assert "prompt" not in content
