@@ -31,6 +31,9 @@ DATABASES = {
 MEDIA_URL = "/media/"
 MEDIA_ROOT = str(DATABASE.parent / "media")
 
+# Not Django's default name, as on sites that rename it: the block's scripts find it by the name the page gives them.
+CSRF_COOKIE_NAME = "ora_demo_csrftoken"
+
 # Background work (grade reports) runs inline: the same Celery task, without a broker to install.
 CELERY_TASK_ALWAYS_EAGER = True
 
@@ -52,7 +55,11 @@ MIDDLEWARE = [
     "crum.CurrentRequestUserMiddleware",
     "demo.middleware.request_user",
     "demo.middleware.load_scenarios",
+    "demo.limits.lms_upload_limits",
 ]
+# The LMS's per-request upload limits (lms/envs/common.py), which demo.limits applies as the LMS's handler view does.
+STUDENT_FILEUPLOAD_MAX_SIZE = 4 * 1000 * 1000
+MAX_FILEUPLOADS_PER_INPUT = 20
 
 WORKBENCH = {
     **WORKBENCH,  # noqa: F405
