@@ -53,25 +53,36 @@ def _no_constant(name: str) -> None:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def upload_endpoint(method: Callable[..., Any]) -> Callable[..., Response]:
-    """Make ``method(self, filename, description, stream, size)`` a multipart POST handler answering JSON."""
+def upload_endpoint(method: Callable[..., Any], field: str = "file") -> Callable[..., Response]:
+    """Make ``method(self, filename, form, stream, size)`` a multipart POST handler answering JSON.
+
+    The file comes in the ``field`` form field; ``form`` holds the other fields as text. The request
+    must carry the CSRF header, which a cross-site form cannot send.
+    """
 
     @XBlock.handler
     @functools.wraps(method)
     def handler(block: Any, request: Any, suffix: str = "") -> Response:
         if request.method != "POST":
             return _error(HandlerError(405, "method_not_allowed", "Use POST."), allow="POST")
-        upload = request.POST.get("file")
+        if not request.headers.get("X-CSRFToken"):
+            return _error(HandlerError(403, "csrf_header_missing", "Send the CSRF token in the X-CSRFToken header."))
+        upload = request.POST.get(field)
         if getattr(upload, "file", None) is None:
-            return _error(HandlerError(400, "no_file", "Send the file in a 'file' form field."))
+            return _error(HandlerError(400, "no_file", f"Send the file in a '{field}' form field."))
         stream = upload.file
         stream.seek(0, 2)
         size = stream.tell()
         stream.seek(0)
-        description = request.POST.get("description")
-        return _answer(lambda: method(block, upload.filename or "", description, stream, size))
+        form = {name: value for name, value in request.POST.items() if isinstance(value, str)}
+        return _answer(lambda: method(block, upload.filename or "", form, stream, size))
 
     return handler
+
+
+def piece_endpoint(method: Callable[..., Any]) -> Callable[..., Response]:
+    """:func:`upload_endpoint` for one piece of a file, sent in the ``piece`` form field."""
+    return upload_endpoint(method, field="piece")
 
 
 def file_endpoint(method: Callable[..., Response]) -> Callable[..., Response]:

@@ -234,3 +234,45 @@ class ReportTask(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["item_id", "-created_at"], name="ora_reports_of_problem")]
+
+
+class PartialUpload(models.Model):
+    """A file a learner is sending in pieces, for hosts that cap each request; only they may continue it.
+
+    Nothing of it is in the draft until ``upload_finish`` has joined the pieces and checked the whole
+    file; then its pieces go and ``finished_at`` is set, so that a repeated finish answers the same.
+    Rows idle for a day, finished or not, are cleaned with their pieces.
+    """
+
+    public_id = models.CharField(max_length=32, unique=True)  # random: the browser's handle on the upload
+    item_id = models.CharField(max_length=255)
+    student_id = models.CharField(max_length=255)
+    name = models.CharField(max_length=255)
+    extension = models.CharField(max_length=32)
+    description = models.CharField(max_length=1000)
+    size = models.PositiveBigIntegerField()  # declared when the upload began; the file must have exactly this
+    piece_bytes = models.PositiveIntegerField()  # every piece but the last has exactly this many bytes
+    next_index = models.PositiveIntegerField(default=0)
+    received = models.PositiveBigIntegerField(default=0)
+    started_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["item_id", "student_id", "finished_at"], name="ora_uploads_of_learner"),
+            models.Index(fields=["updated_at"], name="ora_uploads_idle"),
+        ]
+
+
+class UploadPiece(models.Model):
+    """One piece of a :class:`PartialUpload`, stored on its own under ``key`` until the file is joined."""
+
+    upload = models.ForeignKey(PartialUpload, on_delete=models.CASCADE, related_name="pieces")
+    index = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+    digest = models.CharField(max_length=64)  # SHA-256 of the bytes: a repeated piece must be the same
+    key = models.CharField(max_length=255, unique=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["upload", "index"], name="ora_upload_piece_once")]

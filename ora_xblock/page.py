@@ -222,10 +222,9 @@ class Page:
 
     def upload_piece(self, form: dict[str, str], stream: Any, size: int) -> dict[str, Any]:
         index, offset = _number(form.get("index")), _number(form.get("offset"))
+        learner, limits, now = self.require_learner(), self._limits(), self.problem.now
         with refusals(self):
-            upload = files.add_piece(
-                self.require_learner(), form.get("upload_id"), index, offset, stream, size, self._limits(), self.problem.now
-            )
+            upload = files.add_piece(learner, form.get("upload_id"), index, offset, stream, size, limits, now)
         return {"next_index": upload.next_index, "received": upload.received}
 
     def upload_finish(self, data: dict[str, Any]) -> dict[str, Any]:

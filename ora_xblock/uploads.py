@@ -119,3 +119,42 @@ def check_bytes(head: bytes, extension: str) -> str:
     if expected not in found:
         raise Rejected("file.content_mismatch", extension=extension)
     return expected
+
+
+# Files sent in pieces, for hosts that cap each request (the LMS refuses files over STUDENT_FILEUPLOAD_MAX_SIZE,
+# 4,000,000 bytes by default, and Tutor's proxy caps bodies at 4 MB).
+DEFAULT_PIECE_BYTES = 3_500_000  # under both, with room for the multipart envelope and the other fields
+MIN_PIECE_BYTES = 256 * 1024
+
+
+def piece_bytes(configured: int, per_request_limit: int | None = None) -> int:
+    """The size of every piece but the last: the operator's setting, at least :data:`MIN_PIECE_BYTES`,
+    and never above the host's per-request file limit (which wins over the minimum)."""
+    size = max(MIN_PIECE_BYTES, configured)
+    return max(1, min(size, per_request_limit)) if per_request_limit else size
+
+
+def piece_count(size: int, piece: int) -> int:
+    """How many pieces a file of ``size`` bytes is sent in (at least one)."""
+    return max(1, -(-size // piece))
+
+
+def piece_length(size: int, piece: int, index: int) -> int:
+    """How many bytes piece ``index`` of the file has: ``piece``, or what is left for the last one."""
+    return max(0, min(piece, size - index * piece))
+
+
+def check_piece(size: int, piece: int, next_index: int, index: int, offset: int, length: int) -> None:
+    """Refuse a piece that is not the next one, or whose bytes don't fit exactly where it goes.
+
+    Codes: ``piece.out_of_order`` (not the next index, or its offset is not where that piece
+    starts), ``piece.too_large`` (more bytes than the piece may have, or past the declared size),
+    ``piece.incomplete`` (fewer bytes than the piece must have).
+    """
+    if index != next_index or offset != index * piece:
+        raise Rejected("piece.out_of_order", expected=next_index)
+    expected = piece_length(size, piece, index)
+    if length > expected or not expected:
+        raise Rejected("piece.too_large", expected=expected)
+    if length < expected:
+        raise Rejected("piece.incomplete", expected=expected)

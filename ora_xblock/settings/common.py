@@ -19,6 +19,9 @@ def plugin_settings(settings):
         "ORA_XBLOCK_STAFF_LEASE_MINUTES": 30,
         # The Django storage alias (STORAGES) that report CSV files are saved to.
         "ORA_XBLOCK_REPORT_STORAGE": "default",
+        # Files are sent in pieces of at most this many bytes where the storage takes no direct uploads; keep it
+        # under the LMS's STUDENT_FILEUPLOAD_MAX_SIZE (it is capped there) and the proxy's body limit.
+        "ORA_XBLOCK_UPLOAD_CHUNK_BYTES": 3_500_000,
     }
     for name, value in defaults.items():
         if not hasattr(settings, name):

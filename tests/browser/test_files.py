@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -73,3 +76,74 @@ def test_files_are_uploaded_submitted_and_downloaded_by_the_reviewing_peer(
     expect(reviewer.locator(".ora-waiting")).to_contain_text("once enough peers have assessed your response")
     reviewer.context.close()
     author.context.close()
+
+
+MB = 1000 * 1000
+
+
+def test_a_20_mb_pdf_uploads_in_pieces_through_the_lms_4_mb_limit(
+    browser: Any, demo_server: str, axe: Any, tmp_path: Path
+) -> None:
+    """The demo refuses any file over 4,000,000 bytes per request, as the LMS does (demo/limits.py)."""
+    thesis = tmp_path / "thesis.pdf"
+    thesis.write_bytes(b"%PDF-1.7\n" + random.Random(7).randbytes(20 * MB - 9))
+    page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
+    page.set_default_timeout(30_000)
+    pieces: list[int] = []
+
+    def slow_connection(route: Any) -> None:  # long enough to see the progress between pieces
+        pieces.append(len(route.request.post_data_buffer or b""))
+        time.sleep(0.5)
+        route.continue_()
+
+    page.route("**/upload_piece/**", slow_connection)
+    page.goto(scenario_url(demo_server, "files_peer.xml", "hana"))
+    upload(page, thesis, "My thesis")
+    files = page.locator(".ora-files")
+    expect(files.locator(".ora-upload-percent")).to_contain_text(re.compile(r"^[1-9][0-9]?% of thesis\.pdf$"))
+    expect(files.get_by_role("button", name="Upload file")).to_be_disabled()
+    progress = files.get_by_role("progressbar", name="Upload progress")
+    assert 0 < int(progress.get_attribute("value") or 0) < 100
+    files.screenshot(path=str(tmp_path / "upload-in-progress.png"))
+
+    expect(page.locator(".ora-file-list")).to_contain_text("thesis.pdf")
+    expect(page.locator(".ora-live")).to_have_text("The file was uploaded.")
+    assert len(pieces) == 6 and max(pieces) < 4 * MB  # each request under the LMS's per-file limit
+    assert_accessible(axe, page)
+    files.screenshot(path=str(tmp_path / "upload-done.png"))
+    page.get_by_label("Your answer").fill("My thesis, as a PDF.")
+    page.get_by_role("button", name="Submit your response").click()
+    page.get_by_role("dialog").get_by_role("button", name="Submit", exact=True).click()
+    expect(page.locator(".ora-file-list li")).to_have_count(1)
+    expect(page.locator(".ora-file-list")).to_contain_text("thesis.pdf")
+    assert_accessible(axe, page)
+    page.screenshot(path=str(tmp_path / "upload-submitted.png"), full_page=True)
+    with page.expect_download() as downloaded:
+        page.locator(".ora-file-list").get_by_role("link", name="thesis.pdf").click()
+    assert Path(downloaded.value.path()).read_bytes() == thesis.read_bytes()
+    page.context.close()
+
+
+def test_a_file_too_large_for_the_sites_limit_says_so(browser: Any, demo_server: str, tmp_path: Path) -> None:
+    """The platform's 413 (``{"success": ...}``) and a proxy's (no JSON) are explained, not a generic failure."""
+    big = tmp_path / "poster.pdf"
+    big.write_bytes(PDF + b"\0" * 5 * MB)
+    page = browser.new_context().new_page()
+    page.set_default_timeout(20_000)
+    page.goto(scenario_url(demo_server, "files_peer.xml", "ivan"))
+    errors = page.locator(".ora-file-errors")
+
+    def one_request(route: Any) -> None:  # a server that offers pieces too big for the site: one request
+        route.fulfill(status=200, json={"direct": None, "piece_bytes": 10**9})
+
+    page.route("**/upload_start/**", one_request)
+    upload(page, big, "Poster")  # demo/limits.py answers as a 4 MB proxy would
+    expect(errors).to_contain_text("The site's web server refused the upload as too large.")
+    expect(page.get_by_role("button", name="Upload file")).to_be_enabled()
+
+    lms = {"success": 'Refused: the file "poster.pdf" is over the limit of 4 MB.'}
+    page.route("**/upload_file/**", lambda route: route.fulfill(status=413, json=lms))
+    upload(page, big, "Poster")
+    expect(errors).to_contain_text('The site refused the upload as too large: Refused: the file "poster.pdf"')
+    expect(page.locator(".ora-file-list li")).to_have_count(0)
+    page.context.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,7 @@ from submissions import api as submissions_api
 
 from ora_xblock import scenarios
 from ora_xblock.definition import load_olx
-from ora_xblock.models import ResponseFile
+from ora_xblock.models import PartialUpload, ResponseFile, UploadPiece
 from ora_xblock.services import files
 from ora_xblock.services import peer as peer_service
 from ora_xblock.services.common import Learner, Problem, Refusal
@@ -161,7 +161,7 @@ def test_a_draft_file_can_be_removed(storage_root: Path, django_capture_on_commi
 # Through the handlers
 
 
-def upload_request(filename: str, data: bytes, description: str = "A figure"):
+def upload_request(filename: str, data: bytes, description: str = "A figure", csrf: bool = True):
     import webob
 
     boundary = "ORABOUNDARY"
@@ -176,6 +176,10 @@ def upload_request(filename: str, data: bytes, description: str = "A figure"):
     )
     request = webob.Request.blank("/", method="POST", body=body)
     request.content_type = f"multipart/form-data; boundary={boundary}"
+    if csrf:
+        request.headers["X-CSRFToken"] = (
+            "token"  # Django's middleware checks its value; a cross-site form can't send it
+        )
     return request
 
 
@@ -226,6 +230,21 @@ def test_staff_download_every_file_of_the_problem_as_one_zip(storage_root: Path,
     with zipfile.ZipFile(stdio.BytesIO(response.body)) as bundle:
         assert bundle.namelist() == ["ann/1-plot.png"]
         assert bundle.read("ann/1-plot.png") == PNG
+
+
+def test_multipart_uploads_without_the_csrf_header_are_refused(storage_root: Path, make_block, users) -> None:
+    import json
+
+    import webob
+
+    block = make_block(scenarios.demo_olx("staff_only.xml"))
+    whole = block.handle("upload_file", upload_request("plot.png", PNG, csrf=False))
+    fields = {"upload_id": "x", "index": "0", "offset": "0", "piece": ("blob", PNG)}
+    piece = block.handle("upload_piece", webob.Request.blank("/", method="POST", POST=fields))
+    for answer in (whole, piece):
+        assert (answer.status_code, json.loads(answer.body)["error"]["code"]) == (403, "csrf_header_missing")
+    assert not ResponseFile.objects.exists()
+    assert not stored_files(storage_root)
 
 
 @pytest.fixture
@@ -285,3 +304,258 @@ def _policy_conditions(form: dict) -> list:
     import json
 
     return json.loads(base64.b64decode(form["fields"]["policy"]))["conditions"]
+
+
+# Files sent in pieces (for hosts that cap each request)
+
+PIECE = 1000
+IN_PIECES = files.Limits(piece_bytes=PIECE)
+
+
+def pdf_of(size: int) -> bytes:
+    return (PDF + bytes(range(256)) * (size // 256 + 1))[:size]
+
+
+def begin(name: str, filename: str, data: bytes, limits: files.Limits = IN_PIECES, at: datetime = NOW):
+    return files.begin(Problem(LAB, at), learner(name), filename, "My report", len(data), limits)
+
+
+def send(name: str, upload, data: bytes, index: int, limits: files.Limits = IN_PIECES, length: int | None = None):
+    piece = data[index * PIECE : index * PIECE + (PIECE if length is None else length)]
+    return files.add_piece(
+        learner(name), upload.public_id, index, index * PIECE, io.BytesIO(piece), len(piece), limits, NOW
+    )
+
+
+def send_all(name: str, upload, data: bytes) -> None:
+    for index in range(-(-len(data) // PIECE)):
+        send(name, upload, data, index)
+
+
+def stored_files(root: Path) -> list[Path]:
+    return [path for path in root.rglob("*") if path.is_file()]
+
+
+def progress(upload) -> tuple[int, int, int]:
+    upload.refresh_from_db()
+    return upload.next_index, upload.received, upload.pieces.count()
+
+
+def test_a_file_sent_in_pieces_is_joined_checked_and_added_to_the_draft(
+    storage_root: Path, django_capture_on_commit_callbacks
+) -> None:
+    data = pdf_of(5 * PIECE + 123)
+    upload = begin("ann", "report.pdf", data)
+    assert files.draft_files(learner("ann")) == []
+    send_all("ann", upload, data)
+    assert files.draft_files(learner("ann")) == []  # nothing half-made is in the draft
+    assert len(stored_files(storage_root)) == 6
+    with django_capture_on_commit_callbacks(execute=True):
+        files.finish(Problem(LAB, NOW), learner("ann"), upload.public_id, IN_PIECES)
+    [item] = files.draft_files(learner("ann"))
+    assert (item.name, item.size, item.content_type, item.description) == (
+        "report.pdf",
+        len(data),
+        "application/pdf",
+        "My report",
+    )
+    assert files.Limits().storage.open(item.key).read() == data
+    assert stored_files(storage_root) == [storage_root / item.key]  # the pieces are gone
+    upload.refresh_from_db()
+    assert upload.finished_at == NOW
+
+
+def test_a_piece_sent_again_changes_nothing_and_other_bytes_at_its_index_are_refused(storage_root: Path) -> None:
+    data = pdf_of(3 * PIECE)
+    upload = begin("ann", "report.pdf", data)
+    send("ann", upload, data, 0)
+    send("ann", upload, data, 1)
+    assert send("ann", upload, data, 1).next_index == 2  # the browser missed the answer and sent it again
+    assert progress(upload) == (2, 2 * PIECE, 2)
+    tampered = data[:PIECE] + b"x" * PIECE + data[2 * PIECE :]
+    assert refused(lambda: send("ann", upload, tampered, 1)) == "piece_conflict"
+    assert progress(upload) == (2, 2 * PIECE, 2)
+
+
+@pytest.mark.parametrize(
+    ("index", "offset", "length", "code"),
+    [
+        (2, 2 * PIECE, PIECE, "piece_out_of_order"),
+        (1, PIECE + 1, PIECE, "piece_out_of_order"),
+        (1, PIECE, PIECE + 1, "piece_too_large"),
+        (1, PIECE, PIECE - 1, "piece_incomplete"),
+    ],
+)
+def test_pieces_out_of_order_or_of_the_wrong_size_are_refused_and_change_nothing(
+    storage_root: Path, index: int, offset: int, length: int, code: str
+) -> None:
+    data = pdf_of(3 * PIECE + 10)
+    upload = begin("ann", "report.pdf", data)
+    send("ann", upload, data, 0)
+    piece = (data + b"\0" * PIECE)[offset : offset + length]
+    call = lambda: files.add_piece(  # noqa: E731
+        learner("ann"), upload.public_id, index, offset, io.BytesIO(piece), length, IN_PIECES, NOW
+    )
+    assert refused(call) == code
+    assert progress(upload) == (1, PIECE, 1)
+    assert len(stored_files(storage_root)) == 1
+
+
+def test_a_piece_past_the_declared_size_is_refused(storage_root: Path) -> None:
+    data = pdf_of(PIECE + 10)
+    upload = begin("ann", "report.pdf", data)
+    send_all("ann", upload, data)
+    assert refused(lambda: send("ann", upload, data + b"\0" * PIECE, 2)) == "piece_too_large"
+    assert progress(upload) == (2, PIECE + 10, 2)
+
+
+def test_only_the_learner_who_began_an_upload_can_continue_finish_or_abort_it(storage_root: Path) -> None:
+    data = pdf_of(2 * PIECE)
+    upload = begin("ann", "report.pdf", data)
+    piece = io.BytesIO(data[:PIECE])
+    assert refused(lambda: files.add_piece(learner("bob"), upload.public_id, 0, 0, piece, PIECE, IN_PIECES, NOW)) == (
+        "no_such_upload"
+    )
+    assert refused(lambda: files.finish(Problem(LAB, NOW), learner("bob"), upload.public_id, IN_PIECES)) == (
+        "no_such_upload"
+    )
+    assert refused(lambda: files.abort(learner("bob"), upload.public_id, IN_PIECES)) == "no_such_upload"
+    assert refused(lambda: files.abort(learner("ann"), 12, IN_PIECES)) == "no_such_upload"
+    assert progress(upload) == (0, 0, 0)
+    assert not stored_files(storage_root)
+
+
+def test_after_finishing_pieces_are_refused_and_a_repeated_finish_changes_nothing(storage_root: Path) -> None:
+    data = pdf_of(2 * PIECE)
+    upload = begin("ann", "report.pdf", data)
+    send_all("ann", upload, data)
+    files.finish(Problem(LAB, NOW), learner("ann"), upload.public_id, IN_PIECES)
+    files.finish(Problem(LAB, NOW), learner("ann"), upload.public_id, IN_PIECES)
+    assert refused(lambda: send("ann", upload, data, 1)) == "upload_finished"
+    assert refused(lambda: send("ann", upload, data, 2)) == "upload_finished"
+    files.abort(learner("ann"), upload.public_id, IN_PIECES)  # too late to give up: the file stays
+    assert len(files.draft_files(learner("ann"))) == 1
+
+
+def test_finishing_before_every_piece_arrived_is_refused(storage_root: Path) -> None:
+    data = pdf_of(3 * PIECE)
+    upload = begin("ann", "report.pdf", data)
+    send("ann", upload, data, 0)
+    assert refused(lambda: files.finish(Problem(LAB, NOW), learner("ann"), upload.public_id, IN_PIECES)) == (
+        "pieces_missing"
+    )
+    assert files.draft_files(learner("ann")) == []
+
+
+def test_a_disguised_file_is_refused_at_its_first_piece(storage_root: Path) -> None:
+    html = (b"<html><script>alert(1)</script></html>" + b" " * PIECE) * 3
+    upload = begin("ann", "picture.png", html)
+    assert refused(lambda: send("ann", upload, html, 0)) == "file.content_mismatch"
+    assert progress(upload) == (0, 0, 0)
+    assert not stored_files(storage_root)
+
+
+def test_the_joined_file_is_checked_again_so_a_piece_changed_in_storage_is_caught(storage_root: Path) -> None:
+    data = pdf_of(2 * PIECE)
+    upload = begin("ann", "report.pdf", data)
+    send_all("ann", upload, data)
+    first = upload.pieces.get(index=0)
+    (storage_root / first.key).write_bytes(b"MZ\x90\x00" + b"\0" * (PIECE - 4))  # an executable, after the check
+    assert refused(lambda: files.finish(Problem(LAB, NOW), learner("ann"), upload.public_id, IN_PIECES)) == (
+        "file.content_mismatch"
+    )
+    assert files.draft_files(learner("ann")) == []
+    assert len(stored_files(storage_root)) == 2  # the joined file was deleted; the pieces wait for an abort
+
+
+def test_beginning_judges_the_file_as_a_single_upload_does(storage_root: Path) -> None:
+    problem, ann = Problem(LAB, NOW), learner("ann")
+    big = files.Limits(max_file_bytes=10 * PIECE, piece_bytes=PIECE)
+    assert refused(lambda: files.begin(problem, ann, "run.exe", "x", 10, big)) == "file.type_not_allowed"
+    assert refused(lambda: files.begin(problem, ann, "report.pdf", "x", 10 * PIECE + 1, big)) == "file_too_large"
+    assert refused(lambda: files.begin(problem, ann, "report.pdf", " ", 10, big)) == "description_required"
+    for size in (0, -1, "10", True, None):
+        assert refused(lambda: files.begin(problem, ann, "report.pdf", "x", size, big)) == "bad_request"  # noqa: B023
+    assert not PartialUpload.objects.exists()
+
+
+def test_uploads_still_arriving_take_room_in_the_draft(storage_root: Path) -> None:
+    roomy = files.Limits(max_total_bytes=5 * PIECE, max_files=2, piece_bytes=PIECE)
+    begin("ann", "a.pdf", pdf_of(3 * PIECE), roomy)
+    assert refused(lambda: begin("ann", "b.pdf", pdf_of(3 * PIECE), roomy)) == "total_too_large"
+    begin("ann", "b.pdf", pdf_of(PIECE), roomy)
+    assert refused(lambda: begin("ann", "c.pdf", pdf_of(10), roomy)) == "too_many_files"
+    assert refused(lambda: put("ann", "d.png", PNG, limits=roomy)) == "too_many_files"
+
+
+def test_beginning_the_same_file_again_or_after_a_long_pause_gives_up_the_old_upload(
+    storage_root: Path, django_capture_on_commit_callbacks
+) -> None:
+    data = pdf_of(2 * PIECE)
+    first = begin("ann", "report.pdf", data)
+    send("ann", first, data, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = begin("ann", "report.pdf", data)  # the page was reloaded mid-upload
+    assert list(PartialUpload.objects.values_list("public_id", flat=True)) == [again.public_id]
+    assert not stored_files(storage_root)
+    later = NOW + files.UPLOAD_IDLE + timedelta(seconds=1)
+    other = begin("ann", "notes.pdf", data, at=later)
+    assert list(PartialUpload.objects.values_list("public_id", flat=True)) == [other.public_id]
+
+
+def test_an_aborted_upload_leaves_nothing_behind(storage_root: Path, django_capture_on_commit_callbacks) -> None:
+    data = pdf_of(2 * PIECE)
+    upload = begin("ann", "report.pdf", data)
+    send("ann", upload, data, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        files.abort(learner("ann"), upload.public_id, IN_PIECES)
+    assert not PartialUpload.objects.exists() and not UploadPiece.objects.exists()
+    assert not stored_files(storage_root)
+
+
+def test_uploads_idle_for_a_day_are_cleaned_with_their_pieces(
+    storage_root: Path, django_capture_on_commit_callbacks
+) -> None:
+    data = pdf_of(2 * PIECE)
+    stale = begin("ann", "report.pdf", data)
+    send("ann", stale, data, 0)
+    done = begin("bob", "report.pdf", data)
+    send_all("bob", done, data)
+    with django_capture_on_commit_callbacks(execute=True):
+        files.finish(Problem(LAB, NOW), learner("bob"), done.public_id, IN_PIECES)
+    fresh = begin("cat", "report.pdf", data, at=NOW + timedelta(hours=23))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert files.clean_stale(NOW + timedelta(days=1, seconds=1), IN_PIECES) == 2
+    assert list(PartialUpload.objects.values_list("public_id", flat=True)) == [fresh.public_id]
+    assert len(stored_files(storage_root)) == 1  # bob's file, in his draft
+    assert len(files.draft_files(learner("bob"))) == 1
+
+
+def test_finishing_applies_the_draft_rules_as_they_are_now(storage_root: Path) -> None:
+    data = pdf_of(PIECE)
+    upload = begin("ann", "report.pdf", data)
+    send_all("ann", upload, data)
+    submit(Problem(LAB, NOW), learner("ann"), ["An answer", ""])
+    assert refused(lambda: files.finish(Problem(LAB, NOW), learner("ann"), upload.public_id, IN_PIECES)) == (
+        "already_submitted"
+    )
+
+
+def test_the_cleaning_command_empties_storage_of_abandoned_pieces(
+    storage_root: Path, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    from django.core.management import call_command
+
+    from ora_xblock import platform
+
+    data = pdf_of(2 * PIECE)
+    for name in ("ann", "bob", "cat"):
+        send(name, begin(name, "report.pdf", data), data, 0)
+    monkeypatch.setattr(files, "CLEAN_BATCH", 2)
+    monkeypatch.setattr(platform, "now", lambda: NOW + timedelta(days=2))
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("ora_clean_uploads", stdout=out)
+    assert out.getvalue() == "3 idle uploads cleaned\n"
+    assert not PartialUpload.objects.exists()
+    assert not stored_files(storage_root)
