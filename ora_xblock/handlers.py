@@ -15,6 +15,8 @@ from django.db import transaction
 from webob import Response
 from xblock.core import XBlock
 
+from .json_body import BadJson, read_object
+
 
 class HandlerError(Exception):
     """A refusal: raised by a handler, answered as a 4xx JSON error."""
@@ -39,18 +41,22 @@ def json_endpoint(method: Callable[..., Any]) -> Callable[..., Response]:
         if request.content_type != "application/json":  # a cross-site form can't send this without a preflight
             return _error(HandlerError(415, "not_json", "Send the request as Content-Type: application/json."))
         try:
-            data = json.loads(request.body or b"{}", parse_constant=_no_constant)
-        except ValueError:
-            return _error(HandlerError(400, "bad_json", "The request body is not valid JSON."))
-        if not isinstance(data, dict):
-            return _error(HandlerError(400, "bad_json", "The request body must be a JSON object."))
+            data = read_object(request.body, max_json_bytes())
+        except BadJson as bad:
+            return _error(HandlerError(400, "bad_json", str(bad)))
         return _answer(lambda: method(block, data, suffix))
 
     return handler
 
 
-def _no_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a JSON number")
+def max_json_bytes() -> int:
+    """The largest JSON body a handler reads: below the platform's ``DATA_UPLOAD_MAX_MEMORY_SIZE``
+    (past which Django refuses to read a body at all), and at most the 4 MiB an OLX file may have."""
+    from django.conf import settings
+
+    olx_cap = 4 * 1024 * 1024 + 64 * 1024
+    platform_cap = getattr(settings, "DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)  # None: the site sets no cap
+    return olx_cap if platform_cap is None else min(platform_cap - 1, olx_cap)
 
 
 def upload_endpoint(method: Callable[..., Any], field: str = "file") -> Callable[..., Response]:
