@@ -268,6 +268,13 @@ def set_date(field: Any, value: str | None) -> None:
     field.fill(local.strftime("%Y-%m-%dT%H:%M:%S") if local else "")
 
 
+DATE_CONFIGS = {
+    "manual": "Dates set here for each step",
+    "subsection": "Follow the subsection's release and due dates",
+    "course_end": "Open from course start to course end",
+}
+
+
 def fill_in(page: Any, data: dict[str, Any]) -> None:
     """Enter a whole problem through the form, starting from whatever it shows, as an author would."""
     page.get_by_label("Display name").fill(data["title"])
@@ -325,6 +332,7 @@ def fill_in(page: Any, data: dict[str, Any]) -> None:
         while step_order(page).index(step["name"]) > position:
             item.locator(".ora-move-up").click()
         fill_step(item, step)
+    page.get_by_label(DATE_CONFIGS[data["date_config_type"]]).check()  # last: it disables the dates set above
 
 
 def fill_step(item: Any, step: dict[str, Any]) -> None:
@@ -360,3 +368,39 @@ def test_every_ora2_example_can_be_built_in_the_form_alone(kolkata: Any, demo_se
     fill_in(kolkata, to_dict(expected))
     assert save(kolkata).ok, kolkata.locator(".ora-studio-summary").inner_text()
     expect(kolkata.get_by_label("Problem OLX")).to_have_value(to_olx(expected))
+
+
+def test_the_dates_can_follow_the_subsection_and_the_dates_set_here_are_kept_but_disabled(
+    page: Any, demo_server: str, axe: Any, tmp_path: Path
+) -> None:
+    open_editor(page, demo_server, BLANK, scenarios.default_olx())
+    page.get_by_label("Responses due").fill("2030-01-01T12:00:00")
+    assert save(page).ok
+    stored_due = re.search(r'submission_due="([^"]+)"', page.get_by_label("Problem OLX").input_value())[1]
+
+    page.get_by_label("Follow the subsection's release and due dates").check()
+    note = page.get_by_text("Every step, the response included, is open from the subsection's release date")
+    expect(note).to_be_visible()
+    expect(page.get_by_label("Responses due")).to_be_disabled()
+    assert save(page).ok
+    expect(page.get_by_role("status")).to_have_text("Saved.")
+    olx = page.get_by_label("Problem OLX").input_value()
+    assert 'date_config_type="subsection"' in olx
+    assert f'submission_due="{stored_due}"' in olx  # kept, though not used
+    expect(page.get_by_label("Follow the subsection's release and due dates")).to_be_checked()
+    for label in ("Responses open", "Responses due"):
+        expect(page.get_by_label(label)).to_be_disabled()
+    expect(page.locator("[data-step=self-assessment]").get_by_label("Due")).to_be_disabled()
+    expect(note).to_be_visible()
+    assert_accessible(axe, page)
+    page.locator("[id$='-steps']").screenshot(path=str(tmp_path / "dates-section.png"))
+
+    page.goto(f"{demo_server}/scenario/ora_xblock.{NUMBER[BLANK]}/author_view/?student=author")
+    summary = page.locator(".ora-author-summary")
+    expect(summary).to_contain_text("Dates: every step is open from the subsection's release date to its due date.")
+    expect(summary.locator("time")).to_have_count(0)  # the workbench has no subsection dates to show
+
+    open_editor(page, demo_server, BLANK)
+    page.get_by_label("Dates set here for each step").check()
+    expect(page.get_by_label("Responses due")).to_be_enabled()
+    expect(note).to_be_hidden()

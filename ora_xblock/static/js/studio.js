@@ -78,6 +78,10 @@ function OraXBlockStudio(runtime, element) {
       } else if (data.list) {
         fields[path + data.list] = child;
         target[data.list] = readList(child, path + data.list);
+      } else if (data.type === "choice") {
+        var picked = child.querySelector("input[type=radio]:checked");
+        target[data.key] = picked ? picked.value : null;
+        fields[path + data.key] = child;
       } else {
         read(child, target, path);
       }
@@ -470,6 +474,16 @@ function OraXBlockStudio(runtime, element) {
     form().querySelectorAll(".ora-step-item").forEach(function (step) {
       step.querySelector(".ora-step-body").hidden = !step.querySelector(".ora-step-enabled").checked;
     });
+    refreshDates();
+  }
+
+  /* When the platform owns the dates (the subsection's, or the course's), the dates set here are kept but
+   * unused: their inputs are disabled, and a note says why. */
+  function refreshDates() {
+    var picked = form().querySelector("[data-key=date_config_type] input:checked");
+    var mode = picked ? picked.value : "manual";
+    form().querySelectorAll("input[data-type=date]").forEach(function (input) { input.disabled = mode !== "manual"; });
+    form().querySelectorAll("[data-dates-note]").forEach(function (note) { note.hidden = note.dataset.datesNote !== mode; });
   }
 
   function prepare() {
