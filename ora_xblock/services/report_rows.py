@@ -6,6 +6,7 @@ Every cell goes through :func:`safe`, so that no cell is run as a formula.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -20,15 +21,29 @@ from .common import Problem
 from .grades import grade_of
 
 CHUNK = 500
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = frozenset("=+-@")
 STAFF_GRADES = (audit.GRADE, audit.OVERRIDE)
 
 
 def safe(cell: Any) -> Any:
-    """The cell, with a leading apostrophe if it is text a spreadsheet would run as a formula."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+    """The cell, with a leading apostrophe if it is text a spreadsheet could run as a formula.
+
+    The first character that shows counts, read as spreadsheets fold it (NFKC: a fullwidth ``＝`` is
+    ``=``), past spaces, line breaks, control and invisible format characters (zero-width space, BOM,
+    direction marks); a cell starting with a tab or a line break is neutralised in any case.
+    """
+    if not isinstance(cell, str) or not cell:
+        return cell
+    if cell[0] in "\t\r\n" or _first_shown(cell) in FORMULA_STARTS:
         return "'" + cell
     return cell
+
+
+def _first_shown(text: str) -> str:
+    for char in text:
+        if not (char.isspace() or unicodedata.category(char) in ("Cc", "Cf")):
+            return unicodedata.normalize("NFKC", char)[:1]
+    return ""
 
 
 def grade_header(definition: Definition) -> list[str]:

@@ -39,3 +39,20 @@ def test_a_body_over_the_platforms_upload_cap_is_refused_before_it_is_read(make_
     assert answer.status_code == 400
     assert "larger than 9999 bytes" in json.loads(answer.body)["error"]["message"]
     assert Draft.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [" =1+1", "\n=1+1", "\u200b=1+1", "\ufeff@SUM(A1)", "\u200e-2+3", "\uff1dLINK()", "\uff0b1", "\ufe66x", "  \t+x"],
+)
+def test_a_formula_behind_spaces_invisible_characters_or_fullwidth_signs_is_neutralised(cell):
+    from ora_xblock.services.report_rows import safe
+
+    assert safe(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["plain = fine", "3 - 2", "e-mail@example.com", "\u200bhello", ""])
+def test_text_that_only_contains_formula_signs_is_left_alone(cell):
+    from ora_xblock.services.report_rows import safe
+
+    assert safe(cell) == cell
