@@ -15,7 +15,7 @@ from ora_xblock import platform, scenarios
 from ora_xblock.models import Draft, Workflow
 from tests.conftest import call_handler
 from tests.host.courses import Course, Subsection, block_in_course, course_problem
-from tests.host.lms import account
+from tests.host.lms import Problem, account, lms_block
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +153,18 @@ def test_course_staff_look_through_every_step_whatever_the_dates_and_nothing_is_
 
     learner = block_in_course(problem, account("ann"), COURSE)
     assert "ora-look-through" not in learner.student_view().content
+
+
+def test_studios_summary_shows_the_subsections_dates_for_every_step() -> None:
+    problem = course_problem(ora2_problem("subsection"), COURSE, WEEK_6)
+    summary = block_in_course(problem, account("author", staff=True), COURSE, staff=True).author_view().content
+    summary = summary[: summary.index("</section>")]
+    assert "every step is open from the subsection&#39;s release date to its due date" in summary
+    assert summary.count('datetime="2026-02-09T09:00:00+00:00"') == 2
+    assert "2025-" not in summary
+
+
+def test_a_host_without_subsection_or_course_dates_leaves_the_problem_open(monkeypatch) -> None:
+    problem = Problem(ora2_problem("subsection"))  # the workbench: no inherited fields, no modulestore
+    block = lms_block(problem, account("ann"), beta=True)
+    assert refusal(submit_at(monkeypatch, datetime(2026, 2, 1, tzinfo=UTC), block)) is None
