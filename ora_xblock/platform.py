@@ -215,6 +215,11 @@ def item_id(block: Any) -> str:
     return str(_plain(block.scope_ids.usage_id))
 
 
+def in_lms() -> bool:
+    """Whether this process is edx-platform's LMS (its URLconf), where course content is read-only."""
+    return str(setting("ROOT_URLCONF", "")).startswith("lms.")
+
+
 def course_key(block: Any) -> Any:
     """The course the block is in, as an opaque key without branch or version; None outside a course."""
     return _plain(getattr(block.scope_ids.usage_id, "course_key", None))
@@ -235,8 +240,8 @@ def can_edit(block: Any) -> bool:
     only hosts without that service fall back to the course-staff role.
     """
     permissions = _service(block, "studio_user_permissions")
-    if permissions is None:
-        return viewer(block).can_author
+    if permissions is None:  # the LMS edits no content (its content fields are read-only); elsewhere, the role
+        return not in_lms() and viewer(block).can_author
     return bool(permissions.can_write(course_key(block) or course_id(block)))
 
 

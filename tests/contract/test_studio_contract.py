@@ -77,3 +77,16 @@ def test_the_editor_brings_its_own_save_and_cancel_buttons(problem):
     assert "editor-with-buttons" in html
     assert 'class="button action-primary ora-save"' in html
     assert "ora-cancel" in html
+
+
+def test_in_the_lms_even_course_staff_cannot_edit_the_problem(problem, settings):
+    """The LMS's content fields are read-only; its runtime offers no studio_user_permissions."""
+    from tests.host.lms import lms_block
+
+    settings.ROOT_URLCONF = "lms.urls"
+    block = lms_block(problem, account("sam", staff=True), staff=True)
+
+    answer = call_handler(block, "save_definition", {"olx": block.definition_olx})
+
+    assert answer.status_code == 403
+    assert json.loads(answer.body)["error"]["code"] == "forbidden"
