@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 # Fields the OLX never sets directly: the definition itself, and the runtime's own bookkeeping.
 _NOT_FROM_OLX = frozenset({"definition_olx", "parent", "children", "tags", "xblock-family"})
 _KEEP = object()  # a save that leaves the block's weight as it is
+log = logging.getLogger(__name__)
 
 
 def _(message: str) -> str:
@@ -41,6 +43,7 @@ def _(message: str) -> str:
 @XBlock.wants("studio_user_permissions")
 @XBlock.wants("replace_urls")  # author HTML's course links, rewritten in views and handlers alike (platform.py)
 @XBlock.wants("completion")  # the LMS's event publishing asks for it when the block publishes completion
+@XBlock.wants("grade_utils")  # whether the course's grades are frozen (platform.grades_frozen)
 class OraXBlock(XBlock):
     """An Open Response Assessment problem, read from and written as ora2 OLX."""
 
@@ -406,6 +409,26 @@ class OraXBlock(XBlock):
     def _store(self, definition: Definition) -> None:
         self.definition_olx = to_olx(definition)
         self.display_name = definition.title or self.fields["display_name"].default
+
+    # The instructor dashboard
+
+    def clear_student_state(self, user_id: str, course_id: str, item_id: str, requesting_user_id: str) -> None:
+        """The dashboard's "Delete learner state": reset the learner as the staff area's reset does, recorded as
+        done by the requesting staff member.
+
+        The LMS calls this (lms/djangoapps/instructor/enrollment.py ``reset_student_attempts``) with the
+        learner's and the staff member's anonymous ids in the course, then leaves the submissions score to the
+        block. The block's own ids name the problem, as in every write. Never raises: the platform catches
+        nothing around this call, and a learner with nothing to reset is normal.
+        """
+        try:
+            from .services import staff
+            from .services.audit import Actor
+
+            actor = Actor(requesting_user_id or "", platform.username_of(self, requesting_user_id))
+            staff.clear(platform.course_id(self), platform.item_id(self), user_id, actor, platform.now())
+        except Exception:  # logged: an exception here would break the dashboard's reset
+            log.exception("Deleting the state of learner %s in %s failed", user_id, item_id)
 
     # OLX
 

@@ -24,7 +24,7 @@ from .html import answers_html, clean_html
 from .look_through import look_through_context
 from .models import PeerLease
 from .peer import LeasePolicy
-from .presenters import learner_context, student_context
+from .presenters import learner_context, score_notice, student_context, without_score
 from .services import assessments, files, overdue, peer, responses, top, training
 from .services.common import Learner, Problem, Refusal
 from .services.state import LearnerState, learner_state, submitted_state
@@ -112,9 +112,21 @@ class Page:
         context |= self._files_context(learner, state)
         context["top_responses"] = self._top_responses(state)
         context["look_through"] = self._look_through()
+        context |= self._score_display(context["grade"])
         if learner is None:
             context["answers"] = [""] * len(self.definition.prompts)
         return render("learner.html", **context, uid=self.block.dom_id, **self._helpers())
+
+    def _score_display(self, grade: dict[str, Any] | None) -> dict[str, Any]:
+        """The grade as the viewer may see it now (the inherited ``show_correctness``), and whether course staff
+        should be told that the course's grades are frozen."""
+        rule, due = platform.show_correctness(self.block)
+        notice = score_notice(rule, due, self.problem.now, self.viewer.can_author, self._)
+        return {
+            "grade": without_score(grade) if grade and notice else grade,
+            "score_notice": notice,
+            "grades_frozen": self.staff_here and platform.grades_frozen(self.course_id, self.block),
+        }
 
     def staff_shell(self) -> str:
         """The staff area under the learner's page, for course staff in the course (not Studio's preview)."""

@@ -12,7 +12,7 @@ from .definition.model import DateConfig, Definition, Necessity, PeerStep, Promp
 from .definition.schedule import HostDates, open_dates
 from .definition.validate import warnings
 from .html import answers_html
-from .services.common import Problem
+from .services.common import Problem, format_moment
 from .workflow import STEP_STATUS, Status, Window
 
 if TYPE_CHECKING:
@@ -244,3 +244,24 @@ def _grade_view(state: LearnerState, gettext: Callable[[str], str]) -> dict[str,
         ],
         "feedback": feedback,
     }
+
+
+SCORES_HIDDEN = ("never", "never_but_include_grade")
+
+
+def score_notice(
+    show_correctness: str, due: datetime | None, now: datetime, staff: bool, gettext: Callable[[str], str]
+) -> str | None:
+    """None when the viewer may see their score now, as the platform decides for its problems
+    (xmodule/graders.py ``ShowCorrectness.correctness_available``: "never" hides it from everyone, staff see it
+    before the due date); otherwise the sentence saying when scores are shown."""
+    if show_correctness in SCORES_HIDDEN:
+        return gettext("The course team has chosen not to show scores for this problem.")
+    if show_correctness == "past_due" and not staff and due is not None and now <= due:
+        return gettext("Scores for this problem are shown after the due date, {date}.").format(date=format_moment(due))
+    return None
+
+
+def without_score(grade: dict[str, Any]) -> dict[str, Any]:
+    """The grade view with every number taken out: the feedback stays, the score and the points do not."""
+    return {**grade, "earned": None, "possible": None, "criteria": []}

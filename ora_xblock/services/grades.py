@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from functools import partial
+from typing import Any
 
 from django.db import transaction
 from submissions import api as submissions_api
 
-from .. import peer
+from .. import peer, platform
 from ..definition.model import PeerStep, StepName
-from ..models import Assessment, Workflow
+from ..models import Assessment, AuditEntry, Workflow
 from ..scoring import Grade, grade
 from ..workflow import Progress, Status, status
+from . import audit
 from .common import Problem
 
-STAFF_OVERRIDE = "staff_override"
+STAFF_OVERRIDE = "staff_override"  # the annotation type of a score course staff gave
+log = logging.getLogger(__name__)
 
 
 def assessments_of(workflow: Workflow) -> list[Assessment]:
@@ -88,21 +92,43 @@ def advance(problem: Problem, workflow: Workflow) -> list[Assessment]:
 
 
 def publish(workflow_id: int) -> bool:
-    """Send the workflow's score to edx-submissions, unless it is already there. Returns whether it sent."""
+    """Send the workflow's score to edx-submissions, unless it is already there; returns whether it sent.
+
+    A score course staff gave goes with its annotation: the grader's anonymous id and the reason they gave
+    (edx-submissions stores an annotation only with its creator). While the platform keeps the course's grades
+    frozen nothing is sent: the gradebook must not change, and the score stays waiting to be published.
+    """
     with transaction.atomic():
         workflow = Workflow.objects.select_for_update().filter(pk=workflow_id).first()
         if workflow is None or not workflow.needs_publishing:
             return False
-        override = workflow.score_source == StepName.STAFF.value
+        if platform.grades_frozen(workflow.course_id):
+            log.info(
+                "Grades of %s are frozen: the score of workflow %s stays out of the gradebook",
+                workflow.course_id,
+                workflow.pk,
+            )
+            return False
         submissions_api.set_score(
-            workflow.submission_uuid,
-            workflow.score_earned,
-            workflow.score_possible,
-            annotation_type=STAFF_OVERRIDE if override else None,
+            workflow.submission_uuid, workflow.score_earned, workflow.score_possible, **_annotation(workflow)
         )
         workflow.published_earned, workflow.published_possible = workflow.score_earned, workflow.score_possible
         workflow.save(update_fields=["published_earned", "published_possible"])
     return True
+
+
+def _annotation(workflow: Workflow) -> dict[str, Any]:
+    """The annotation of a staff score for edx-submissions ``set_score``: who graded last and why; none otherwise."""
+    if workflow.score_source != StepName.STAFF.value:
+        return {}
+    staff = workflow.assessments.filter(kind=Assessment.Kind.STAFF).order_by("-created_at", "-id")
+    grader = staff.values_list("scorer_id", flat=True).first()
+    entries = AuditEntry.objects.filter(
+        item_id=workflow.item_id, student_id=workflow.student_id, action__in=(audit.GRADE, audit.OVERRIDE)
+    )
+    reason = entries.order_by("-created_at", "-id").values_list("reason", flat=True).first()
+    # The reason column is NOT NULL: None would make set_score drop the whole score on the IntegrityError.
+    return {"annotation_creator": grader or "", "annotation_type": STAFF_OVERRIDE, "annotation_reason": reason or ""}
 
 
 def _points(assessment: Assessment) -> dict[str, int]:

@@ -1,6 +1,7 @@
 """What course staff do to one learner's work: list it, grade or override it, remove it from peer grading, reset it.
 
-Every action but listing adds an entry to the learner's history (:mod:`.audit`).
+Every action but listing adds an entry to the learner's history (:mod:`.audit`). Actions that would change the
+gradebook are refused while the platform keeps the course's grades frozen.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def grade(
     reason = _checked_text(reason, "reason_too_long")
     with transaction.atomic(savepoint=False):
         workflow = locked(item_id, student_id)
+        _refuse_if_frozen(workflow.course_id)
         queue.check_hold(workflow, actor, problem.now, required=from_queue)
         previous = workflow.score_earned
         if previous is not None and not reason and workflow.status != Status.CANCELLED:
@@ -72,6 +74,7 @@ def remove_from_peer_grading(problem: Problem, item_id: str, student_id: str, ac
         raise Refusal(400, "comment_required", N_("Say why the response is removed; the learner will read it."))
     with transaction.atomic(savepoint=False):
         workflow = locked(item_id, student_id)
+        _refuse_if_frozen(workflow.course_id)
         if workflow.status == Status.CANCELLED:
             raise Refusal(409, "already_cancelled", N_("This response was already removed from peer grading."))
         previous = workflow.score_earned
@@ -95,26 +98,49 @@ def reset(
 ) -> None:
     """Delete the learner's state in the problem so they start again; their score is reset once committed.
 
-    The reset is recorded in the learner's history, which survives it; refused when there is nothing to delete.
+    The reset is recorded in the learner's history, which survives it; refused when there is nothing to delete,
+    and while the course's grades are frozen.
     """
     reason = _checked_text(reason, "reason_too_long")
     with transaction.atomic(savepoint=False):
-        previous = Workflow.objects.filter(item_id=item_id, student_id=student_id).values_list("score_earned").first()
-        deleted, _ = Workflow.objects.filter(item_id=item_id, student_id=student_id).delete()
-        drafts, _ = Draft.objects.filter(item_id=item_id, student_id=student_id).delete()
-        if not (deleted or drafts):
+        _refuse_if_frozen(course_id)
+        if not _delete_state(item_id, student_id, actor or Actor(""), now or platform.now(), reason):
             raise Refusal(404, "nothing_to_reset", N_("This learner has nothing to reset in this problem."))
-        audit.record(
-            item_id,
-            student_id,
-            actor or Actor(""),
-            audit.RESET,
-            now or platform.now(),
-            reason,
-            previous=previous[0] if previous else None,
-        )
         transaction.on_commit(partial(submissions_api.reset_score, student_id, course_id, item_id, clear_state=True))
-        transaction.on_commit(partial(top.forget, item_id))
+
+
+def clear(course_id: str, item_id: str, student_id: str, actor: Actor, now: datetime) -> bool:
+    """The platform's "Delete learner state": delete the learner's state as :func:`reset` does, and reset their
+    edx-submissions score, which the platform then leaves to the block.
+
+    The score is reset within the call, as the platform's own reset does: the caller mutes the grades app's
+    receivers only while it lasts (lms/djangoapps/instructor/enrollment.py). All of it runs in a savepoint of the
+    caller's transaction, so a failure changes nothing and leaves that transaction usable. A learner with nothing
+    here is no error (their score is reset all the same); frozen grades do not stop it, as they do not stop the
+    platform's reset. Returns whether any state of the learner was deleted.
+    """
+    with transaction.atomic():
+        deleted = _delete_state(item_id, student_id, actor, now, "")
+        submissions_api.reset_score(student_id, course_id, item_id, clear_state=True)
+    return deleted
+
+
+def _delete_state(item_id: str, student_id: str, actor: Actor, now: datetime, reason: str) -> bool:
+    """Delete the learner's workflow (with its assessments and files) and draft, and record it; whether any was."""
+    previous = Workflow.objects.filter(item_id=item_id, student_id=student_id).values_list("score_earned").first()
+    deleted, _ = Workflow.objects.filter(item_id=item_id, student_id=student_id).delete()
+    drafts, _ = Draft.objects.filter(item_id=item_id, student_id=student_id).delete()
+    if not (deleted or drafts):
+        return False
+    audit.record(item_id, student_id, actor, audit.RESET, now, reason, previous=previous[0] if previous else None)
+    transaction.on_commit(partial(top.forget, item_id))
+    return True
+
+
+def _refuse_if_frozen(course_id: str) -> None:
+    """Refuse a change to the gradebook once the platform has frozen the course's grades."""
+    if platform.grades_frozen(course_id):
+        raise Refusal(403, "grades_frozen", N_("The course's grades are frozen: they can no longer be changed."))
 
 
 def _checked_text(text: object, too_long: str) -> str:

@@ -51,9 +51,15 @@ def rows() -> tuple[int, ...]:
     )
 
 
+MULTIPART = {
+    "upload_file": {"file": ("notes.txt", b"hello"), "description": "d"},
+    "upload_piece": {"piece": ("blob", b"hello"), "upload_id": "1", "index": "0", "offset": "0"},
+}
+
+
 def call(block: OraXBlock, name: str) -> webob.Response:
-    if name == "upload_file":
-        request = webob.Request.blank("/", method="POST", POST={"file": ("notes.txt", b"hello"), "description": "d"})
+    if name in MULTIPART:
+        request = webob.Request.blank("/", method="POST", POST=MULTIPART[name])
         request.headers["X-CSRFToken"] = "token"
         return block.handle(name, request)
     return call_handler(block, name, {"answers": ["changed by staff"], "options_selected": {}, "lease_id": 1})
