@@ -31,10 +31,10 @@ FILES_ASKED = {
 }
 
 
-def look_through_context(
-    problem: Problem, gettext: Callable[[str], str], author_html: Callable[[str], str]
-) -> dict[str, Any]:
-    """Values for ``look_through.html``; ``author_html`` shows rich-text samples as the page does."""
+def look_through_context(problem: Problem, i18n: Any, author_html: Callable[[str], str]) -> dict[str, Any]:
+    """Values for ``look_through.html``, in the language of ``i18n`` (``gettext``, ``ngettext``);
+    ``author_html`` shows rich-text samples as the page does."""
+    gettext = i18n.gettext
     definition = problem.definition
     steps = []
     for key, window in problem.windows.items():
@@ -45,7 +45,7 @@ def look_through_context(
                 "window": window.state.value,
                 "start": _shown(window.start),
                 "due": _shown(window.due),
-                "asks": _asks(definition, step, gettext, problem.flexible),
+                "asks": _asks(definition, step, i18n, problem.flexible),
                 "examples": _examples(definition, step, author_html),
             }
         )
@@ -57,8 +57,9 @@ def look_through_context(
     }
 
 
-def _asks(definition: Definition, step: Any, gettext: Callable[[str], str], flexible: bool) -> list[str]:
+def _asks(definition: Definition, step: Any, i18n: Any, flexible: bool) -> list[str]:
     """What the step asks of learners, in a sentence or two."""
+    gettext, ngettext = i18n.gettext, i18n.ngettext
     if step is None:
         asks = [gettext(TEXT_ASKED[definition.text_response])] if definition.text_response in TEXT_ASKED else []
         if definition.file_upload_response in FILES_ASKED:
@@ -69,11 +70,10 @@ def _asks(definition: Definition, step: Any, gettext: Callable[[str], str], flex
     if isinstance(step, TrainingStep):
         return [gettext("Learners assess the samples below and must choose the options staff chose to go on.")]
     if isinstance(step, PeerStep):
-        asks = [
-            gettext("Each learner reviews {must_grade} responses; each response needs {graded_by} reviews.").format(
-                must_grade=step.must_grade, graded_by=step.must_be_graded_by
-            )
-        ]
+        gives, needs = step.must_grade, step.must_be_graded_by
+        reviews = ngettext("Each learner reviews {count} response.", "Each learner reviews {count} responses.", gives)
+        needed = ngettext("Each response needs {count} review.", "Each response needs {count} reviews.", needs)
+        asks = [reviews.format(count=gives), needed.format(count=needs)]
         if flexible:
             asks.append(gettext("After 7 days, a response is graded with 30% of the reviews it needs."))
         return asks

@@ -379,7 +379,7 @@ class Page:
         """Course staff only: every step as learners meet it, whatever the dates; read-only (see look_through)."""
         if not self.staff_here:
             return ""
-        context = look_through_context(self.problem, self._, self.author_html)
+        context = look_through_context(self.problem, self.i18n, self.author_html)
         return render("look_through.html", **context, **self._helpers())
 
     def _top_responses(self, state: LearnerState) -> str:

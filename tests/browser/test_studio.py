@@ -404,3 +404,25 @@ def test_the_dates_can_follow_the_subsection_and_the_dates_set_here_are_kept_but
     page.get_by_label("Dates set here for each step").check()
     expect(page.get_by_label("Responses due")).to_be_enabled()
     expect(note).to_be_hidden()
+
+
+def test_course_staff_look_through_every_step_of_the_problem_and_act_on_nothing(
+    page: Any, demo_server: str, axe: Any, tmp_path: Path
+) -> None:
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(f"{demo_server}/scenario/ora_xblock.{NUMBER['training_peer.xml']}/student_view/?student=staff")
+    look = page.locator(".ora-look-through")
+    look.get_by_text("Look through every step (course staff only)").click()
+    for step in ("Your response", "Learn to assess responses", "Assess peers"):
+        expect(look.get_by_role("heading", name=step, exact=True)).to_be_visible()
+    expect(look.get_by_role("heading", name="Sample 1")).to_be_visible()
+    expect(look).to_contain_text("Each learner reviews 1 response. Each response needs 1 review.")
+    expect(look.get_by_role("region", name="Rubric")).to_be_visible()
+    assert not [url for url in requests if "/handler/" in url]  # looking calls no handler
+    assert_accessible(axe, page)
+    look.screenshot(path=str(tmp_path / "look-through.png"))
+
+    page.goto(f"{demo_server}/scenario/ora_xblock.{NUMBER['training_peer.xml']}/student_view/?student=dave")
+    expect(page.locator(".ora-block").first).to_be_visible()
+    expect(page.locator(".ora-look-through")).to_have_count(0)
