@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
-from xblock.fields import Float, Scope, String
+from xblock.fields import Scope, String
 
 from . import platform, scenarios
 from .definition import parse_olx_cached
-from .definition.codec import editor_path, from_dict, weight_errors
+from .definition.codec import editor_path, from_dict
 from .definition.errors import DefinitionError, InvalidDefinition
 from .definition.model import Definition, PromptsType
 from .definition.olx import ROOT_ATTRIBUTES, definition_from_element, parse_olx, to_olx, write_into
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
 # Fields the OLX never sets directly: the definition itself, and the runtime's own bookkeeping.
 _NOT_FROM_OLX = frozenset({"definition_olx", "parent", "children", "tags", "xblock-family"})
-_KEEP = object()  # a save that leaves the block's weight as it is
 log = logging.getLogger(__name__)
 
 
@@ -58,20 +57,13 @@ class OraXBlock(XBlock):
         scope=Scope.content,
         default="",
     )
-    weight = Float(
-        display_name=_("Problem Weight"),
-        help=_("How much the problem counts in the course grade."),
-        scope=Scope.settings,
-        values={"min": 0, "step": 0.1},
-        default=None,
-    )
 
     has_score = True
     has_custom_completion = True
     has_author_view = True  # Studio shows author_view only when the class says so (xmodule/studio_editable.py)
     show_in_read_only_mode = True  # staff "viewing as" a learner see their page read-only (Page.read_only)
     icon_class = "problem"
-    editable_fields = ("display_name", "weight")
+    editable_fields = ("display_name",)  # no weight: the gradebook counts the rubric's points (decision 0010)
 
     @property
     def definition(self) -> Definition:
@@ -158,7 +150,7 @@ class OraXBlock(XBlock):
 
     def _studio_form(self, definition: Definition, released: bool) -> str:
         i18n = platform.translations(self)
-        context = studio_context(definition, released=released, weight=self.weight)
+        context = studio_context(definition, released=released)
         return render("studio_form.html", **context, uid=self.dom_id, _=i18n.gettext, ngettext=i18n.ngettext)
 
     def _staff(self) -> StaffArea:
@@ -343,21 +335,20 @@ class OraXBlock(XBlock):
 
     @json_endpoint
     def save_editor(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Validate and store the editor's JSON form of the problem and its weight (see definition.codec)."""
-        return self._save(lambda: from_dict(data.get("definition")), weight=data.get("weight", self.weight))
+        """Validate and store the editor's JSON form of the problem (see definition.codec)."""
+        return self._save(lambda: from_dict(data.get("definition")))
 
     @json_endpoint
     def check_editor(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
         """Judge the editor's JSON as saving would, without storing anything."""
-        return self._save(lambda: from_dict(data.get("definition")), weight=data.get("weight"), store=False)
+        return self._save(lambda: from_dict(data.get("definition")), store=False)
 
-    def _save(self, read: Any, weight: object = _KEEP, store: bool = True) -> dict[str, Any]:
+    def _save(self, read: Any, store: bool = True) -> dict[str, Any]:
         """Read a new definition, check it with the one validator, and store it; on any error nothing changes."""
         gettext = platform.translations(self).gettext
-        weight = self.weight if weight is _KEEP else weight
         if not platform.can_edit(self):
             raise HandlerError(403, "forbidden", gettext("Only the course's authors can edit this problem."))
-        errors = weight_errors(weight)
+        errors: list[DefinitionError] = []
         released = self.is_released()
         try:
             definition = read()
@@ -375,7 +366,6 @@ class OraXBlock(XBlock):
         if not store:
             return advice
         self._store(definition)
-        self.weight = weight
         return advice | {
             "olx": self.definition_olx,
             "display_name": self.display_name,
@@ -437,8 +427,9 @@ class OraXBlock(XBlock):
         """Build a block from ora2 OLX; an invalid problem is refused whole.
 
         Root attributes that are not part of the definition but name a field
-        of the block (``weight``, ``display_name``, and the platform's own
-        such as ``group_access``) set that field.
+        of the block (``display_name``, and the platform's own such as
+        ``group_access``) set that field. ora2's ``weight`` is read and
+        ignored: the gradebook counts the rubric's points (decision 0010).
         """
         definition = definition_from_element(node)
         block = runtime.construct_xblock_from_class(cls, keys)

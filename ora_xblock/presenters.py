@@ -147,7 +147,7 @@ _NEW_STEP = {
 }
 
 
-def studio_context(definition: Definition, *, released: bool, weight: float | None) -> dict[str, Any]:
+def studio_context(definition: Definition, *, released: bool) -> dict[str, Any]:
     """Values for ``studio_form.html``: the editor's JSON, with every step shown, the problem's first."""
     data = to_dict(definition)
     used = {step["name"]: step for step in data["steps"]}
@@ -160,7 +160,6 @@ def studio_context(definition: Definition, *, released: bool, weight: float | No
         "step_titles": {str(name): title for name, title in AUTHOR_STEP_TITLES.items()},
         "max_score": definition.max_score,
         "released": released,
-        "weight": "" if weight is None else format(weight, ".15g"),
     }
 
 

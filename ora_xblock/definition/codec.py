@@ -9,7 +9,6 @@ error codes.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from lxml import etree
@@ -229,15 +228,6 @@ def _step_dict(step: Step) -> dict[str, Any]:
 
 def _date(value: Any) -> str | None:
     return format_date(value) if value is not None else None
-
-
-def weight_errors(weight: object) -> list[DefinitionError]:
-    """The block's weight, set beside the definition: empty, or a number of zero or more."""
-    if weight is None:
-        return []
-    if isinstance(weight, int | float) and not isinstance(weight, bool) and math.isfinite(weight) and weight >= 0:
-        return []
-    return [DefinitionError("settings.bad_weight", N_("The weight must be empty or a number of 0 or more."), "weight")]
 
 
 # Where an error belongs in the editor: its OLX place, written as a path into the editor's JSON.

@@ -24,7 +24,7 @@ def problem() -> Problem:
 def retitled(block, title: str) -> dict:
     data = to_dict(block.definition)
     data["title"] = title
-    return {"definition": data, "weight": block.weight}
+    return {"definition": data}
 
 
 def test_author_on_the_course_team_saves_though_studio_gives_the_user_service_no_role(problem):

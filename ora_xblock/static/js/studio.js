@@ -118,10 +118,7 @@ function OraXBlockStudio(runtime, element) {
     fields = {};
     var definition = {};
     read(form(), definition, "");
-    var weight = form().querySelector("[data-setting=weight]");
-    var text = weight.value.trim();
-    fields.weight = weight;
-    return { definition: definition, weight: text === "" ? null : (isFinite(Number(text)) ? Number(text) : text) };
+    return { definition: definition };
   }
 
   // The validator's verdicts, next to their fields and in the summary
