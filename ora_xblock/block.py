@@ -14,7 +14,7 @@ from . import platform, scenarios
 from .definition import parse_olx_cached
 from .definition.codec import editor_path, from_dict
 from .definition.errors import DefinitionError, InvalidDefinition
-from .definition.model import Definition, PromptsType
+from .definition.model import DateConfig, Definition, PromptsType
 from .definition.olx import ROOT_ATTRIBUTES, definition_from_element, parse_olx, to_olx, write_into
 from .definition.validate import raise_if_invalid, validate, warnings
 from .handlers import HandlerError, file_endpoint, json_endpoint, piece_endpoint, upload_endpoint
@@ -384,10 +384,13 @@ class OraXBlock(XBlock):
     def is_released(self) -> bool:
         """Whether learners may already have answered, which freezes the rubric and steps.
 
-        The problem counts as released once it has opened (the course's or its own start has passed)
-        or once anyone has a draft or a response in it, whatever the dates say now.
+        The problem counts as released once it has opened (its subsection's start has passed, and its own
+        response start when the author sets the dates) or once anyone has a draft or a response in it,
+        whatever the dates say now.
         """
-        opens = [date for date in (platform.course_dates(self)[0], self.definition.submission_start) if date]
+        manual = self.definition.date_config_type is DateConfig.MANUAL
+        own = self.definition.submission_start if manual else None
+        opens = [date for date in (platform.course_dates(self)[0], own) if date]
         return (bool(opens) and max(opens) <= platform.now()) or self._has_learner_work()
 
     def _has_learner_work(self) -> bool:

@@ -168,3 +168,13 @@ def test_a_host_without_subsection_or_course_dates_leaves_the_problem_open(monke
     problem = Problem(ora2_problem("subsection"))  # the workbench: no inherited fields, no modulestore
     block = lms_block(problem, account("ann"), beta=True)
     assert refusal(submit_at(monkeypatch, datetime(2026, 2, 1, tzinfo=UTC), block)) is None
+
+
+@pytest.mark.parametrize(("date_config_type", "released"), [("subsection", True), ("manual", False)])
+def test_the_rubric_locks_when_the_problem_opens_by_the_dates_that_apply(
+    monkeypatch, date_config_type, released
+) -> None:
+    monkeypatch.setattr(platform, "now", lambda: datetime(2026, 2, 10, tzinfo=UTC))  # the subsection is out
+    later = ("2031-01-01T00:00:00+00:00", "2031-02-01T00:00:00+00:00", "2031-03-01T00:00:00+00:00")
+    problem = course_problem(ora2_problem(date_config_type, *later), COURSE, WEEK_6)
+    assert block_in_course(problem, account("author", staff=True), COURSE, staff=True).is_released() is released
