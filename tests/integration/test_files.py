@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.http import HttpResponse
 from submissions import api as submissions_api
 
 from ora_xblock import scenarios
@@ -559,3 +563,39 @@ def test_the_cleaning_command_empties_storage_of_abandoned_pieces(
     assert out.getvalue() == "3 idle uploads cleaned\n"
     assert not PartialUpload.objects.exists()
     assert not stored_files(storage_root)
+
+
+def test_the_demo_refuses_handler_requests_as_the_lms_and_a_4_mb_proxy_do(settings) -> None:
+    from django.test import RequestFactory
+    from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+
+    from demo.limits import lms_upload_limits
+
+    def body(size: int) -> bytes:
+        return encode_multipart(BOUNDARY, {"piece": SimpleUploadedFile("blob", b"\0" * size)})
+
+    middleware = lms_upload_limits(lambda request: HttpResponse("reached the block"))
+    post = lambda path, data: middleware(RequestFactory().generic("POST", path, data, MULTIPART_CONTENT))  # noqa: E731
+    assert post("/handler/x/upload_piece/", body(3_500_000)).content == b"reached the block"
+    settings.ORA_DEMO_PROXY_BODY_CAP = 5_000_000
+    lms = post("/handler/x/upload_piece/", body(4_000_001))
+    assert (lms.status_code, json.loads(lms.content)) == (413, {"success": ANY})
+    settings.ORA_DEMO_PROXY_BODY_CAP = 4_000_000
+    proxy = post("/handler/x/upload_piece/", body(4_000_001))
+    assert (proxy.status_code, proxy["Content-Type"]) == (413, "text/html")
+    assert post("/scenario/x/", body(4_000_001)).content == b"reached the block"  # only handlers are limited
+
+
+@pytest.mark.databases
+@pytest.mark.django_db(transaction=True)
+def test_a_piece_and_a_finish_sent_by_several_requests_at_once_land_once(storage_root: Path) -> None:
+    from tests.concurrency import run_concurrently
+
+    data = pdf_of(PIECE + 10)
+    upload = begin("ann", "report.pdf", data)
+    sent = run_concurrently(lambda _: send("ann", upload, data, 0).next_index, 4)
+    assert sent == [1, 1, 1, 1]
+    send("ann", upload, data, 1)
+    run_concurrently(lambda _: files.finish(Problem(LAB, NOW), learner("ann"), upload.public_id, IN_PIECES), 4)
+    assert UploadPiece.objects.count() == 0 and ResponseFile.objects.count() == 1
+    assert files.Limits().storage.open(ResponseFile.objects.get().key).read() == data
