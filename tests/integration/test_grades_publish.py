@@ -3,6 +3,7 @@ state", and what each costs in queries."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -13,8 +14,8 @@ from opaque_keys.edx.keys import CourseKey
 from submissions import api as submissions_api
 from submissions.models import Score, ScoreAnnotation
 
-from ora_xblock.models import AuditEntry, Draft, Workflow
-from ora_xblock.services import grades, staff
+from ora_xblock.models import Assessment, AuditEntry, Draft, Workflow
+from ora_xblock.services import grades, overdue, staff
 from ora_xblock.services.responses import save_draft
 from tests.host.grades import GradeFreeze, grades_app
 from tests.integration.staff_world import (
@@ -91,6 +92,33 @@ def test_frozen_grades_keep_the_score_waiting(frozen) -> None:
     assert grades.publish(workflow.pk) is True
     assert submissions_api.get_score(student_item("cal"))["points_earned"] == 2
     assert grades.publish(workflow.pk) is False
+
+
+def test_the_overdue_refresh_changes_no_frozen_grade(frozen, django_capture_on_commit_callbacks) -> None:
+    """Seven days on, flexible grading grades a learner with one review of two; the gradebook stays as it was."""
+    submit_all("kim", definition=PEER_ONLY)
+    Workflow.objects.update(status="waiting", peers_assessed=2, reviews_received=1)
+    parts = [
+        {"criterion": "Users", "option": "Yes", "points": 3, "feedback": ""},
+        {"criterion": "Feasibility", "option": "Plausible", "points": 2, "feedback": ""},
+    ]
+    week = at(24 * 7 + 1, PEER_ONLY)
+    Assessment.objects.create(
+        workflow=Workflow.objects.get(),
+        kind="peer",
+        scorer_id="x",
+        parts=parts,
+        points_earned=5,
+        points_possible=6,
+        created_at=week.now,
+    )
+    flexible = replace(week, flexible_forced=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert overdue.refresh(flexible, ITEM).graded == 1
+    assert submissions_api.get_score(student_item("kim")) is None
+    frozen.course_ends.clear()
+    assert grades.publish(Workflow.objects.get().pk) is True
+    assert submissions_api.get_score(student_item("kim"))["points_earned"] == 5
 
 
 def test_frozen_grades_refuse_every_staff_change(frozen) -> None:
