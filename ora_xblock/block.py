@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
-from xblock.fields import Scope, String
+from xblock.fields import Boolean, Scope, String
 
 from . import platform, scenarios
 from .definition import parse_olx_cached
@@ -56,6 +56,15 @@ class OraXBlock(XBlock):
         help=_("The problem definition in canonical OLX; empty means the default problem."),
         scope=Scope.content,
         default="",
+    )
+
+    has_worked_here = Boolean(
+        help=_(
+            "Whether the learner has saved or submitted work in this problem. Its only use is that the LMS then "
+            "keeps a row of the learner's state, which the instructor dashboard's \"Delete learner state\" needs."
+        ),
+        scope=Scope.user_state,
+        default=False,
     )
 
     has_score = True
@@ -439,8 +448,9 @@ class OraXBlock(XBlock):
         raise_if_invalid(definition, **block.validation_context())
         block._store(definition)
         for name, value in node.attrib.items():
-            if name not in ROOT_ATTRIBUTES and name in block.fields and name not in _NOT_FROM_OLX:
-                setattr(block, name, block.fields[name].from_string(value))
+            field = block.fields.get(name)
+            if field is not None and field.scope == Scope.settings and name not in ROOT_ATTRIBUTES | _NOT_FROM_OLX:
+                setattr(block, name, field.from_string(value))
         return block
 
     def add_xml_to_node(self, node: Any) -> None:

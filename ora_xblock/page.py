@@ -20,7 +20,7 @@ from . import platform, uploads
 from .definition.model import Necessity, PeerStep, StepName, TrainingStep
 from .definition.olx import to_olx
 from .handlers import HandlerError, attachment
-from .html import answers_html, clean_html
+from .html import answers_html, clean_author_html
 from .look_through import look_through_context
 from .models import PeerLease
 from .peer import LeasePolicy
@@ -106,6 +106,8 @@ class Page:
         learner = self.learner
         if state is None:
             state = learner_state(self.problem, learner) if learner else LearnerState(status=None, answers=[])
+        if learner and not self.read_only and overdue.on_view(self.problem, self.item_id, state.workflow):
+            state = learner_state(self.problem, learner)  # seven days without peers: graded or sent to staff now
         context = student_context(self.definition, self._, self.author_html)
         context |= learner_context(self.problem, state, self._)
         context |= self._peer_context(state, review) | self._training_context(state, training_result)
@@ -143,13 +145,14 @@ class Page:
         """The author's markup (HTML prompts, rich-text training samples) as the page shows it, in views and
         handlers alike: sanitised, then its course links rewritten by the host (``platform.rewrite_urls``).
         Rewriting comes last, so the sanitiser cannot undo it and the browser gets the URL the host made."""
-        return platform.rewrite_urls(self.block, clean_html(markup))
+        return platform.rewrite_urls(self.block, clean_author_html(markup))
 
     # Actions
 
     def save_draft(self, data: dict[str, Any]) -> dict[str, Any]:
         with refusals(self):
             responses.save_draft(self.problem, self.require_learner(), data.get("answers"), self._max_bytes())
+        self.block.has_worked_here = True
         return {"saved_at": self.problem.now.isoformat()}
 
     def submit(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -161,6 +164,7 @@ class Page:
             overdue.remember(
                 self.problem, self.item_id, self.course_id, self.block.definition_olx or to_olx(self.definition)
             )
+        self.block.has_worked_here = True
         self._publish_completion(workflow.status)
         return self.view(submitted_state(self.problem, workflow, received=[], answers=answers))
 

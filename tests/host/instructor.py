@@ -15,7 +15,6 @@ from typing import Any
 
 from submissions import api as submissions_api
 from submissions.models import score_reset, score_set
-from xblock.fields import Scope
 
 from ora_xblock.block import OraXBlock
 
@@ -73,13 +72,8 @@ def reset_student_attempts(
             )
     else:
         submissions_api.reset_score(user_id, str(course_key), str(problem.key), emit_signal=emit_signals_and_events)
-    if not _has_user_state(block):
+    if problem.student_modules.pop(student.username, None) is None:  # StudentModule.objects.get(...).delete()
         raise StudentModuleDoesNotExist(f"No StudentModule for {student.username} in {problem.key}")
-
-
-def _has_user_state(block: OraXBlock) -> bool:
-    """Whether the LMS could hold a StudentModule row for the block: only a block with user-scoped fields saves one."""
-    return any(field.scope == Scope.user_state for field in block.fields.values())
 
 
 def delete_learner_state(problem: Problem, student: Any, requesting_user: Any) -> tuple[int, str]:

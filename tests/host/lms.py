@@ -18,8 +18,8 @@ from django.contrib.auth import get_user_model
 from lxml import etree
 from opaque_keys.edx.locator import BlockUsageLocator, CourseLocator
 from submissions import api as submissions_api
-from xblock.field_data import DictFieldData
-from xblock.fields import ScopeIds
+from xblock.field_data import DictFieldData, FieldData
+from xblock.fields import Scope, ScopeIds
 from xblock.reference.user_service import UserService, XBlockUser
 from xblock.test.tools import TestRuntime
 
@@ -115,19 +115,61 @@ class LmsRuntime(TestRuntime):
         return f"/courses/{COURSE}/xblock/{block.scope_ids.usage_id}/handler/{handler_name}/{suffix}"
 
 
+class LearnerFieldData(FieldData):
+    """lms/djangoapps/lms_xblock/field_data.py: authored fields from the course, the learner's own fields in
+    their StudentModule row (lms/djangoapps/courseware/model_data.py), which exists once a field is saved."""
+
+    def __init__(self, authored: DictFieldData, rows: dict[str, dict[str, Any]], learner: str | None) -> None:
+        super().__init__()
+        self._authored, self._rows, self._learner = authored, rows, learner
+
+    def _learners(self, block: Any, name: str) -> bool:
+        return block.fields[name].scope == Scope.user_state and self._learner is not None
+
+    def get(self, block: Any, name: str) -> Any:
+        if self._learners(block, name):
+            return self._rows[self._learner][name]  # KeyError: never set, the default applies
+        return self._authored.get(block, name)
+
+    def set(self, block: Any, name: str, value: Any) -> None:
+        if self._learners(block, name):
+            self._rows.setdefault(self._learner, {})[name] = value
+        else:
+            self._authored.set(block, name, value)
+
+    def delete(self, block: Any, name: str) -> None:
+        if self._learners(block, name):
+            del self._rows[self._learner][name]
+        else:
+            self._authored.delete(block, name)
+
+    def has(self, block: Any, name: str) -> bool:
+        if self._learners(block, name):
+            return name in self._rows.get(self._learner, {})
+        return self._authored.has(block, name)
+
+    def default(self, block: Any, name: str) -> Any:
+        return self._authored.default(block, name)  # inherited settings, where the authored data has them
+
+
 @dataclass
 class Problem:
-    """One ORA problem in the course: its authored content, shared by every user's runtime."""
+    """One ORA problem in the course: its authored content, shared by every user's runtime, and each learner's
+    StudentModule row (``student_modules``, by username)."""
 
     olx: str
     key: BlockUsageLocator = field(default_factory=usage_key)
     content: DictFieldData = field(default_factory=lambda: DictFieldData({}))
+    student_modules: dict[str, dict[str, Any]] = field(default_factory=dict)
     built: bool = False
 
-    def block_for(self, runtime: TestRuntime, key: BlockUsageLocator | None = None) -> OraXBlock:
-        """The block as ``runtime`` binds it; the first call imports the OLX, as course import does."""
+    def block_for(
+        self, runtime: TestRuntime, key: BlockUsageLocator | None = None, learner: str | None = None
+    ) -> OraXBlock:
+        """The block as ``runtime`` binds it for ``learner`` (a username); the first call imports the OLX, as
+        course import does."""
         key = key or self.key
-        runtime._services["field-data"] = self.content
+        runtime._services["field-data"] = LearnerFieldData(self.content, self.student_modules, learner)
         scope_ids = ScopeIds(None, "ora_xblock", key, key)
         if not self.built:
             self.built = True
@@ -147,8 +189,11 @@ def lms_block(
         user_is_beta_tester=beta,
     )
     services = {"user": service, "i18n": gettext.NullTranslations(), **(extra or {})}
-    runtime = LmsRuntime(services, masquerading=hasattr(user, "real_user"))
-    return problem.block_for(runtime)
+    masquerading = hasattr(user, "real_user")
+    runtime = LmsRuntime(services, masquerading=masquerading)
+    # While masquerading, field writes go to the staff member's session (courseware/masquerade.py), not the row.
+    learner = None if not user.is_authenticated else f"session of {user.real_user}" if masquerading else user.username
+    return problem.block_for(runtime, learner=learner)
 
 
 @contextmanager
