@@ -49,6 +49,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_journey.py
 	$(BIN)/python bench/bench_peer.py
 	$(BIN)/python bench/bench_staff.py
+	$(BIN)/python bench/bench_uploads.py
 
 translations: $(STAMP)
 	$(BIN)/python scripts/i18n.py
