@@ -51,7 +51,7 @@ TRAINING_PEER = """
   </assessment>
   <assessment name="peer-assessment" must_grade="1" must_be_graded_by="1"/>
 """.format(sample=escape('<p>A sample <img src="/static/sample.png" alt="Sample chart"></p>'))
-LEARNERS_OWN = '<p>My sketch: <img src="/static/mine.png" alt="mine"></p>'
+LEARNERS_OWN = '<p>My sketch: <a href="https://example.org/static/mine.png">mine</a> <img src="/static/mine.png"></p>'
 
 
 def problem(assessments: str) -> str:
@@ -120,7 +120,8 @@ def test_a_peer_review_rewrites_the_prompt_and_leaves_the_learners_own_links(lms
     review = html_of(call_handler(block, "peer_next"))
     for html in (own_page, review):
         assert f'src="{DIAGRAM}"' in html
-        assert 'src="/static/mine.png"' in html  # the learner's answer, exactly as they wrote it
+        assert 'href="https://example.org/static/mine.png"' in html  # the learner's link, as they wrote it
+        assert 'src="/static/mine.png"' not in html  # images in answers are never shown (decision 0013)
         assert asset_url(COURSE, "mine.png") not in html
 
 
