@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from webob import Response
 from xblock.core import XBlock
 
 from .json_body import BadJson, read_object
+
+log = logging.getLogger(__name__)
 
 
 class HandlerError(Exception):
@@ -122,13 +125,21 @@ def attachment(stored: IO[bytes], content_type: str, disposition: str, length: i
 
 
 def _answer(call: Callable[[], Any]) -> Response:
-    """Run ``call`` in one transaction and answer its result as JSON, or its refusal as a 4xx error."""
+    """Run ``call`` in one transaction and answer its result as JSON, or its refusal as a 4xx error.
+
+    A database failure rolls the transaction back and answers 503 ``try_again``: nothing was changed.
+    """
     try:
         with transaction.atomic():
             result = call()
         return _json(result, 200)
     except HandlerError as refusal:
         return _error(refusal)
+    except DatabaseError:
+        log.exception("A handler's transaction failed and was rolled back")
+        return _error(
+            HandlerError(503, "try_again", "Nothing was saved: the server could not reach its database. Try again.")
+        )
 
 
 def _error(refusal: HandlerError, **headers: str) -> Response:
