@@ -16,6 +16,8 @@ from django.db import DatabaseError, transaction
 from webob import Response
 from xblock.core import XBlock
 
+from . import platform
+from .definition.errors import N_
 from .json_body import BadJson, read_object
 
 log = logging.getLogger(__name__)
@@ -40,14 +42,14 @@ def json_endpoint(method: Callable[..., Any]) -> Callable[..., Response]:
     @functools.wraps(method)
     def handler(block: Any, request: Any, suffix: str = "") -> Response:
         if request.method != "POST":
-            return _error(HandlerError(405, "method_not_allowed", "Use POST."), allow="POST")
+            return _refuse(block, 405, "method_not_allowed", N_("Use POST."), allow="POST")
         if request.content_type != "application/json":  # a cross-site form can't send this without a preflight
-            return _error(HandlerError(415, "not_json", "Send the request as Content-Type: application/json."))
+            return _refuse(block, 415, "not_json", N_("Send the request as Content-Type: application/json."))
         try:
             data = read_object(request.body, max_json_bytes())
         except BadJson as bad:
-            return _error(HandlerError(400, "bad_json", str(bad)))
-        return _answer(lambda: method(block, data, suffix))
+            return _refuse(block, 400, "bad_json", bad.template, **bad.params)
+        return _answer(block, lambda: method(block, data, suffix))
 
     return handler
 
@@ -73,18 +75,18 @@ def upload_endpoint(method: Callable[..., Any], field: str = "file") -> Callable
     @functools.wraps(method)
     def handler(block: Any, request: Any, suffix: str = "") -> Response:
         if request.method != "POST":
-            return _error(HandlerError(405, "method_not_allowed", "Use POST."), allow="POST")
+            return _refuse(block, 405, "method_not_allowed", N_("Use POST."), allow="POST")
         if not request.headers.get("X-CSRFToken"):
-            return _error(HandlerError(403, "csrf_header_missing", "Send the CSRF token in the X-CSRFToken header."))
+            return _refuse(block, 403, "csrf_header_missing", N_("Send the CSRF token in the X-CSRFToken header."))
         upload = request.POST.get(field)
         if getattr(upload, "file", None) is None:
-            return _error(HandlerError(400, "no_file", f"Send the file in a '{field}' form field."))
+            return _refuse(block, 400, "no_file", N_("Send the file in the '{field}' form field."), field=field)
         stream = upload.file
         stream.seek(0, 2)
         size = stream.tell()
         stream.seek(0)
         form = {name: value for name, value in request.POST.items() if isinstance(value, str)}
-        return _answer(lambda: method(block, upload.filename or "", form, stream, size))
+        return _answer(block, lambda: method(block, upload.filename or "", form, stream, size))
 
     return handler
 
@@ -124,7 +126,7 @@ def attachment(stored: IO[bytes], content_type: str, disposition: str, length: i
     return response
 
 
-def _answer(call: Callable[[], Any]) -> Response:
+def _answer(block: Any, call: Callable[[], Any]) -> Response:
     """Run ``call`` in one transaction and answer its result as JSON, or its refusal as a 4xx error.
 
     A database failure rolls the transaction back and answers 503 ``try_again``: nothing was changed.
@@ -137,9 +139,15 @@ def _answer(call: Callable[[], Any]) -> Response:
         return _error(refusal)
     except DatabaseError:
         log.exception("A handler's transaction failed and was rolled back")
-        return _error(
-            HandlerError(503, "try_again", "Nothing was saved: the server could not reach its database. Try again.")
+        return _refuse(
+            block, 503, "try_again", N_("Nothing was saved: the server could not reach its database. Try again.")
         )
+
+
+def _refuse(block: Any, status: int, code: str, template: str, allow: str | None = None, **params: Any) -> Response:
+    """A refusal by the plumbing itself, in the viewer's language."""
+    message = platform.translations(block).gettext(template).format(**params)
+    return _error(HandlerError(status, code, message), **({"allow": allow} if allow else {}))
 
 
 def _error(refusal: HandlerError, **headers: str) -> Response:

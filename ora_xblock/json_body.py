@@ -10,27 +10,34 @@ import json
 import re
 from typing import Any
 
+from .definition.errors import N_
+
 MAX_DEPTH = 32  # the editor's JSON, the deepest we take, nests 6 levels
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_TOO_DEEP = N_("The request body is nested more than {limit} levels deep.")
 
 
 class BadJson(ValueError):
-    """A body that is not a JSON object we accept; the message says why."""
+    """A body that is not a JSON object we accept: ``template`` (marked for translation) says why, with ``params``."""
+
+    def __init__(self, template: str, **params: Any):
+        super().__init__(template.format(**params))
+        self.template, self.params = template, params
 
 
 def read_object(body: bytes, max_bytes: int) -> dict[str, Any]:
     """The body as a JSON object, refused when over ``max_bytes``, nested deeper than :data:`MAX_DEPTH`,
     holding a lone UTF-16 surrogate, or using ``NaN``/``Infinity``."""
     if len(body) > max_bytes:
-        raise BadJson(f"The request body is larger than {max_bytes} bytes.")
+        raise BadJson(N_("The request body is larger than {limit} bytes."), limit=max_bytes)
     try:
         data = json.loads(body or b"{}", parse_constant=_no_constant)
     except RecursionError:
-        raise BadJson(f"The request body is nested more than {MAX_DEPTH} levels deep.") from None
+        raise BadJson(_TOO_DEEP, limit=MAX_DEPTH) from None
     except ValueError:
-        raise BadJson("The request body is not valid JSON.") from None
+        raise BadJson(N_("The request body is not valid JSON.")) from None
     if not isinstance(data, dict):
-        raise BadJson("The request body must be a JSON object.")
+        raise BadJson(N_("The request body must be a JSON object."))
     _check(data)
     return data
 
@@ -42,10 +49,10 @@ def _check(data: Any) -> None:
         value, depth = pending.pop()
         if isinstance(value, str):
             if _SURROGATE.search(value):
-                raise BadJson("The request body holds text that is not valid Unicode (a lone surrogate).")
+                raise BadJson(N_("The request body holds text that is not valid Unicode (a lone surrogate)."))
         elif isinstance(value, dict | list):
             if depth > MAX_DEPTH:
-                raise BadJson(f"The request body is nested more than {MAX_DEPTH} levels deep.")
+                raise BadJson(_TOO_DEEP, limit=MAX_DEPTH)
             items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
             pending.extend((item, depth + 1) for item in items)
 
