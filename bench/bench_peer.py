@@ -271,6 +271,37 @@ def measure(size: int) -> dict[str, list[Call]]:
     return calls
 
 
+def measure_refresh(size: int) -> None:
+    """The overdue refresh with ``size`` learners waiting for peers past seven days in one problem: one batch
+    (what a clock run or the command does per problem), the sweep of the rest, and a clock run with nothing due."""
+    from django.core.management import call_command
+
+    from ora_xblock.definition.olx import to_olx
+    from ora_xblock.models import ProblemSnapshot, Workflow
+    from ora_xblock.services import overdue
+    from ora_xblock.services.common import Problem
+
+    call_command("flush", interactive=False, verbosity=0)
+    definition, item_id, now = peer_problem(), f"block-v1:bench+refresh+{size}", datetime.now(UTC)
+    populate(definition, item_id, size, [], now)
+    week_ago = now - timedelta(days=8)
+    waiting = {"status": "waiting", "peers_assessed": 5, "submitted_at": week_ago, "updated_at": week_ago}
+    Workflow.objects.filter(item_id=item_id).update(**waiting)  # each did their five reviews
+    ProblemSnapshot.objects.create(
+        item_id=item_id, course_id=COURSE, olx=to_olx(definition), updated_at=now, refresh_due_at=now
+    )
+    first, batch = recorded(lambda: overdue.refresh(Problem(definition, now), item_id))
+    rest, sweep = recorded(lambda: overdue.refresh_all(now))
+    _, idle = recorded(lambda: overdue.refresh_due(now, escalate=True))
+    done = first + rest
+    print(f"\nrefresh: {size:,} learners waiting past seven days in one problem (graded by 3, flexible off)")
+    each = sweep.seconds / max(1, size - overdue.BATCH) * 1000
+    print(f"  first batch of {overdue.BATCH}: {batch.seconds:6.2f} s, {batch.queries / overdue.BATCH:.1f} queries each")
+    print(f"  sweep of the rest:  {sweep.seconds:6.2f} s, {each:.2f} ms each")
+    print(f"  {done.graded:,} graded, {done.escalated:,} sent to staff")
+    print(f"  clock run with nothing due: {idle.seconds * 1000:.2f} ms, {idle.queries} queries")
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -306,7 +337,7 @@ def _usual(calls: list[Call]) -> list[Call]:
     return [call for call in calls if len(call.statements) == most]
 
 
-def run(backend: str, sizes: tuple[int, ...], explain: bool) -> None:
+def run(backend: str, sizes: tuple[int, ...], explain: bool, refresh: int | None = None) -> None:
     if backend == "postgresql":
         problem = postgresql_admin(f"CREATE DATABASE {POSTGRESQL['NAME']}")
         if problem:
@@ -314,7 +345,10 @@ def run(backend: str, sizes: tuple[int, ...], explain: bool) -> None:
             return
     try:
         setup(backend)
-        report(backend, sizes, explain)
+        if refresh:
+            measure_refresh(refresh)
+        else:
+            report(backend, sizes, explain)
     finally:
         from django.db import connections
 
@@ -329,12 +363,14 @@ def main() -> None:
     parser.add_argument("backend", nargs="?", choices=("sqlite", "postgresql"))
     parser.add_argument("--sizes", type=int, nargs="+", default=SIZES)
     parser.add_argument("--explain", action="store_true", help="time every statement, to find one that grows")
+    parser.add_argument("--refresh", type=int, metavar="LEARNERS", help="time the overdue refresh instead")
     args = parser.parse_args()
     if args.backend:
-        run(args.backend, tuple(args.sizes), args.explain)
+        run(args.backend, tuple(args.sizes), args.explain, args.refresh)
         return
     for backend in ("sqlite", "postgresql"):  # one process each: Django connects to one database per process
         options = ["--sizes", *map(str, args.sizes), *(["--explain"] if args.explain else [])]
+        options += ["--refresh", str(args.refresh)] if args.refresh else []
         subprocess.run([sys.executable, __file__, backend, *options], check=True)
 
 

@@ -25,3 +25,9 @@ class OraXBlockConfig(AppConfig):
             },
         },
     }
+
+    def ready(self) -> None:
+        """Listen to the platform's user retirement, where this is the platform."""
+        from . import retirement
+
+        retirement.connect()

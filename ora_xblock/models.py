@@ -141,6 +141,8 @@ class ProblemSnapshot(models.Model):
 
     Background jobs (flexible grading, staff escalation) and reports have no
     XBlock runtime; they read the problem's canonical OLX from here.
+    ``refresh_due_at`` is when a learner of the problem next reaches seven
+    days of waiting for peers (see :mod:`ora_xblock.services.overdue`).
     """
 
     item_id = models.CharField(max_length=255, unique=True)
@@ -148,6 +150,21 @@ class ProblemSnapshot(models.Model):
     olx = models.TextField()
     flexible_forced = models.BooleanField(default=False)
     updated_at = models.DateTimeField()
+    refresh_due_at = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["refresh_due_at"], name="ora_snapshot_refresh_due")]
+
+
+class RefreshClock(models.Model):
+    """The one Celery task that refreshes overdue problems without Celery beat: its token and when it runs.
+
+    A task whose token no longer matches is a duplicate or was replaced, and does nothing.
+    """
+
+    name = models.CharField(max_length=32, unique=True)
+    token = models.CharField(max_length=32, blank=True)
+    wake_at = models.DateTimeField(null=True)
 
 
 class ResponseFile(models.Model):

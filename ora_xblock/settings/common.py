@@ -26,9 +26,23 @@ def plugin_settings(settings):
     for name, value in defaults.items():
         if not hasattr(settings, name):
             setattr(settings, name, value)
-    schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
-    if isinstance(schedule, dict):
-        schedule.setdefault(
-            "ora-xblock-refresh-overdue-workflows",
-            {"task": "ora_xblock.tasks.refresh_overdue_workflows", "schedule": 3600},
-        )
+    add_beat_schedule(settings)
+
+
+def add_beat_schedule(settings):
+    """Add the hourly overdue refresh for sites that run Celery beat (the clock needs none).
+
+    edx-platform configures Celery from Django settings without a namespace, so
+    beat reads the old name ``CELERYBEAT_SCHEDULE`` (defined empty in
+    lms/envs/common.py); ``CELERY_BEAT_SCHEDULE`` is what a site configured with
+    ``namespace="CELERY"`` reads. Each that is a dict gets the entry; with
+    neither, ``CELERYBEAT_SCHEDULE`` is created.
+    """
+    entry = {"task": "ora_xblock.tasks.refresh_overdue_workflows", "schedule": 3600}
+    names = [name for name in ("CELERYBEAT_SCHEDULE", "CELERY_BEAT_SCHEDULE") if hasattr(settings, name)]
+    if not names:
+        settings.CELERYBEAT_SCHEDULE, names = {}, ["CELERYBEAT_SCHEDULE"]
+    for name in names:
+        schedule = getattr(settings, name)
+        if isinstance(schedule, dict):
+            schedule.setdefault("ora-xblock-refresh-overdue-workflows", entry)

@@ -1,9 +1,14 @@
-"""Production settings: read the operator's overrides from the platform's ENV_TOKENS."""
+"""Production settings, applied after the platform has loaded the operator's YAML config.
+
+Every key of that YAML, ``ORA_XBLOCK_*`` included, is already a Django setting
+(lms/envs/production.py; ``ENV_TOKENS`` is only a deprecated alias of it), so
+nothing is read here. The YAML may replace the Celery beat schedule, so the
+hourly refresh is added again.
+"""
+
+from .common import add_beat_schedule
 
 
 def plugin_settings(settings):
-    """Let ``ORA_XBLOCK_*`` keys in the platform's YAML config override the defaults."""
-    tokens = getattr(settings, "ENV_TOKENS", {}) or {}
-    for name, value in tokens.items():
-        if name.startswith("ORA_XBLOCK_"):
-            setattr(settings, name, value)
+    """Keep the hourly overdue refresh in a beat schedule the operator's YAML replaced."""
+    add_beat_schedule(settings)

@@ -1,14 +1,18 @@
-"""``manage.py ora_refresh_workflows``: grade and escalate learners whose peers are overdue."""
+"""``manage.py lms ora_refresh_workflows``: grade and escalate every learner whose peers are overdue.
+
+The overdue refresh schedules itself on the platform's Celery workers and runs
+on page views; this command sweeps everything at once, for cron (hourly) or by hand.
+"""
 
 from django.core.management.base import BaseCommand
 
 from ora_xblock import platform
-from ora_xblock.services.overdue import refresh_all
+from ora_xblock.services import overdue
 
 
 class Command(BaseCommand):
     help = "Apply flexible peer grading and the staff fallback to learners waiting seven days or more."
 
     def handle(self, *args, **options):
-        done = refresh_all(platform.now(), escalate=platform.setting("ORA_XBLOCK_PEER_STAFF_FALLBACK", True))
+        done = overdue.refresh_all(platform.now(), escalate=overdue.escalating())
         self.stdout.write(f"{done.graded} graded, {done.escalated} sent to staff")
