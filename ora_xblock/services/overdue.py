@@ -4,7 +4,7 @@ A learner who did their part and still waits for peers seven days after
 submitting is *overdue*: flexible grading may grade them now (30% of Graded
 By), else, with ``ORA_XBLOCK_PEER_STAFF_FALLBACK`` on, they go to the staff
 queue. Open edX runs no Celery beat in stock or Tutor deployments, so the
-refresh gets there by itself (docs/decisions/0008-refresh-without-beat.md):
+refresh gets there by itself (docs/decisions/0012-refresh-without-beat.md):
 
 - Each problem keeps when its next learner turns overdue
   (``ProblemSnapshot.refresh_due_at``): set on submit, planned again by every pass.
@@ -134,7 +134,11 @@ def on_view(problem: Problem, item_id: str, workflow: Workflow | None) -> bool:
     changed = False
     if workflow is not None and is_overdue(problem, workflow, escalate):
         changed = _refresh_learner(problem, workflow.pk, escalate) is not None
-    if not cache.add(_lazy_key(item_id), True, LAZY_EVERY.total_seconds()):
+    try:
+        first_in_a_while = cache.add(_lazy_key(item_id), True, LAZY_EVERY.total_seconds())
+    except Exception:  # noqa: BLE001 - a cache that is down skips this check; the page must still show
+        first_in_a_while = False
+    if not first_in_a_while:
         return changed
     if not ProblemSnapshot.objects.filter(item_id=item_id, refresh_due_at__lte=problem.now).exists():
         return changed
@@ -198,11 +202,11 @@ def refresh_due(now: datetime, escalate: bool) -> Refreshed:
         try:
             problem = _problem(snapshot, now)
             done = refresh(problem, snapshot.item_id, escalate)
+            _plan(problem, snapshot.item_id, done.more)
         except Exception:  # one broken problem must not stop the others: it is tried again a hop later
             logger.exception("ora_xblock: refreshing %s failed", snapshot.item_id)
             ProblemSnapshot.objects.filter(pk=snapshot.pk).update(refresh_due_at=now + hop())
             continue
-        _plan(problem, snapshot.item_id, done.more)
         total += done
     return total
 

@@ -30,6 +30,7 @@ from ora_xblock.services.common import Learner, Problem
 from ora_xblock.services.responses import submit
 from tests.concurrency import run_concurrently
 from tests.conftest import call_handler
+from tests.host import lms
 
 pytestmark = [pytest.mark.django_db, pytest.mark.databases]
 
@@ -450,3 +451,26 @@ def test_a_learner_page_view_costs_the_same_queries_however_many_learners_wait(
 
 
 VIEW_QUERIES = 4  # savepoint, workflow, its assessments, release (edx-submissions caches the answer)
+
+
+def test_staff_viewing_as_an_overdue_learner_change_nothing_and_the_learner_is_refreshed_on_their_own_view(
+    inline,
+) -> None:
+    in_course = lms.Problem(scenarios.demo_olx("peer_only.xml"))
+    bob, staff = lms.account("bob"), lms.account("sam", staff=True)
+    with lms.request_by(bob):
+        assert call_handler(lms.lms_block(in_course, bob), "submit", {"answers": ["Bob's words"]}).status_code == 200
+    Workflow.objects.update(status="waiting", peers_assessed=2)  # his part done; nobody reviewed him
+    inline.now = START + WEEK + timedelta(hours=1)
+
+    with lms.request_by(staff):
+        call_handler(lms.lms_block(in_course, lms.masquerade_as(staff, "bob")), "render_page", {})
+    assert status_of("bob") == "waiting"  # looking as bob writes nothing, not even the refresh
+
+    with lms.request_by(bob):
+        call_handler(lms.lms_block(in_course, bob), "render_page", {})
+    assert status_of("bob") == "staff"
+
+
+def status_of(username: str) -> str:
+    return Workflow.objects.get(username=username).status
