@@ -19,7 +19,7 @@ from pathlib import Path
 from lxml import etree
 
 from .definition import load_olx
-from .definition.errors import InvalidDefinition
+from .definition.errors import N_, DefinitionError, InvalidDefinition
 from .definition.olx import definition_from_element, parse_xml_safely, to_olx
 from .definition.validate import raise_if_invalid
 
@@ -74,22 +74,45 @@ def _validate(paths: Sequence[Path], *, as_json: bool) -> int:
 
 
 def _check_all(paths: Sequence[Path]) -> Iterator[tuple[str, list[dict[str, str]]]]:
-    """Each problem's location and errors: files given by name, and every problem in given folders."""
+    """Each problem's location and errors: files given by name, and every problem in given folders.
+
+    In a folder, a file that is not well-formed XML is not a problem and is
+    skipped; one refused for what it holds (a DTD, its size) is reported, as
+    course import would refuse it.
+    """
     for path in paths:
         if path.is_file():
-            yield str(path), _errors(lambda path=path: load_olx(path.read_bytes()))
+            yield str(path), _errors(lambda path=path: load_olx(_read(path)))
             continue
         for found in sorted(path.rglob("*.xml")):
+            if not found.is_file():
+                continue
             try:
-                root = parse_xml_safely(found.read_bytes())
-            except InvalidDefinition:
-                continue  # not a well-formed OLX file, so not an ORA problem either
+                root = parse_xml_safely(_read(found))
+            except InvalidDefinition as invalid:
+                if any(error.code != "olx.syntax" for error in invalid.errors):
+                    yield str(found), [error.as_dict() for error in invalid.errors]
+                continue
             for element in root.iter(*ORA_TAGS):
                 if len(element):  # a pointer (<openassessment url_name=.../>) has no children
                     yield (
                         f"{found}:{element.sourceline}",
                         _errors(lambda element=element: _load_element(element)),
                     )
+
+
+def _read(path: Path) -> bytes:
+    """The file's bytes; a file that cannot be read is reported as an error of its own."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InvalidDefinition(
+            [
+                DefinitionError(
+                    "file.unreadable", N_("The file cannot be read: {reason}."), params={"reason": exc.strerror}
+                )
+            ]
+        ) from None
 
 
 def _load_element(element: etree._Element) -> None:

@@ -231,7 +231,7 @@ def _date(value: Any) -> str | None:
 
 
 # Where an error belongs in the editor: its OLX place, written as a path into the editor's JSON.
-_PLACES = (("assessments/assessment", "steps"), ("rubric/criterion", "rubric/criteria"))
+_PLACES = (("assessments/assessment", "steps"), ("rubric/criterion", "rubric/criteria"), ("prompts/prompt", "prompts"))
 _ITEMS = (("/option[", "/options["), ("/example[", "/examples["))
 _KEYS = {"assessments": "steps", "selected_teamset_id": "teams/teamset_id", "teams_enabled": "teams/enabled"}
 _FIELD_OF_CODE = {
@@ -239,6 +239,10 @@ _FIELD_OF_CODE = {
     "criterion.feedback_only_not_required": "feedback",
     "option.no_name": "name",
     "option.negative_points": "points",
+    "option.points_too_high": "points",
+    "rubric.too_many_criteria": "criteria",
+    "criterion.too_many_options": "options",
+    "training.too_many_examples": "examples",
     "released.points_changed": "options",
     "released.options_changed": "options",
     "dates.start_not_before_due": "due",

@@ -1,8 +1,11 @@
 """Read and write edx-ora2's ``<openassessment>`` OLX.
 
 Reading is hardened: no DTD, no entities, no network, bounded size and
-depth. Reading reports every structural error at once (bad numbers, dates,
-booleans, unknown steps); the rules of a sound problem are checked by
+depth. DTDs are refused twice: by a byte check before parsing (in the
+document's own encoding when it is UTF-16, UTF-32 or declared otherwise)
+and by a check of the parsed document, which holds whatever the encoding.
+Reading reports every structural error at once (bad numbers, dates out of
+range, booleans, unknown steps); the rules of a sound problem are checked by
 :mod:`ora_xblock.definition.validate`. Writing is canonical: the same
 definition always gives the same bytes, and reading them back gives the
 same definition.
@@ -10,6 +13,7 @@ same definition.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -17,8 +21,9 @@ from typing import Any, TypeVar, cast
 
 from lxml import etree
 
-from .dates import format_date, parse_date
+from .dates import DateOutOfRange, format_date, parse_date
 from .errors import N_, DefinitionError, InvalidDefinition
+from .limits import EARLIEST, LATEST
 from .model import (
     STEP_CLASSES,
     Criterion,
@@ -73,6 +78,21 @@ MAX_DEPTH = 32
 
 _T = TypeVar("_T")
 _FORBIDDEN_MARKUP = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_FORBIDDEN_TEXT = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+# How a document that is not ASCII-compatible starts (XML 1.0, appendix F), longest first.
+_WIDE_STARTS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\x00<", "utf-16-be"),
+    (b"<\x00", "utf-16-le"),
+)
+_DECLARED_ENCODING = re.compile(
+    rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']"""
+)
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no", ""}
 
@@ -101,8 +121,8 @@ def parse_xml_safely(text: str | bytes) -> etree._Element:
             N_("The OLX is larger than {limit} bytes."),
             limit=MAX_OLX_BYTES,
         )
-    if _FORBIDDEN_MARKUP.search(data):
-        raise _invalid("olx.dtd_forbidden", N_("DOCTYPE and ENTITY declarations are not allowed."))
+    if _FORBIDDEN_MARKUP.search(data) or _FORBIDDEN_TEXT.search(_as_declared(data)):
+        raise _dtd_forbidden()
     parser = etree.XMLParser(
         resolve_entities=False,
         load_dtd=False,
@@ -119,7 +139,41 @@ def parse_xml_safely(text: str | bytes) -> etree._Element:
             N_("The OLX is not well-formed XML: {detail}"),
             detail=str(exc),
         ) from None
+    _refuse_dtd(root)
     return root
+
+
+def _as_declared(data: bytes) -> str:
+    """The document as text when it is not in an ASCII-compatible encoding the byte check reads; else ''.
+
+    Decoding is lenient: it only feeds the byte check, and the parser judges the document.
+    """
+    codec = next((name for start, name in _WIDE_STARTS if data.startswith(start)), None)
+    if codec is None:
+        declared = _DECLARED_ENCODING.match(data)
+        codec = declared[1].decode("ascii") if declared else None
+    if codec is None:
+        return ""
+    try:
+        decoder = codecs.lookup(codec)
+    except LookupError:
+        return ""  # unknown to Python; the check of the parsed document still holds
+    if decoder.name in ("utf-8", "ascii"):
+        return ""  # the byte check reads these as they are
+    return data.decode(decoder.name, errors="replace")
+
+
+def _refuse_dtd(root: etree._Element) -> None:
+    """Refuse a parsed document that had a DOCTYPE or any entity, whatever its encoding."""
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        raise _dtd_forbidden()
+    if next(root.iter(etree.Entity), None) is not None:
+        raise _dtd_forbidden()
+
+
+def _dtd_forbidden() -> InvalidDefinition:
+    return _invalid("olx.dtd_forbidden", N_("DOCTYPE and ENTITY declarations are not allowed."))
 
 
 def _invalid(code: str, template: str, **params: Any) -> InvalidDefinition:
@@ -130,8 +184,11 @@ def definition_from_element(root: etree._Element) -> Definition:
     """Build a :class:`Definition` from a parsed ``<openassessment>`` element.
 
     The element's tag is not checked, because the platform names it after
-    the block type. Raises :class:`InvalidDefinition` with every error.
+    the block type. A document with a DTD is refused, also when the platform
+    parsed it (course import) and resolved its entities. Raises
+    :class:`InvalidDefinition` with every error.
     """
+    _refuse_dtd(root)
     return _Reader(root).read()
 
 
@@ -443,15 +500,28 @@ class _Reader:
         )
 
     def _date(self, attrs: Any, key: str, where: str) -> datetime | None:
-        return self._typed(
-            attrs,
-            key,
-            None,
-            where,
-            lambda raw: parse_date(raw) if raw else None,
-            "olx.not_date",
-            N_('{attribute}="{value}" is not a date; write it as ISO 8601, like 2026-01-31T17:00:00+00:00.'),
-        )
+        raw = attrs.get(key, "").strip()
+        try:
+            return parse_date(raw) if raw else None
+        except DateOutOfRange:
+            self._error(
+                "dates.out_of_range",
+                N_("{attribute} must fall between {earliest} and {latest} (UTC), not {value}."),
+                where,
+                attribute=key,
+                earliest=EARLIEST.date().isoformat(),
+                latest=LATEST.date().isoformat(),
+                value=raw,
+            )
+        except ValueError:
+            self._error(
+                "olx.not_date",
+                N_('{attribute}="{value}" is not a date; write it as ISO 8601, like 2026-01-31T17:00:00+00:00.'),
+                where,
+                attribute=key,
+                value=attrs.get(key),
+            )
+        return None
 
     def _enum(self, attrs: Any, key: str, kind: Any, default: Any, where: str) -> Any:
         raw = attrs.get(key)

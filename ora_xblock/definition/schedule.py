@@ -13,9 +13,9 @@ field, so the block moves its windows itself, as ora2 does.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from .dates import DISTANT_FUTURE, DISTANT_PAST, Resolved, resolve_dates
+from .dates import DISTANT_FUTURE, DISTANT_PAST, Resolved, as_utc, resolve_dates
 from .model import DateConfig, Definition, StepName
 
 
@@ -74,6 +74,4 @@ def early_start(start: datetime, days_early: float | None) -> datetime:
 
 
 def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return None if value is None else as_utc(value)

@@ -13,8 +13,23 @@ from datetime import datetime
 from typing import Any
 
 from .. import uploads
-from .dates import parse_grace_period, resolve_dates
+from .dates import grace_period_minutes, in_range, resolve_dates
 from .errors import N_, DefinitionError, InvalidDefinition
+from .limits import (
+    EARLIEST,
+    LATEST,
+    MAX_CRITERIA,
+    MAX_EXAMPLES,
+    MAX_EXTENSION_CHARS,
+    MAX_FILE_TYPES,
+    MAX_GRACE_DAYS,
+    MAX_OPTION_POINTS,
+    MAX_OPTIONS,
+    MAX_PEER_COUNT,
+    MAX_PROMPTS,
+    MAX_TEXT,
+    MAX_TOP_RESPONSES,
+)
 from .model import (
     Criterion,
     CriterionFeedback,
@@ -23,6 +38,7 @@ from .model import (
     FileType,
     Necessity,
     PeerStep,
+    Prompt,
     Rubric,
     StaffStep,
     Step,
@@ -31,7 +47,6 @@ from .model import (
     TrainingStep,
 )
 
-MAX_TOP_RESPONSES = 100
 ASSESSING_STEPS = frozenset({StepName.PEER, StepName.SELF, StepName.STAFF})
 
 
@@ -52,6 +67,7 @@ def validate(
     they never make dates invalid.
     """
     errors = [
+        *prompt_errors(definition.title, definition.prompts),
         *rubric_errors(definition.rubric, len(definition.prompts)),
         *step_errors(definition.steps),
         *example_errors(definition.rubric, definition.steps),
@@ -75,7 +91,40 @@ def _error(code: str, template: str, where: str = "", **params: object) -> Defin
     return DefinitionError(code, template, where, params)
 
 
-# Rubric
+def _too_long(where: str, **texts: str | None) -> Iterator[DefinitionError]:
+    """``text.too_long`` for each text (named by its OLX name) longer than :data:`~.limits.MAX_TEXT` allows it."""
+    for attribute, text in texts.items():
+        if text is not None and len(text) > MAX_TEXT[attribute]:
+            yield _error(
+                "text.too_long",
+                N_("{attribute} can be at most {limit} characters long, not {length}."),
+                where,
+                attribute=attribute,
+                limit=MAX_TEXT[attribute],
+                length=len(text),
+            )
+
+
+def _too_many(code: str, template: str, where: str, count: int, limit: int) -> Iterator[DefinitionError]:
+    if count > limit:
+        yield _error(code, template, where, count=count, limit=limit)
+
+
+# Title, prompts and rubric
+
+
+def prompt_errors(title: str, prompts: tuple[Prompt, ...]) -> Iterator[DefinitionError]:
+    """The title's length, and the prompts' number and lengths."""
+    yield from _too_long("", title=title)
+    yield from _too_many(
+        "prompts.too_many",
+        N_("A problem can have at most {limit} prompts, not {count}."),
+        "prompts",
+        len(prompts),
+        MAX_PROMPTS,
+    )
+    for index, prompt in enumerate(prompts, start=1):
+        yield from _too_long(f"prompts/prompt[{index}]", description=prompt.description)
 
 
 def rubric_errors(rubric: Rubric, prompt_count: int) -> Iterator[DefinitionError]:
@@ -84,6 +133,16 @@ def rubric_errors(rubric: Rubric, prompt_count: int) -> Iterator[DefinitionError
         yield _error("prompts.none", N_("The problem needs at least one prompt."), "prompts")
     if not rubric.criteria:
         yield _error("rubric.no_criteria", N_("The rubric needs at least one criterion."), "rubric")
+    yield from _too_many(
+        "rubric.too_many_criteria",
+        N_("A rubric can have at most {limit} criteria, not {count}."),
+        "rubric",
+        len(rubric.criteria),
+        MAX_CRITERIA,
+    )
+    yield from _too_long(
+        "rubric", feedback_prompt=rubric.feedback_prompt, feedback_default_text=rubric.feedback_default_text
+    )
     for name in _repeated(criterion.name for criterion in rubric.criteria):
         yield _error(
             "criterion.duplicate_name",
@@ -98,6 +157,14 @@ def rubric_errors(rubric: Rubric, prompt_count: int) -> Iterator[DefinitionError
 def _criterion_errors(criterion: Criterion, where: str) -> Iterator[DefinitionError]:
     if not criterion.name:
         yield _error("criterion.no_name", N_("The criterion needs a name."), where)
+    yield from _too_long(where, name=criterion.name, label=criterion.label, prompt=criterion.prompt)
+    yield from _too_many(
+        "criterion.too_many_options",
+        N_("A criterion can have at most {limit} options, not {count}."),
+        where,
+        len(criterion.options),
+        MAX_OPTIONS,
+    )
     if not criterion.options and criterion.feedback is not CriterionFeedback.REQUIRED:
         yield _error(
             "criterion.feedback_only_not_required",
@@ -114,13 +181,23 @@ def _criterion_errors(criterion: Criterion, where: str) -> Iterator[DefinitionEr
             name=name,
         )
     for index, option in enumerate(criterion.options, start=1):
+        here = f"{where}/option[{index}]"
         if not option.name:
-            yield _error("option.no_name", N_("The option needs a name."), f"{where}/option[{index}]")
+            yield _error("option.no_name", N_("The option needs a name."), here)
+        yield from _too_long(here, name=option.name, label=option.label, explanation=option.explanation)
         if option.points < 0:
             yield _error(
                 "option.negative_points",
                 N_("Option points must be zero or more, not {points}."),
-                f"{where}/option[{index}]",
+                here,
+                points=option.points,
+            )
+        elif option.points > MAX_OPTION_POINTS:
+            yield _error(
+                "option.points_too_high",
+                N_("Option points can be at most {limit}, not {points}."),
+                here,
+                limit=MAX_OPTION_POINTS,
                 points=option.points,
             )
 
@@ -171,6 +248,15 @@ def _peer_errors(step: PeerStep, where: str) -> Iterator[DefinitionError]:
                 attribute=attribute,
                 value=value,
             )
+        elif value > MAX_PEER_COUNT:
+            yield _error(
+                "peer.count_too_high",
+                N_("{attribute} can be at most {limit}, not {value}."),
+                where,
+                attribute=attribute,
+                limit=MAX_PEER_COUNT,
+                value=value,
+            )
     if step.must_grade < step.must_be_graded_by:
         yield _error(
             "peer.must_grade_below_graded_by",
@@ -187,6 +273,13 @@ def _peer_errors(step: PeerStep, where: str) -> Iterator[DefinitionError]:
 def _training_errors(step: TrainingStep, where: str) -> Iterator[DefinitionError]:
     if not step.examples:
         yield _error("training.no_examples", N_("Learner training needs at least one example."), where)
+    yield from _too_many(
+        "training.too_many_examples",
+        N_("Learner training can have at most {limit} examples, not {count}."),
+        where,
+        len(step.examples),
+        MAX_EXAMPLES,
+    )
     if _repeated(example.answer for example in step.examples):
         yield _error("training.duplicate_examples", N_("Two training examples have the same answer."), where)
 
@@ -212,6 +305,8 @@ def training_example_errors(
         return
     for number, example in enumerate(examples, start=1):
         here = f"{where}/example[{number}]" if where else f"example[{number}]"
+        longest = max(example.answer, key=len, default="")
+        yield from _too_long(here, answer=longest)
         chosen = {selection.criterion: selection.option for selection in example.selections}
         for graded in rubric.criteria:
             if graded.options and graded.name not in chosen:
@@ -254,7 +349,9 @@ def date_errors(
     (``date_config_type`` subsection or course_end) the step dates are kept
     but unused, and every step shares the platform's one window.
     """
-    if definition.date_config_type is not DateConfig.MANUAL:
+    out_of_range = list(_range_errors(definition))
+    yield from out_of_range
+    if out_of_range or definition.date_config_type is not DateConfig.MANUAL:
         return
     labels = ["submission", *(step.name.value for step in definition.steps)]
     windows = [(definition.submission_start, definition.submission_due)]
@@ -290,6 +387,27 @@ def _date_where(index: int) -> str:
     return f"assessments/assessment[{index}]" if index else "submission"
 
 
+def _range_errors(definition: Definition) -> Iterator[DefinitionError]:
+    """Every date set, in any date mode (unused ones are kept and exported), lies in the authors' range."""
+    dates = [("", "submission_start", definition.submission_start), ("", "submission_due", definition.submission_due)]
+    for index, step in enumerate(definition.steps, start=1):
+        dates += [
+            (f"assessments/assessment[{index}]", "start", step.start),
+            (f"assessments/assessment[{index}]", "due", step.due),
+        ]
+    for where, attribute, moment in dates:
+        if moment is not None and not in_range(moment):
+            yield _error(
+                "dates.out_of_range",
+                N_("{attribute} must fall between {earliest} and {latest} (UTC), not {value}."),
+                where,
+                attribute=attribute,
+                earliest=EARLIEST.date().isoformat(),
+                latest=LATEST.date().isoformat(),
+                value=moment.isoformat(),
+            )
+
+
 # Responses and settings
 
 
@@ -310,6 +428,22 @@ def response_errors(definition: Definition, extra_prohibited: tuple[str, ...] = 
                 N_("List the file extensions learners may upload."),
                 "white_listed_file_types",
             )
+        yield from _too_many(
+            "files.too_many_types",
+            N_("A custom file-type list can have at most {limit} extensions, not {count}."),
+            "white_listed_file_types",
+            len(definition.white_listed_file_types),
+            MAX_FILE_TYPES,
+        )
+        for extension in definition.white_listed_file_types:
+            if len(extension) > MAX_EXTENSION_CHARS:
+                yield _error(
+                    "files.extension_too_long",
+                    N_('The extension "{extension}" is longer than {limit} characters.'),
+                    "white_listed_file_types",
+                    extension=extension[: MAX_EXTENSION_CHARS + 1] + "…",
+                    limit=MAX_EXTENSION_CHARS,
+                )
         banned = uploads.prohibited(definition.white_listed_file_types, extra_prohibited)
         if banned:
             yield _error(
@@ -331,20 +465,34 @@ def setting_errors(definition: Definition) -> Iterator[DefinitionError]:
             value=definition.leaderboard_show,
         )
     if definition.resubmissions_grace_period:
-        try:
-            parse_grace_period(definition.resubmissions_grace_period)
-        except ValueError:
-            yield _error(
-                "resubmission.bad_grace_period",
-                N_('The resubmission grace period "{value}" must be written DD:HH:MM, like 01:12:00.'),
-                "resubmissions_grace_period",
-                value=definition.resubmissions_grace_period,
-            )
+        yield from _grace_period_errors(definition.resubmissions_grace_period)
+    yield from _too_long("", selected_teamset_id=definition.teams.teamset_id)
     if definition.teams.enabled:
         if not definition.teams.teamset_id:
             yield _error("teams.no_teamset", N_("A team problem needs a team set."), "selected_teamset_id")
         if any(step.name is not StepName.STAFF for step in definition.steps):
             yield _error("teams.only_staff", N_("A team problem can only be assessed by staff."), "assessments")
+
+
+def _grace_period_errors(text: str) -> Iterator[DefinitionError]:
+    try:
+        minutes = grace_period_minutes(text)
+    except ValueError:
+        yield _error(
+            "resubmission.bad_grace_period",
+            N_('The resubmission grace period "{value}" must be written DD:HH:MM, like 01:12:00.'),
+            "resubmissions_grace_period",
+            value=text[:40],
+        )
+        return
+    if minutes > MAX_GRACE_DAYS * 24 * 60:
+        yield _error(
+            "resubmission.grace_period_too_long",
+            N_('The resubmission grace period can be at most {limit} days (written "{limit}:00:00"), not "{value}".'),
+            "resubmissions_grace_period",
+            limit=MAX_GRACE_DAYS,
+            value=text[:40],
+        )
 
 
 # After release

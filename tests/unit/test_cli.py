@@ -82,3 +82,49 @@ def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert json.loads(result.stdout)["invalid"] == 1
+
+
+@pytest.mark.parametrize("date", ["0001-01-01T00:00:00Z", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
+def test_validate_reports_dates_at_the_edge_of_the_calendar_as_errors_not_a_traceback(
+    tmp_path: Path, date: str
+) -> None:
+    source = tmp_path / "edge.xml"
+    olx = scenarios.resource_text("scenarios/self_only.xml")
+    source.write_text(olx.replace("<openassessment", f'<openassessment submission_due="{date}"', 1))
+    for command in (["validate", str(source)], ["export", str(source)]):
+        result = subprocess.run([sys.executable, "-m", "ora_xblock", *command], capture_output=True, text=True)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        assert "error [dates.out_of_range] submission_due" in result.stdout + result.stderr
+
+
+def test_validate_reports_huge_numbers_as_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "huge.xml"
+    olx = scenarios.resource_text("scenarios/self_only.xml").replace('points="2"', f'points="{10**26}"', 1)
+    source.write_text(olx.replace("<openassessment", f'<openassessment resubmissions_grace_period="{10**20}:00:00"', 1))
+    assert main(["validate", "--json", str(source)]) == 1
+    (entry,) = json.loads(capsys.readouterr().out)["files"]
+    assert [error["code"] for error in entry["errors"]] == [
+        "option.points_too_high",
+        "resubmission.grace_period_too_long",
+    ]
+
+
+def test_a_course_file_refused_for_its_dtd_is_reported_not_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    olx = scenarios.resource_text("scenarios/self_only.xml")
+    (tmp_path / "wide.xml").write_bytes(f'<!DOCTYPE x [<!ENTITY e "e">]>{olx}'.encode("utf-16"))
+    assert main(["validate", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{tmp_path / 'wide.xml'}: error [olx.dtd_forbidden]" in out
+
+
+def test_a_folder_named_like_a_file_is_walked_not_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "folder.xml"
+    folder.mkdir()
+    (folder / "inner.xml").write_text(scenarios.resource_text("scenarios/self_only.xml"))
+    assert main(["validate", str(tmp_path)]) == 0  # a folder named *.xml is walked, not read
+    assert "1 problem(s) checked, 0 invalid" in capsys.readouterr().out
+    assert main(["export", str(folder)]) == 2
+    assert "folder.xml" in capsys.readouterr().err

@@ -4,7 +4,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ora_xblock.definition.dates import format_date, parse_date, parse_grace_period
+from ora_xblock.definition.dates import (
+    DateOutOfRange,
+    format_date,
+    grace_period_minutes,
+    parse_date,
+    parse_grace_period,
+    resolve_dates,
+)
+from ora_xblock.definition.limits import EARLIEST, LATEST, MAX_GRACE_DAYS
 
 
 @pytest.mark.parametrize(
@@ -43,3 +51,47 @@ def test_grace_period_is_days_hours_minutes() -> None:
     for bad in ("1:2", "00:24:00", "00:00:60", "x"):
         with pytest.raises(ValueError):
             parse_grace_period(bad)
+
+
+# Bounds: no date or period an author can write makes arithmetic overflow (issue 12, point 4).
+
+EDGE_DATES = ["0001-01-01T00:00:00Z", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"]
+
+
+@pytest.mark.parametrize(
+    "text", [*EDGE_DATES, "1899-12-31T23:59:59Z", "1900-01-01T00:30:00+01:00", "9000-01-01T00:00:01Z"]
+)
+def test_dates_outside_the_sane_range_are_refused_as_out_of_range_not_a_crash(text: str) -> None:
+    with pytest.raises(DateOutOfRange) as raised:
+        parse_date(text)
+    assert isinstance(raised.value, ValueError)
+
+
+@pytest.mark.parametrize("text", ["1900-01-01T00:00:00Z", "9000-01-01T00:00:00Z", "8999-12-31T09:59:59-14:00"])
+def test_dates_at_the_ends_of_the_range_are_accepted(text: str) -> None:
+    assert EARLIEST <= parse_date(text) <= LATEST
+
+
+SMALLEST = datetime.min.replace(tzinfo=UTC)
+LARGEST = datetime.max.replace(tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "windows"),
+    [
+        (SMALLEST, SMALLEST, [(None, None)]),
+        (LARGEST, LARGEST, [(None, None)]),
+        (None, None, [(LARGEST, None), (None, SMALLEST)]),
+        (LARGEST, SMALLEST, [(SMALLEST, LARGEST), (LARGEST, SMALLEST)]),
+    ],
+)
+def test_resolving_dates_at_the_ends_of_the_calendar_never_overflows(start, end, windows) -> None:
+    low, high, resolved = resolve_dates(start, end, windows)
+    assert low <= high
+    assert len(resolved) == len(windows)
+
+
+def test_a_huge_grace_period_is_read_without_overflow() -> None:
+    assert grace_period_minutes(f"{10**20}:00:00") == 10**20 * 24 * 60
+    assert parse_grace_period(f"{10**20}:00:00") == timedelta(days=MAX_GRACE_DAYS)  # what a stored one can mean
+    assert parse_grace_period("365:00:00") == timedelta(days=365)

@@ -1,5 +1,6 @@
 """The OLX reader and writer: faithful, stable and hardened."""
 
+import base64
 import dataclasses
 import time
 
@@ -258,3 +259,126 @@ def test_fuzzed_structures_are_judged_without_crashing(fragments: list[str]) -> 
         assert all(error.code for error in invalid.errors)
     else:
         assert parse_olx(to_olx(definition)) == definition
+
+
+# DTDs whatever the encoding (issue 12, point 9): the byte check first, then a check of the parsed document.
+
+_EVIL = (
+    '<?xml version="1.0" encoding="{encoding}"?>'
+    '<!DOCTYPE openassessment [<!ENTITY e "EVIL">]>'
+    '<openassessment leaderboard_show="&e;"><title>a&e;b</title><rubric/><assessments/></openassessment>'
+)
+_WIDE_ENCODINGS = [
+    ("UTF-16", "utf-16-le", b"\xff\xfe"),
+    ("UTF-16", "utf-16-be", b"\xfe\xff"),
+    ("UTF-16", "utf-16-le", b""),
+    ("UTF-16", "utf-16-be", b""),
+    ("UTF-16LE", "utf-16-le", b""),
+    ("UTF-16BE", "utf-16-be", b""),
+    ("UTF-32", "utf-32-le", b"\xff\xfe\x00\x00"),
+    ("UTF-32", "utf-32-be", b"\x00\x00\xfe\xff"),
+    ("UTF-32LE", "utf-32-le", b""),
+    ("UTF-32BE", "utf-32-be", b""),
+]
+
+
+@pytest.mark.parametrize(("declared", "codec", "bom"), _WIDE_ENCODINGS)
+def test_dtds_and_entities_are_refused_in_wide_encodings(declared: str, codec: str, bom: bytes) -> None:
+    data = bom + _EVIL.format(encoding=declared).encode(codec)
+    with pytest.raises(InvalidDefinition) as raised:
+        parse_olx(data)
+    assert [error.code for error in raised.value.errors] == ["olx.dtd_forbidden"]
+
+
+def _utf7_markup(text: str) -> bytes:
+    """``text`` in UTF-7 with every ``<``, ``!``, ``&`` and ``;`` written base64, as an attacker would."""
+    hidden = {char: "+" + base64.b64encode(char.encode("utf-16-be")).decode().rstrip("=") + "-" for char in "<!&;"}
+    return "".join(hidden.get(char, char) for char in text).encode("ascii")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<!DOCTYPE openassessment [<!ENTITY e "EVIL">]><openassessment><title>a&e;b</title></openassessment>',
+        '<!DOCTYPE openassessment [<!ENTITY e "5">]><openassessment leaderboard_show="&e;"><title/></openassessment>',
+        "<!DOCTYPE openassessment><openassessment><title>t</title></openassessment>",
+    ],
+)
+def test_dtds_hidden_in_utf7_are_refused(body: str) -> None:
+    """libxml2 reads UTF-7 (through iconv), so the parsed document is checked, not only the bytes."""
+    data = b'<?xml version="1.0" encoding="UTF-7"?>' + _utf7_markup(body)
+    assert b"<!" not in data and b"&" not in data
+    with pytest.raises(InvalidDefinition) as raised:
+        parse_olx(data)
+    assert [error.code for error in raised.value.errors] == ["olx.dtd_forbidden"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        *(bom + _EVIL.format(encoding=declared).encode(codec) for declared, codec, bom in _WIDE_ENCODINGS),
+        b'<?xml version="1.0" encoding="UTF-7"?>'
+        + _utf7_markup('<!DOCTYPE r [<!ENTITY e "5">]><openassessment leaderboard_show="&e;">&e;</openassessment>'),
+    ],
+)
+def test_the_check_of_the_parsed_document_holds_without_the_byte_check(
+    data: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ora_xblock.definition import olx
+
+    monkeypatch.setattr(olx, "_as_declared", lambda data: "")
+    with pytest.raises(InvalidDefinition) as raised:
+        parse_olx(data)
+    assert [error.code for error in raised.value.errors] == ["olx.dtd_forbidden"]
+
+
+def test_an_entity_explosion_in_utf16_is_refused_as_a_dtd() -> None:
+    entities = '<!ENTITY a0 "aaaaaaaaaa">' + "".join(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10))
+    data = f'<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE r [{entities}]><r b="&a9;">&a9;</r>'.encode("utf-16")
+    with pytest.raises(InvalidDefinition) as raised:
+        parse_olx(data)
+    assert [error.code for error in raised.value.errors] == ["olx.dtd_forbidden"]
+
+
+@pytest.mark.parametrize(("declared", "codec", "bom"), [*_WIDE_ENCODINGS, ("UTF-7", "utf-7", b"")])
+def test_olx_without_a_dtd_reads_the_same_in_any_encoding(declared: str, codec: str, bom: bytes) -> None:
+    text = scenarios.demo_olx("self_only.xml")
+    data = bom + f'<?xml version="1.0" encoding="{declared}"?>{text}'.encode(codec)
+    assert parse_olx(data) == parse_olx(text)
+
+
+def test_a_document_the_platform_parsed_with_a_dtd_is_refused_on_import() -> None:
+    """Course import parses the files itself, resolving internal entities; the document still says it had a DTD."""
+    from lxml import etree
+
+    from ora_xblock.definition.olx import definition_from_element
+
+    olx = scenarios.demo_olx("self_only.xml")
+    platform_parser = etree.XMLParser(dtd_validation=False, load_dtd=False, remove_blank_text=True, encoding="utf-8")
+    root = etree.fromstring(
+        f'<!DOCTYPE x [<!ENTITY e "EVIL">]>{olx.replace("Reflection", "&e;", 1)}'.encode(), platform_parser
+    )
+    with pytest.raises(InvalidDefinition) as raised:
+        definition_from_element(root)
+    assert [error.code for error in raised.value.errors] == ["olx.dtd_forbidden"]
+    assert definition_from_element(etree.fromstring(olx.encode(), platform_parser)) == parse_olx(olx)
+
+
+# Dates out of range (issue 12, point 4): their own error, with the attribute and the place.
+
+
+@pytest.mark.parametrize("text", ["0001-01-01T00:00:00Z", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
+def test_dates_at_the_edge_of_the_calendar_are_out_of_range_with_their_place(text: str) -> None:
+    olx = (
+        scenarios.demo_olx("peer_only.xml")
+        .replace("<ora_xblock", f'<ora_xblock submission_start="{text}"', 1)
+        .replace('name="peer-assessment"', f'name="peer-assessment" due="{text}"', 1)
+    )
+    with pytest.raises(InvalidDefinition) as raised:
+        load_olx(olx)
+    found = sorted((error.code, error.where, error.params["attribute"]) for error in raised.value.errors)
+    assert found == [
+        ("dates.out_of_range", "", "submission_start"),
+        ("dates.out_of_range", "assessments/assessment[1]", "due"),
+    ]
+    assert all("1900-01-01" in error.message() and text in error.message() for error in raised.value.errors)

@@ -1,13 +1,30 @@
 """Rules beyond ora2's suites: responses, files, settings, teams, release freeze."""
 
 import dataclasses
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from ora_xblock import scenarios
+from ora_xblock.assessing import MAX_COMMENT_CHARS
 from ora_xblock.definition import load_olx
 from ora_xblock.definition.dates import parse_date
-from ora_xblock.definition.errors import InvalidDefinition
+from ora_xblock.definition.errors import DefinitionError, InvalidDefinition
+from ora_xblock.definition.limits import (
+    EARLIEST,
+    LATEST,
+    MAX_CRITERIA,
+    MAX_EXAMPLES,
+    MAX_EXTENSION_CHARS,
+    MAX_FILE_TYPES,
+    MAX_GRACE_DAYS,
+    MAX_OPTION_POINTS,
+    MAX_OPTIONS,
+    MAX_PEER_COUNT,
+    MAX_PROMPTS,
+    MAX_TEXT,
+    MAX_TOP_RESPONSES,
+)
 from ora_xblock.definition.model import (
     Criterion,
     DateConfig,
@@ -20,6 +37,7 @@ from ora_xblock.definition.model import (
     SelfStep,
     StaffStep,
     Teams,
+    TrainingStep,
 )
 from ora_xblock.definition.validate import validate, warnings
 
@@ -164,3 +182,256 @@ def test_short_peer_window_advice_only_when_the_author_sets_the_dates() -> None:
     assert "advice.short_peer_window" in [warning.code for warning in warnings(short)]
     following = dataclasses.replace(short, date_config_type=DateConfig.SUBSECTION)
     assert "advice.short_peer_window" not in [warning.code for warning in warnings(following)]
+
+
+# Bounds: every number, count, length and date in the definition (issue 12, point 3).
+
+PEER = load_olx(scenarios.resource_text("scenarios/peer_only.xml"))
+TRAINING = load_olx(scenarios.resource_text("scenarios/training_peer.xml"))
+
+
+def with_points(points: int) -> Definition:
+    criterion = BASE.rubric.criteria[0]
+    options = (*criterion.options[:-1], dataclasses.replace(criterion.options[-1], points=points))
+    return dataclasses.replace(BASE, rubric=Rubric(criteria=(dataclasses.replace(criterion, options=options),)))
+
+
+def with_peer(**counts: int) -> Definition:
+    return dataclasses.replace(PEER, steps=(dataclasses.replace(PEER.steps[0], **counts),))
+
+
+def only_error(definition: Definition) -> DefinitionError:
+    errors = validate(definition)
+    assert len(errors) == 1, [error.message() for error in errors]
+    return errors[0]
+
+
+@pytest.mark.parametrize(
+    ("definition", "code", "limit", "where"),
+    [
+        (with_points(MAX_OPTION_POINTS + 1), "option.points_too_high", MAX_OPTION_POINTS, "option[3]"),
+        (with_points(10**26), "option.points_too_high", MAX_OPTION_POINTS, "option[3]"),
+        (with_peer(must_grade=10**21), "peer.count_too_high", MAX_PEER_COUNT, "assessment[1]"),
+        (with_peer(must_grade=MAX_PEER_COUNT + 1, must_be_graded_by=MAX_PEER_COUNT + 1), None, MAX_PEER_COUNT, ""),
+        (
+            dataclasses.replace(BASE, resubmissions_grace_period=f"{10**20}:00:00"),
+            "resubmission.grace_period_too_long",
+            MAX_GRACE_DAYS,
+            "resubmissions_grace_period",
+        ),
+        (
+            dataclasses.replace(BASE, resubmissions_grace_period=f"{MAX_GRACE_DAYS}:00:01"),
+            "resubmission.grace_period_too_long",
+            MAX_GRACE_DAYS,
+            "resubmissions_grace_period",
+        ),
+        (dataclasses.replace(BASE, leaderboard_show=10**30), "leaderboard.out_of_range", MAX_TOP_RESPONSES, ""),
+    ],
+)
+def test_numbers_beyond_their_limit_are_refused_with_a_message_naming_the_limit(
+    definition: Definition, code: str | None, limit: int, where: str
+) -> None:
+    errors = validate(definition)
+    assert errors, "accepted"
+    if code is None:  # both peer counts too high: one error each
+        assert [(e.code, e.params["attribute"]) for e in errors] == [
+            ("peer.count_too_high", "must_grade"),
+            ("peer.count_too_high", "must_be_graded_by"),
+        ]
+        return
+    (error,) = errors
+    assert error.code == code
+    assert str(limit) in error.message()
+    assert where in error.where
+
+
+@pytest.mark.parametrize(
+    "definition",
+    [
+        with_points(MAX_OPTION_POINTS),
+        with_peer(must_grade=MAX_PEER_COUNT, must_be_graded_by=MAX_PEER_COUNT),
+        dataclasses.replace(BASE, resubmissions_grace_period=f"{MAX_GRACE_DAYS}:00:00"),
+        dataclasses.replace(BASE, submission_start=EARLIEST, submission_due=LATEST),
+    ],
+)
+def test_numbers_and_dates_at_their_limit_are_accepted(definition: Definition) -> None:
+    assert codes(definition) == []
+
+
+def test_the_largest_possible_score_fits_the_gradebooks_integer_columns() -> None:
+    """edx-submissions keeps points in PositiveIntegerField columns: 2**31 - 1 on PostgreSQL."""
+    assert MAX_CRITERIA * MAX_OPTION_POINTS < 2**31 - 1
+
+
+def test_the_default_overall_feedback_fits_the_box_it_fills() -> None:
+    assert MAX_TEXT["feedback_default_text"] == MAX_COMMENT_CHARS
+
+
+def _many(count: int, make):
+    return tuple(make(index) for index in range(count))
+
+
+def _criterion(index: int, options: int = 2) -> Criterion:
+    return Criterion(f"c{index}", "p", options=_many(options, lambda i: Option(f"o{i}", i)))
+
+
+@pytest.mark.parametrize(
+    ("definition", "code", "limit"),
+    [
+        (
+            dataclasses.replace(BASE, prompts=_many(MAX_PROMPTS + 1, lambda i: Prompt(f"p{i}"))),
+            "prompts.too_many",
+            MAX_PROMPTS,
+        ),
+        (
+            dataclasses.replace(BASE, rubric=Rubric(criteria=_many(MAX_CRITERIA + 1, _criterion))),
+            "rubric.too_many_criteria",
+            MAX_CRITERIA,
+        ),
+        (
+            dataclasses.replace(BASE, rubric=Rubric(criteria=(_criterion(0, MAX_OPTIONS + 1),))),
+            "criterion.too_many_options",
+            MAX_OPTIONS,
+        ),
+        (
+            dataclasses.replace(
+                BASE,
+                file_upload_response=Necessity.OPTIONAL,
+                file_upload_type=FileType.CUSTOM,
+                white_listed_file_types=_many(MAX_FILE_TYPES + 1, lambda i: f"x{i}"),
+            ),
+            "files.too_many_types",
+            MAX_FILE_TYPES,
+        ),
+        (
+            dataclasses.replace(
+                BASE,
+                file_upload_response=Necessity.OPTIONAL,
+                file_upload_type=FileType.CUSTOM,
+                white_listed_file_types=("x" * (MAX_EXTENSION_CHARS + 1),),
+            ),
+            "files.extension_too_long",
+            MAX_EXTENSION_CHARS,
+        ),
+    ],
+)
+def test_counts_beyond_their_limit_are_refused(definition: Definition, code: str, limit: int) -> None:
+    error = only_error(definition)
+    assert error.code == code
+    assert str(limit) in error.message()
+
+
+def test_too_many_training_examples_are_refused() -> None:
+    training = TRAINING.steps[0]
+    assert isinstance(training, TrainingStep)
+    example = training.examples[0]
+    examples = _many(MAX_EXAMPLES + 1, lambda i: dataclasses.replace(example, answer=(f"answer {i}",)))
+    many = dataclasses.replace(TRAINING, steps=(dataclasses.replace(training, examples=examples), *TRAINING.steps[1:]))
+    error = only_error(many)
+    assert (error.code, error.where) == ("training.too_many_examples", "assessments/assessment[1]")
+    assert str(MAX_EXAMPLES) in error.message()
+
+
+def _long(field: str) -> str:
+    return "x" * (MAX_TEXT[field] + 1)
+
+
+@pytest.mark.parametrize(
+    ("change", "where", "attribute"),
+    [
+        (lambda d: dataclasses.replace(d, title=_long("title")), "", "title"),
+        (lambda d: dataclasses.replace(d, prompts=(Prompt(_long("description")),)), "prompts/prompt[1]", "description"),
+        (lambda d: _edit_criterion(d, name=_long("name")), "rubric/criterion[1]", "name"),
+        (lambda d: _edit_criterion(d, label=_long("label")), "rubric/criterion[1]", "label"),
+        (lambda d: _edit_criterion(d, prompt=_long("prompt")), "rubric/criterion[1]", "prompt"),
+        (lambda d: _edit_option(d, name=_long("name")), "rubric/criterion[1]/option[1]", "name"),
+        (lambda d: _edit_option(d, label=_long("label")), "rubric/criterion[1]/option[1]", "label"),
+        (lambda d: _edit_option(d, explanation=_long("explanation")), "rubric/criterion[1]/option[1]", "explanation"),
+        (
+            lambda d: dataclasses.replace(
+                d, rubric=dataclasses.replace(d.rubric, feedback_prompt=_long("feedback_prompt"))
+            ),
+            "rubric",
+            "feedback_prompt",
+        ),
+        (
+            lambda d: dataclasses.replace(
+                d, rubric=dataclasses.replace(d.rubric, feedback_default_text=_long("feedback_default_text"))
+            ),
+            "rubric",
+            "feedback_default_text",
+        ),
+        (
+            lambda d: dataclasses.replace(
+                d, teams=Teams(True, _long("selected_teamset_id")), steps=(StaffStep(required=True),)
+            ),
+            "",
+            "selected_teamset_id",
+        ),
+    ],
+)
+def test_texts_beyond_their_length_are_refused_naming_the_field_and_limit(change, where: str, attribute: str) -> None:
+    error = only_error(change(BASE))
+    assert (error.code, error.where, error.params["attribute"]) == ("text.too_long", where, attribute)
+    assert str(MAX_TEXT[attribute]) in error.message()
+
+
+def test_a_training_answer_beyond_its_length_is_refused() -> None:
+    training = TRAINING.steps[0]
+    assert isinstance(training, TrainingStep)
+    example = dataclasses.replace(training.examples[0], answer=(_long("answer"),))
+    long = dataclasses.replace(
+        TRAINING, steps=(dataclasses.replace(training, examples=(example,)), *TRAINING.steps[1:])
+    )
+    error = only_error(long)
+    assert (error.code, error.where, error.params["attribute"]) == (
+        "text.too_long",
+        "assessments/assessment[1]/example[1]",
+        "answer",
+    )
+
+
+def _edit_criterion(definition: Definition, **changes: str) -> Definition:
+    criterion = dataclasses.replace(definition.rubric.criteria[0], **changes)
+    return dataclasses.replace(definition, rubric=Rubric(criteria=(criterion,)))
+
+
+def _edit_option(definition: Definition, **changes: str) -> Definition:
+    criterion = definition.rubric.criteria[0]
+    options = (dataclasses.replace(criterion.options[0], **changes), *criterion.options[1:])
+    return _edit_criterion(definition, options=options)  # type: ignore[arg-type]
+
+
+# Dates (issue 12, point 4): out of range has its own code, and nothing overflows on the way.
+
+TOO_EARLY = datetime(1, 1, 1, tzinfo=UTC)
+TOO_LATE = datetime.max.replace(tzinfo=UTC)
+
+
+@pytest.mark.parametrize("config", list(DateConfig))
+@pytest.mark.parametrize(
+    "moment", [TOO_EARLY, TOO_LATE, EARLIEST - timedelta(seconds=1), LATEST + timedelta(seconds=1)]
+)
+def test_dates_out_of_range_are_refused_in_every_date_mode(moment: datetime, config: DateConfig) -> None:
+    peer = PEER.steps[0]
+    definition = dataclasses.replace(
+        PEER,
+        date_config_type=config,
+        submission_start=moment,
+        steps=(dataclasses.replace(peer, due=moment),),
+    )
+    errors = [
+        (e.code, e.where, e.params.get("attribute")) for e in validate(definition) if e.code == "dates.out_of_range"
+    ]
+    assert errors == [
+        ("dates.out_of_range", "", "submission_start"),
+        ("dates.out_of_range", "assessments/assessment[1]", "due"),
+    ]
+    message = validate(definition)[0].message()
+    assert "1900-01-01" in message and "9000-01-01" in message
+
+
+@pytest.mark.parametrize("moment", [TOO_EARLY, TOO_LATE])
+def test_out_of_range_dates_from_the_course_never_crash_the_validator(moment: datetime) -> None:
+    assert codes(BASE, course_start=moment, course_end=moment) == []
+    assert codes(BASE, course_start=TOO_LATE, course_end=TOO_EARLY) == []
