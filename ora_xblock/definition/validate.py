@@ -38,7 +38,6 @@ from .model import (
     FileType,
     Necessity,
     PeerStep,
-    Prompt,
     Rubric,
     StaffStep,
     Step,
@@ -67,7 +66,14 @@ def validate(
     they never make dates invalid.
     """
     errors = [
-        *prompt_errors(definition.title, definition.prompts),
+        *text_errors(definition),
+        *_too_many(
+            "prompts.too_many",
+            N_("A problem can have at most {limit} prompts, not {count}."),
+            "prompts",
+            len(definition.prompts),
+            MAX_PROMPTS,
+        ),
         *rubric_errors(definition.rubric, len(definition.prompts)),
         *step_errors(definition.steps),
         *example_errors(definition.rubric, definition.steps),
@@ -91,40 +97,59 @@ def _error(code: str, template: str, where: str = "", **params: object) -> Defin
     return DefinitionError(code, template, where, params)
 
 
-def _too_long(where: str, **texts: str | None) -> Iterator[DefinitionError]:
-    """``text.too_long`` for each text (named by its OLX name) longer than :data:`~.limits.MAX_TEXT` allows it."""
-    for attribute, text in texts.items():
-        if text is not None and len(text) > MAX_TEXT[attribute]:
-            yield _error(
-                "text.too_long",
-                N_("{attribute} can be at most {limit} characters long, not {length}."),
-                where,
-                attribute=attribute,
-                limit=MAX_TEXT[attribute],
-                length=len(text),
-            )
+def _too_many(code: str, template: str, where: str, count: int, limit: int) -> list[DefinitionError]:
+    return [_error(code, template, where, count=count, limit=limit)] if count > limit else []
 
 
-def _too_many(code: str, template: str, where: str, count: int, limit: int) -> Iterator[DefinitionError]:
-    if count > limit:
-        yield _error(code, template, where, count=count, limit=limit)
+# Texts
 
 
-# Title, prompts and rubric
+def text_errors(definition: Definition) -> Iterator[DefinitionError]:
+    """``text.too_long`` for each text longer than :data:`~.limits.MAX_TEXT` allows (by its OLX name)."""
+    rubric = definition.rubric
+    for where, attribute, text in (
+        ("", "title", definition.title),
+        ("", "selected_teamset_id", definition.teams.teamset_id),
+        ("rubric", "feedback_prompt", rubric.feedback_prompt or ""),
+        ("rubric", "feedback_default_text", rubric.feedback_default_text or ""),
+    ):
+        if len(text) > MAX_TEXT[attribute]:
+            yield _too_long(where, attribute, text)
+    for index, prompt in enumerate(definition.prompts, start=1):
+        if len(prompt.description) > MAX_TEXT["description"]:
+            yield _too_long(f"prompts/prompt[{index}]", "description", prompt.description)
+    for index, criterion in enumerate(rubric.criteria, start=1):
+        for attribute, text in (("name", criterion.name), ("label", criterion.label), ("prompt", criterion.prompt)):
+            if len(text) > MAX_TEXT[attribute]:
+                yield _too_long(f"rubric/criterion[{index}]", attribute, text)
+        for number, option in enumerate(criterion.options, start=1):
+            for attribute, text in (
+                ("name", option.name),
+                ("label", option.label),
+                ("explanation", option.explanation),
+            ):
+                if len(text) > MAX_TEXT[attribute]:
+                    yield _too_long(f"rubric/criterion[{index}]/option[{number}]", attribute, text)
+    for index, step in enumerate(definition.steps, start=1):
+        for number, example in enumerate(step.examples if isinstance(step, TrainingStep) else (), start=1):
+            if any(len(part) > MAX_TEXT["answer"] for part in example.answer):
+                yield _too_long(
+                    f"assessments/assessment[{index}]/example[{number}]", "answer", max(example.answer, key=len)
+                )
 
 
-def prompt_errors(title: str, prompts: tuple[Prompt, ...]) -> Iterator[DefinitionError]:
-    """The title's length, and the prompts' number and lengths."""
-    yield from _too_long("", title=title)
-    yield from _too_many(
-        "prompts.too_many",
-        N_("A problem can have at most {limit} prompts, not {count}."),
-        "prompts",
-        len(prompts),
-        MAX_PROMPTS,
+def _too_long(where: str, attribute: str, text: str) -> DefinitionError:
+    return _error(
+        "text.too_long",
+        N_("{attribute} can be at most {limit} characters long, not {length}."),
+        where,
+        attribute=attribute,
+        limit=MAX_TEXT[attribute],
+        length=len(text),
     )
-    for index, prompt in enumerate(prompts, start=1):
-        yield from _too_long(f"prompts/prompt[{index}]", description=prompt.description)
+
+
+# Rubric
 
 
 def rubric_errors(rubric: Rubric, prompt_count: int) -> Iterator[DefinitionError]:
@@ -140,9 +165,6 @@ def rubric_errors(rubric: Rubric, prompt_count: int) -> Iterator[DefinitionError
         len(rubric.criteria),
         MAX_CRITERIA,
     )
-    yield from _too_long(
-        "rubric", feedback_prompt=rubric.feedback_prompt, feedback_default_text=rubric.feedback_default_text
-    )
     for name in _repeated(criterion.name for criterion in rubric.criteria):
         yield _error(
             "criterion.duplicate_name",
@@ -157,7 +179,6 @@ def rubric_errors(rubric: Rubric, prompt_count: int) -> Iterator[DefinitionError
 def _criterion_errors(criterion: Criterion, where: str) -> Iterator[DefinitionError]:
     if not criterion.name:
         yield _error("criterion.no_name", N_("The criterion needs a name."), where)
-    yield from _too_long(where, name=criterion.name, label=criterion.label, prompt=criterion.prompt)
     yield from _too_many(
         "criterion.too_many_options",
         N_("A criterion can have at most {limit} options, not {count}."),
@@ -184,7 +205,6 @@ def _criterion_errors(criterion: Criterion, where: str) -> Iterator[DefinitionEr
         here = f"{where}/option[{index}]"
         if not option.name:
             yield _error("option.no_name", N_("The option needs a name."), here)
-        yield from _too_long(here, name=option.name, label=option.label, explanation=option.explanation)
         if option.points < 0:
             yield _error(
                 "option.negative_points",
@@ -305,8 +325,6 @@ def training_example_errors(
         return
     for number, example in enumerate(examples, start=1):
         here = f"{where}/example[{number}]" if where else f"example[{number}]"
-        longest = max(example.answer, key=len, default="")
-        yield from _too_long(here, answer=longest)
         chosen = {selection.criterion: selection.option for selection in example.selections}
         for graded in rubric.criteria:
             if graded.options and graded.name not in chosen:
@@ -466,7 +484,6 @@ def setting_errors(definition: Definition) -> Iterator[DefinitionError]:
         )
     if definition.resubmissions_grace_period:
         yield from _grace_period_errors(definition.resubmissions_grace_period)
-    yield from _too_long("", selected_teamset_id=definition.teams.teamset_id)
     if definition.teams.enabled:
         if not definition.teams.teamset_id:
             yield _error("teams.no_teamset", N_("A team problem needs a team set."), "selected_teamset_id")

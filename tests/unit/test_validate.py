@@ -70,7 +70,7 @@ def test_custom_file_types_can_never_name_a_prohibited_extension(banned: str) ->
         file_upload_type=FileType.CUSTOM,
         white_listed_file_types=("pdf", banned.lower().lstrip(".")),
     )
-    errors = validate(custom)
+    errors = [error for error in validate(custom) if error.code != "files.extension_not_plain"]  # php.exe: a dot too
     assert [error.code for error in errors] == ["files.prohibited_extension"]
     assert banned.lower().lstrip(".") in errors[0].message()
 
