@@ -107,6 +107,8 @@ class LmsRuntime(TestRuntime):
         self.published: list[tuple[str, dict[str, Any]]] = []
 
     def publish(self, block: Any, event_type: str, event_data: dict[str, Any]) -> None:
+        if event_type == "completion":  # the LMS's event publishing asks for the service: undeclared, it raises
+            self.service(block, "completion")
         if self.masquerading and event_type in ("grade", "completion"):
             return
         self.published.append((event_type, event_data))
