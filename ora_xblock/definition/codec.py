@@ -9,6 +9,7 @@ error codes.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from lxml import etree
@@ -65,6 +66,7 @@ def from_dict(data: object) -> Definition:
     """Read the editor's JSON; raise :class:`InvalidDefinition` with every structural error."""
     errors: list[DefinitionError] = []
     _shape(data, _SCHEMA, "", errors)
+    _characters(data, "", errors)
     if errors:
         raise InvalidDefinition(errors)
     assert isinstance(data, dict)
@@ -133,6 +135,33 @@ def _shape(value: object, schema: Any, where: str, errors: list[DefinitionError]
         names = {str: "text", bool: "true or false", dict: "object"}
         expected = schema if isinstance(schema, type) else schema[0]
         errors.append(_wrong(where, names.get(expected, "value")))
+
+
+# What XML 1.0 cannot hold: control characters other than tab and newlines, U+FFFE, U+FFFF and lone surrogates.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _characters(value: object, where: str, errors: list[DefinitionError]) -> None:
+    """Each text (keys too) that XML cannot hold, reported at its path instead of failing when written."""
+    if isinstance(value, str):
+        found = _NOT_XML.search(value)
+        if found:
+            errors.append(
+                DefinitionError(
+                    "editor.bad_character",
+                    N_("This text holds a character that cannot be stored (U+{code})."),
+                    where,
+                    {"code": f"{ord(found[0]):04X}"},
+                )
+            )
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            path = f"{where}/{key}" if where else str(key)
+            _characters(key, path, errors)
+            _characters(inner, path, errors)
+    elif isinstance(value, list):
+        for index, item in enumerate(value, start=1):
+            _characters(item, f"{where}[{index}]", errors)
 
 
 def _wrong(where: str, expected: str) -> DefinitionError:

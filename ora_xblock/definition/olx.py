@@ -114,7 +114,10 @@ def parse_olx(text: str | bytes) -> Definition:
 
 def parse_xml_safely(text: str | bytes) -> etree._Element:
     """Parse untrusted XML with DTDs, entities and the network turned off."""
-    data = text.encode("utf-8") if isinstance(text, str) else text
+    try:
+        data = text.encode("utf-8") if isinstance(text, str) else text
+    except UnicodeEncodeError as exc:  # a lone surrogate: no XML document holds one
+        raise _invalid("olx.syntax", N_("The OLX is not well-formed XML: {detail}"), detail=exc.reason) from None
     if len(data) > MAX_OLX_BYTES:
         raise _invalid(
             "olx.too_large",

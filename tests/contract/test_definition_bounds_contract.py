@@ -145,3 +145,26 @@ def test_the_studio_form_advises_the_same_limits(problem):
     assert f'min="0" max="{MAX_TOP_RESPONSES}"' in html
     assert 'min="1900-01-01T00:00" max="9000-01-01T00:00"' in html
     assert f'maxlength="{MAX_TEXT["title"]}"' in html
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x0b", "\ufffe", "\ud800"])
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        (("title",), "title"),
+        (("rubric", "criteria", 0, "options", 0, "explanation"), "rubric/criteria[1]/options[1]/explanation"),
+        (("steps", 0, "grading_strategy"), "steps[1]/grading_strategy"),
+    ],
+)
+def test_studio_editor_refuses_a_character_xml_cannot_hold_at_its_field(problem, character, path, field):
+    """JSON may carry control characters that no XML document can store; they are refused, never a 500."""
+    from ora_xblock.definition.codec import from_dict
+
+    block = editor_block(problem, account("ada"), writers=TEAM)
+    data = to_dict(block.definition)
+    _set(path, f"a{character}b")(data)
+    with pytest.raises(InvalidDefinition) as raised:
+        from_dict(data)
+    assert [(error.code, error.where) for error in raised.value.errors] == [("editor.bad_character", field)]
+    if character != "\ud800":  # the JSON entry point refuses lone surrogates before the block sees them
+        assert refusal(call_handler(block, "save_editor", {"definition": data})) == [("editor.bad_character", field)]

@@ -382,3 +382,9 @@ def test_dates_at_the_edge_of_the_calendar_are_out_of_range_with_their_place(tex
         ("dates.out_of_range", "assessments/assessment[1]", "due"),
     ]
     assert all("1900-01-01" in error.message() and text in error.message() for error in raised.value.errors)
+
+
+def test_olx_text_with_a_lone_surrogate_is_not_well_formed() -> None:
+    with pytest.raises(InvalidDefinition) as raised:
+        parse_olx("<openassessment><title>\ud800</title></openassessment>")
+    assert [error.code for error in raised.value.errors] == ["olx.syntax"]
