@@ -26,7 +26,7 @@ setup(
         "edx-submissions>=3.8",
         "edx-opaque-keys>=2.10",
         "nh3>=0.2.17",
-        "puremagic>=1.28",
+        "Pillow>=10",  # checks uploaded images' structure; the platform already installs it (requirements/edx)
         "celery>=5.2",
     ],
     entry_points={

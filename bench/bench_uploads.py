@@ -90,7 +90,7 @@ def upload(block, data: bytes, name: str, probe=None) -> dict[str, float]:
 
 
 def main() -> None:
-    data = b"%PDF-1.7\n" + os.urandom(SIZE - 9)
+    data = b"%PDF-1.7\n" + os.urandom(SIZE - 16) + b"\n%%EOF\n"  # a PDF's header and trailer: the block checks both
     learner = Learner()
     timed = upload(block_for(learner), data, "thesis.pdf")
     stored = ResponseFile.objects.get(name="thesis.pdf")

@@ -6,6 +6,7 @@ and a 4xx status, so that callers never see a 500 for bad input.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
@@ -64,11 +65,13 @@ def max_json_bytes() -> int:
     return olx_cap if platform_cap is None else min(platform_cap - 1, olx_cap)
 
 
-def upload_endpoint(method: Callable[..., Any], field: str = "file") -> Callable[..., Response]:
+def upload_endpoint(method: Callable[..., Any], field: str = "file", atomic: bool = False) -> Callable[..., Response]:
     """Make ``method(self, filename, form, stream, size)`` a multipart POST handler answering JSON.
 
     The file comes in the ``field`` form field; ``form`` holds the other fields as text. The request
-    must carry the CSRF header, which a cross-site form cannot send.
+    must carry the CSRF header, which a cross-site form cannot send. Unless ``atomic``, the services open
+    their own transactions, so that a file's key is committed before its bytes reach storage
+    (services/file_store.py).
     """
 
     @XBlock.handler
@@ -86,14 +89,15 @@ def upload_endpoint(method: Callable[..., Any], field: str = "file") -> Callable
         size = stream.tell()
         stream.seek(0)
         form = {name: value for name, value in request.POST.items() if isinstance(value, str)}
-        return _answer(block, lambda: method(block, upload.filename or "", form, stream, size))
+        return _answer(block, lambda: method(block, upload.filename or "", form, stream, size), atomic)
 
     return handler
 
 
 def piece_endpoint(method: Callable[..., Any]) -> Callable[..., Response]:
-    """:func:`upload_endpoint` for one piece of a file, sent in the ``piece`` form field."""
-    return upload_endpoint(method, field="piece")
+    """:func:`upload_endpoint` for one piece of a file, sent in the ``piece`` form field, in one transaction
+    (the upload in pieces names its keys)."""
+    return upload_endpoint(method, field="piece", atomic=True)
 
 
 def file_endpoint(method: Callable[..., Response]) -> Callable[..., Response]:
@@ -126,13 +130,14 @@ def attachment(stored: IO[bytes], content_type: str, disposition: str, length: i
     return response
 
 
-def _answer(block: Any, call: Callable[[], Any]) -> Response:
-    """Run ``call`` in one transaction and answer its result as JSON, or its refusal as a 4xx error.
+def _answer(block: Any, call: Callable[[], Any], atomic: bool = True) -> Response:
+    """Run ``call`` in one transaction (``atomic`` False: in those its services open) and answer its result as
+    JSON, or its refusal as a 4xx error.
 
     A database failure rolls the transaction back and answers 503 ``try_again``: nothing was changed.
     """
     try:
-        with transaction.atomic():
+        with transaction.atomic() if atomic else contextlib.nullcontext():
             result = call()
         return _json(result, 200)
     except HandlerError as refusal:

@@ -293,3 +293,22 @@ class UploadPiece(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["upload", "index"], name="ora_upload_piece_once")]
+
+
+class LooseFile(models.Model):
+    """A key in file storage that no row may point at, to delete from ``storage`` once ``due_at`` has passed.
+
+    Written in the transaction that drops the last row naming the key (a reset, a removed draft file, an
+    abandoned upload), due at once; and before a single upload's bytes reach storage, due a day later, then
+    taken off by the transaction that records the file. ``ora_clean_uploads`` deletes what is due, and a
+    failed delete is tried again later (``attempts``).
+    """
+
+    storage = models.CharField(max_length=64)  # the alias in STORAGES
+    key = models.CharField(max_length=255)
+    due_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["storage", "key"], name="ora_loose_file_once")]
+        indexes = [models.Index(fields=["due_at"], name="ora_loose_files_due")]

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
-from urllib.parse import quote
 
 from webob import Response
 
@@ -240,7 +239,9 @@ class Page:
         index, offset = _number(form.get("index")), _number(form.get("offset"))
         learner, limits, now = self.require_learner(), self._limits(), self.problem.now
         with refusals(self):
-            upload = files.add_piece(learner, form.get("upload_id"), index, offset, stream, size, limits, now)
+            upload = files.add_piece(
+                learner, form.get("upload_id"), index, offset, stream, size, limits, now, problem=self.problem
+            )
         return {"next_index": upload.next_index, "received": upload.received}
 
     def upload_finish(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -267,19 +268,21 @@ class Page:
         """A file as an attachment, for its author, a peer reviewing it, or staff; never sniffed or shown inline."""
         viewer = self.viewer
         with refusals(self):
-            item = files.for_download(self.item_id, _number(file_id) or 0, viewer.anonymous_id, viewer.can_author)
-        stored = self._limits().storage.open(item.key, "rb")
+            item = files.for_download(
+                self.item_id, _number(file_id) or 0, viewer.anonymous_id, viewer.can_author, self.problem.now
+            )
+            stored = files.open_to_send(item, self._limits())
         neutral = f"file.{item.extension}"  # what peers see: nothing of the author's own file name
         own_or_staff = viewer.can_author or item.student_id == viewer.anonymous_id
-        shown = item.name if own_or_staff else neutral
-        disposition = f"attachment; filename=\"{neutral}\"; filename*=UTF-8''{quote(shown)}"
+        disposition = uploads.content_disposition(item.name if own_or_staff else neutral, neutral)
         return attachment(stored, item.content_type, disposition, item.size)
 
     def files_zip(self) -> Response:
         """Staff only: every submitted file of the problem in one zip, a folder per learner."""
         self.require_staff()
-        archive = files.zip_of_problem(self.item_id, self._limits())
-        return attachment(archive, "application/zip", 'attachment; filename="ora-files.zip"')
+        with refusals(self):
+            archive = files.zip_of_problem(self.item_id, self._limits())
+        return attachment(archive, "application/zip", uploads.content_disposition("ora-files.zip", "ora-files.zip"))
 
     def _limits(self) -> files.Limits:
         return files.Limits(

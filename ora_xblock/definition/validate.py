@@ -462,6 +462,14 @@ def response_errors(definition: Definition, extra_prohibited: tuple[str, ...] = 
                     extension=extension[: MAX_EXTENSION_CHARS + 1] + "…",
                     limit=MAX_EXTENSION_CHARS,
                 )
+        not_plain = [item for item in definition.white_listed_file_types if not uploads.plain_extension(item)]
+        if not_plain:  # shown escaped, so that an invisible or look-alike character can be seen
+            yield _error(
+                "files.extension_not_plain",
+                N_("File extensions can only have ASCII letters and digits (a-z, A-Z, 0-9), not: {extensions}."),
+                "white_listed_file_types",
+                extensions=", ".join(item.encode("unicode_escape").decode("ascii") for item in not_plain),
+            )
         banned = uploads.prohibited(definition.white_listed_file_types, extra_prohibited)
         if banned:
             yield _error(

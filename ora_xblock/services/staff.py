@@ -17,7 +17,7 @@ from .. import platform
 from ..definition.errors import N_
 from ..models import Draft, StaffLease, Workflow
 from ..workflow import Status
-from . import audit, peer, queue, top
+from . import audit, files, peer, queue, top
 from .assessments import locked, staff_assess
 from .audit import Actor
 from .common import Problem, Refusal
@@ -126,11 +126,17 @@ def clear(course_id: str, item_id: str, student_id: str, actor: Actor, now: date
 
 
 def _delete_state(item_id: str, student_id: str, actor: Actor, now: datetime, reason: str) -> bool:
-    """Delete the learner's workflow (with its assessments and files) and draft, and record it; whether any was."""
+    """Delete the learner's workflow (with its assessments), draft and files, and record it; whether any was.
+
+    The files leave storage once the caller's transaction commits, and a storage failure is retried by
+    ``ora_clean_uploads`` (see :func:`.files.forget_learner`).
+    """
     previous = Workflow.objects.filter(item_id=item_id, student_id=student_id).values_list("score_earned").first()
+    storage = files.Limits(storage_alias=platform.setting("ORA_XBLOCK_FILE_STORAGE", "default"))
+    had_files = files.forget_learner(item_id, student_id, storage)
     deleted, _ = Workflow.objects.filter(item_id=item_id, student_id=student_id).delete()
     drafts, _ = Draft.objects.filter(item_id=item_id, student_id=student_id).delete()
-    if not (deleted or drafts):
+    if not (deleted or drafts or had_files):
         return False
     audit.record(item_id, student_id, actor, audit.RESET, now, reason, previous=previous[0] if previous else None)
     transaction.on_commit(partial(top.forget, item_id))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import random
 import re
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests import samples
 
 from .test_journey import scenario_url
 from .test_smoke import assert_accessible
@@ -20,8 +21,8 @@ except ImportError:  # the browser fixture then skips, or fails under CI
 
 pytestmark = pytest.mark.browser
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 2048
-PDF = b"%PDF-1.7\n" + b"\0" * 2048
+PNG = samples.sized("png", 2056)  # real files: the block parses what it accepts
+PDF = samples.sized("pdf", 2057)
 
 
 def upload(page: Any, path: Path, description: str) -> None:
@@ -86,7 +87,7 @@ def test_a_20_mb_pdf_uploads_in_pieces_through_the_lms_4_mb_limit(
 ) -> None:
     """The demo refuses any file over 4,000,000 bytes per request, as the LMS does (demo/limits.py)."""
     thesis = tmp_path / "thesis.pdf"
-    thesis.write_bytes(b"%PDF-1.7\n" + random.Random(7).randbytes(20 * MB - 9))
+    thesis.write_bytes(samples.sized("pdf", 20 * MB, seed=7))
     page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
     page.set_default_timeout(30_000)
     pieces: list[int] = []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import random
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ import webob
 from ora_xblock import scenarios
 from ora_xblock.models import PartialUpload, ResponseFile, UploadPiece
 from ora_xblock.services import files
+from tests import samples
 from tests.host.lms import Problem, account, lms_block, request_by
 from tests.host.lms_handler import PROXY_BODY_CAP, LmsHandlerView, multipart
 
@@ -39,7 +39,8 @@ def problem() -> Problem:
 
 
 def content(signature: bytes, size: int, seed: int) -> bytes:
-    return signature + random.Random(seed).randbytes(size - len(signature))
+    """A real file of the type ``signature`` begins (the block parses what it accepts), of ``size`` bytes."""
+    return samples.sized("pdf" if signature.startswith(b"%PDF") else "png", size, seed)
 
 
 PDF_20MB = content(b"%PDF-1.7\n", 20 * MB, 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from unittest.mock import ANY
@@ -21,12 +22,13 @@ from ora_xblock.services import files
 from ora_xblock.services import peer as peer_service
 from ora_xblock.services.common import Learner, Problem, Refusal
 from ora_xblock.services.responses import submit
+from tests import samples
 
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 200
-PDF = b"%PDF-1.7\n" + b"\0" * 200
+PNG = samples.sized("png", 208)  # real files: the block parses what it accepts
+PDF = samples.sized("pdf", 209)
 # Staff-only problem: two prompts, optional text, optional pdf-and-image files.
 LAB = load_olx(scenarios.resource_text("scenarios/staff_only.xml"))
 PEER_FILES = load_olx(
@@ -143,14 +145,14 @@ def test_only_the_author_a_peer_holding_the_review_and_staff_may_download(storag
     submit(Problem(PEER_FILES, NOW), learner("ann"), ["my answer"])
     for name in ("bob", "cat"):
         submit(Problem(PEER_FILES, NOW), learner(name), [f"{name} answer"])
-    assert files.for_download("item-f", item.pk, "anon-ann", False).key == item.key
-    assert files.for_download("item-f", item.pk, "anon-staff", True).key == item.key
-    assert refused(lambda: files.for_download("item-f", item.pk, "anon-bob", False)) == "no_such_file"
+    assert files.for_download("item-f", item.pk, "anon-ann", False, NOW).key == item.key
+    assert files.for_download("item-f", item.pk, "anon-staff", True, NOW).key == item.key
+    assert refused(lambda: files.for_download("item-f", item.pk, "anon-bob", False, NOW)) == "no_such_file"
     lease = peer_service.next_review(Problem(PEER_FILES, NOW), learner("bob"))
     assert lease.workflow.student_id == "anon-ann"
-    assert files.for_download("item-f", item.pk, "anon-bob", False).key == item.key
-    assert refused(lambda: files.for_download("item-f", item.pk, "anon-cat", False)) == "no_such_file"
-    assert refused(lambda: files.for_download("other-item", item.pk, "anon-ann", False)) == "no_such_file"
+    assert files.for_download("item-f", item.pk, "anon-bob", False, NOW).key == item.key
+    assert refused(lambda: files.for_download("item-f", item.pk, "anon-cat", False, NOW)) == "no_such_file"
+    assert refused(lambda: files.for_download("other-item", item.pk, "anon-ann", False, NOW)) == "no_such_file"
 
 
 def test_a_draft_file_can_be_removed(storage_root: Path, django_capture_on_commit_callbacks) -> None:
@@ -206,7 +208,7 @@ def test_upload_and_download_through_the_handlers(storage_root: Path, make_block
     assert download.status_code == 200
     assert download.body == PNG
     assert download.headers["X-Content-Type-Options"] == "nosniff"
-    assert download.headers["Content-Disposition"].startswith('attachment; filename="file.png"')
+    assert download.headers["Content-Disposition"].startswith('attachment; filename="plot.png"')  # the author
     assert download.content_type == "image/png"
     users.as_user("mallory")
     stranger = block.handle("download_file", webob.Request.blank("/"), str(item.pk))
@@ -230,10 +232,11 @@ def test_staff_download_every_file_of_the_problem_as_one_zip(storage_root: Path,
     users.as_user("staff", staff=True)
     response = block.handle("staff_files_zip", webob.Request.blank("/"))
     assert response.status_code == 200
-    assert response.headers["Content-Disposition"] == 'attachment; filename="ora-files.zip"'
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="ora-files.zip"')
     with zipfile.ZipFile(stdio.BytesIO(response.body)) as bundle:
-        assert bundle.namelist() == ["ann/1-plot.png"]
-        assert bundle.read("ann/1-plot.png") == PNG
+        [entry] = bundle.namelist()
+        assert re.fullmatch("ann-[0-9a-f]{8}/1-plot.png", entry)  # the username, and a short id of the learner's
+        assert bundle.read(entry) == PNG
 
 
 def test_multipart_uploads_without_the_csrf_header_are_refused(storage_root: Path, make_block, users) -> None:
@@ -317,7 +320,7 @@ IN_PIECES = files.Limits(piece_bytes=PIECE)
 
 
 def pdf_of(size: int) -> bytes:
-    return (PDF + bytes(range(256)) * (size // 256 + 1))[:size]
+    return samples.sized("pdf", size)
 
 
 def begin(name: str, filename: str, data: bytes, limits: files.Limits = IN_PIECES, at: datetime = NOW):

@@ -1,8 +1,15 @@
-"""The file-extension policy."""
+"""The file-upload policy: extensions, names, bytes, pieces, and the names files leave with."""
+
+import dataclasses
+import io
+import time
 
 import pytest
 
-from ora_xblock.definition.model import FileType
+from ora_xblock import scenarios, uploads
+from ora_xblock.definition import load_olx
+from ora_xblock.definition.model import FileType, Necessity
+from ora_xblock.definition.validate import validate
 from ora_xblock.uploads import (
     DEFAULT_PIECE_BYTES,
     MIN_PIECE_BYTES,
@@ -10,7 +17,7 @@ from ora_xblock.uploads import (
     CheckedName,
     Rejected,
     allowed_extensions,
-    check_bytes,
+    check_head,
     check_name,
     check_piece,
     normalise_extension,
@@ -19,6 +26,7 @@ from ora_xblock.uploads import (
     piece_length,
     prohibited,
 )
+from tests import samples
 
 
 @pytest.mark.parametrize(
@@ -114,14 +122,14 @@ def test_a_custom_list_never_admits_a_prohibited_extension() -> None:
 )
 def test_preset_types_must_have_matching_bytes(head: bytes, extension: str) -> None:
     with pytest.raises(Rejected) as rejected:
-        check_bytes(head, extension)
+        check_head(head, extension)
     assert rejected.value.code == "file.content_mismatch"
 
 
 def test_matching_bytes_give_the_type_to_serve_with() -> None:
-    assert check_bytes(PNG, "png") == "image/png"
-    assert check_bytes(PDF, "pdf") == "application/pdf"
-    assert check_bytes(b"anything", "txt") == "application/octet-stream"
+    assert check_head(PNG, "png") == "image/png"
+    assert check_head(PDF, "pdf") == "application/pdf"
+    assert check_head(b"anything", "txt") == "application/octet-stream"
 
 
 # Files sent in pieces
@@ -171,3 +179,129 @@ def test_a_piece_out_of_place_or_of_the_wrong_length_is_refused(next_index, inde
     with pytest.raises(Rejected) as rejected:
         check_piece(7000, 3000, next_index, index, offset, length)
     assert rejected.value.code == code
+
+
+# Custom extensions: ASCII letters and digits only
+
+CUSTOM = dataclasses.replace(
+    load_olx(scenarios.resource_text("scenarios/self_only.xml")),
+    file_upload_response=Necessity.OPTIONAL,
+    file_upload_type=FileType.CUSTOM,
+)
+NOT_PLAIN = [
+    "htm\u200bl",
+    "ex\u00ade",
+    "\u0455cr",
+    "p df",
+    "tar.gz",
+    "pdf\u202e",
+    "\uff50\uff44\uff46",
+    "caf\u00e9",
+    "-",
+]
+
+
+@pytest.mark.parametrize("extension", NOT_PLAIN)
+def test_a_custom_extension_with_invisible_or_non_ascii_characters_is_invalid(extension: str) -> None:
+    [error] = validate(dataclasses.replace(CUSTOM, white_listed_file_types=("pdf", extension)))
+    assert error.code == "files.extension_not_plain"
+    assert "ASCII letters and digits" in error.text()
+    assert extension.encode("unicode_escape").decode() in error.text()  # shown so that an invisible one is seen
+    assert error.text().isascii()
+
+
+def test_a_custom_list_stored_before_the_rule_loses_what_is_not_plain_and_learners_cannot_use_it() -> None:
+    assert allowed_extensions(FileType.CUSTOM, ("pdf", "TXT", *NOT_PLAIN)) == ("pdf", "txt")
+    allowed = allowed_extensions(FileType.CUSTOM, ("\u0455cr", "htm\u200bl"))
+    for name in ("notes.\u0455cr", "page.htm\u200bl"):
+        with pytest.raises(Rejected):
+            check_name(name, allowed)
+
+
+# Content-Disposition and archive names
+
+
+@pytest.mark.parametrize(
+    ("name", "fallback", "shown"),
+    [
+        ("report.pdf", "report.pdf", "report.pdf"),
+        ("R\u00e9sum\u00e9.pdf", "Resume.pdf", "R\u00e9sum\u00e9.pdf"),
+        ("notes.\u0455cr", "notes._cr", "notes.\u0455cr"),
+        ('a"b\\c.txt', "a_b_c.txt", "a_b_c.txt"),
+        ("x\r\nSet-Cookie: a=b.txt", "xSet-Cookie_ a=b.txt", "xSet-Cookie_ a=b.txt"),
+        ("../../etc/passwd", "_.._etc_passwd", "_.._etc_passwd"),
+        ("..", "download", "download"),
+        ("\u202e\u200b", "download", "download"),
+    ],
+)
+def test_a_download_is_an_attachment_with_an_ascii_fallback_and_the_utf8_name(name, fallback, shown) -> None:
+    header = uploads.content_disposition(name, "download")
+    assert header.isascii() and "\r" not in header and "\n" not in header
+    assert header.startswith(f"attachment; filename=\"{fallback}\"; filename*=UTF-8''")
+    assert samples.download_name(header) == ("attachment", shown)
+
+
+@pytest.mark.parametrize(
+    "raw", ["..", ".", "../../../tmp/pwn", "a/b", "C:\\x", "\x00\x1f\x7f", ".hidden", "", " ", "\u202e", "x" * 500]
+)
+def test_an_archive_name_is_one_visible_bounded_segment_never_a_path(raw: str) -> None:
+    name = uploads.safe_name(raw, "learner")
+    assert name and len(name) <= uploads.MAX_SAFE_CHARS
+    assert not {"/", "\\", ":", "\x00"} & set(name) and not name.startswith(".") and name.strip(".")
+    assert all(char.isprintable() for char in name)
+
+
+def test_an_archive_name_keeps_the_extension_when_it_shortens_a_long_name() -> None:
+    assert uploads.safe_name("y" * 500 + ".pdf", "file").endswith(".pdf")
+    assert len(uploads.safe_name("y" * 500 + ".pdf", "file")) == uploads.MAX_SAFE_CHARS
+
+
+# Structural checks of the preset types
+
+
+CRAFTED = [
+    ("jpg", b"\xff\xd8" + b"<html><script>alert(1)</script></html>" * 30),  # the old two-byte prefix
+    ("jpg", b"\xff\xd8\xff\xe0" + b"<html><script>alert(1)</script></html>" * 30),
+    ("jpeg", samples.jpeg()[:200] + b"<script>alert(1)</script>"),  # a real header, then a script in the first KB
+    ("png", samples.PNG_SIGNATURE + b"<script>alert(1)</script>" * 30),
+    ("png", samples.png()[:40] + b"\0" * 500),  # a real signature and header, then no image at all
+    ("gif", b"GIF89a<script>alert(1)</script>" + b" " * 500),
+    ("gif", b"GIF87a" + b"\0" * 500),
+    ("pdf", b"%PDF-1.7\n" + b"<html></html>" * 50),  # no %%EOF at the end
+    ("pdf", b"%PDF-1.7\n%%EOF\n" + b"\0" * 5000),  # the trailer is not near the end
+    ("pdf", b" %PDF-1.7\n%%EOF\n"),
+]
+
+
+@pytest.mark.parametrize(("extension", "data"), CRAFTED)
+def test_a_file_that_only_begins_like_its_type_is_refused(extension: str, data: bytes) -> None:
+    with pytest.raises(Rejected) as rejected:
+        uploads.check_file(io.BytesIO(data), len(data), extension)
+    assert rejected.value.code == "file.content_mismatch"
+
+
+@pytest.mark.parametrize(("extension", "data"), [CRAFTED[0], CRAFTED[1], CRAFTED[3], CRAFTED[5]])
+def test_the_first_piece_is_judged_by_the_full_signature_and_no_html(extension: str, data: bytes) -> None:
+    with pytest.raises(Rejected):
+        uploads.check_head(data, extension)
+
+
+@pytest.mark.parametrize(
+    ("extension", "kind"), [("png", "png"), ("jpg", "jpg"), ("jpeg", "jpg"), ("gif", "gif"), ("pdf", "pdf")]
+)
+def test_real_files_pass_and_get_the_type_to_serve_with(extension: str, kind: str) -> None:
+    data = samples.sized(kind, 50_000, seed=1)
+    expected = {"png": "image/png", "jpg": "image/jpeg", "gif": "image/gif", "pdf": "application/pdf"}[kind]
+    assert uploads.check_head(data[:8192], extension) == expected
+    assert uploads.check_file(io.BytesIO(data), len(data), extension) == expected
+
+
+def test_a_custom_type_is_served_as_bytes_whatever_it_holds() -> None:
+    assert uploads.check_file(io.BytesIO(b"<html>"), 6, "txt") == "application/octet-stream"
+
+
+def test_checking_a_20_mb_image_reads_its_structure_not_its_pixels() -> None:
+    data = samples.sized("png", 20 * 1000 * 1000, seed=2)
+    started = time.perf_counter()
+    assert uploads.check_file(io.BytesIO(data), len(data), "png") == "image/png"
+    assert time.perf_counter() - started < 2.0
