@@ -49,7 +49,7 @@ UPLOAD_IDLE = timedelta(minutes=15)
 UPLOAD_STALE = timedelta(days=1)
 CLEAN_BATCH = 100
 COPY_BYTES = 64 * 1024
-SPOOL_BYTES = 8 * 1024 * 1024  # a file being checked stays in memory up to this size, on local disk beyond
+SPOOL_BYTES = 1024 * 1024  # a file being checked stays in memory up to this size, on local disk beyond
 
 
 @dataclass(frozen=True)
