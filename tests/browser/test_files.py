@@ -46,7 +46,7 @@ def test_files_are_uploaded_submitted_and_downloaded_by_the_reviewing_peer(
     upload(author, bad, "Not a poster")
     expect(author.locator(".ora-file-errors")).to_contain_text('"virus.exe" is not a type this problem accepts')
     upload(author, fake, "Pretends to be a picture")
-    expect(author.locator(".ora-file-errors")).to_contain_text("contents are not a .png file")
+    expect(author.locator(".ora-file-errors")).to_contain_text('The contents of "fake.png" are not')
     upload(author, poster, "The poster")
     expect(author.locator(".ora-file-list")).to_contain_text("poster.png")
     upload(author, notes, "Design notes")
