@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..definition.errors import N_
-from ..models import LooseFile
+from ..models import LooseFile, ResponseFile, UploadPiece
 from .common import Refusal
 
 log = logging.getLogger(__name__)
@@ -120,9 +120,10 @@ def sweep(now: datetime) -> tuple[int, int]:
     """Delete from storage up to :data:`SWEEP_BATCH` keys due by ``now``; returns (deleted, failed). A failed
     delete is tried again later, each time after twice as long (at most a day)."""
     due = list(LooseFile.objects.filter(due_at__lte=now).order_by("due_at")[:SWEEP_BATCH])
+    named = _still_named(loose.key for loose in due)
     deleted = failed = 0
     for loose in due:
-        if _delete_one(loose.storage, loose.key):
+        if loose.key in named or _delete_one(loose.storage, loose.key):
             LooseFile.objects.filter(pk=loose.pk).delete()
             deleted += 1
         else:
@@ -150,12 +151,20 @@ def open_to_send(storage: Storage, key: str) -> IO[bytes]:
 def _delete_listed(alias: str, keys: list[str]) -> None:
     """After commit: delete what was written down; never raises (the caller's work is committed)."""
     try:
-        gone = [key for key in keys if _delete_one(alias, key)]
+        named = _still_named(keys)
+        gone = [key for key in keys if key in named or _delete_one(alias, key)]
         settle(alias, gone)
     except Exception:
         log.warning(
             "Deleting %d files from storage %s failed; ora_clean_uploads retries", len(keys), alias, exc_info=True
         )
+
+
+def _still_named(keys: Iterable[str]) -> set[str]:
+    """Those of ``keys`` a file or a piece points at again (a race with a finishing upload): never deleted."""
+    keys = list(keys)
+    files = ResponseFile.objects.filter(key__in=keys).values_list("key", flat=True)
+    return set(files) | set(UploadPiece.objects.filter(key__in=keys).values_list("key", flat=True))
 
 
 def _delete_one(alias: str, key: str) -> bool:

@@ -536,3 +536,12 @@ def test_storage_failing_under_a_download_answers_503_or_ends_the_file_early_nev
             assert _code(staff_block.handle("staff_files_zip", _get())) == (503, "storage_unavailable")
         FlakyStorage.faults = set()
         assert staff_block.handle("staff_files_zip", _get()).status_code == 200
+
+
+def test_the_cleaner_never_deletes_a_file_that_a_row_points_at_again(storage_root: Path) -> None:
+    ann = learner("ann")
+    item = put(ann, "plot.png", PNG)
+    models.LooseFile.objects.create(storage="default", key=item.key, due_at=NOW)  # e.g. a cleaning racing a finish
+    call_command("ora_clean_uploads", stdout=io.StringIO())
+    assert stored_files(storage_root) == [storage_root / item.key]
+    assert not models.LooseFile.objects.exists()
