@@ -141,7 +141,7 @@ SAFE_SEGMENT = re.compile(r"[^/\\\x00-\x1f\x7f-\x9f]{1,120}")
 def test_the_staff_zip_keeps_every_entry_in_one_folder_per_learner_whatever_the_usernames(
     storage_root: Path, tmp_path: Path
 ) -> None:
-    usernames = ["..", "../../../tmp/pwn", "a/b", "a_b", "a_b", "\u202etxt.exe\x00", ".", "", "C:\\evil", "x" * 150]
+    usernames = ["..", "../../../tmp/pwn", "a/b", "a_b", "a_b", "\u202etxt.exe\x1f", ".", "", "C:\\evil", "x" * 150]
     for number, username in enumerate(usernames):
         who = learner(f"l{number}", username)
         put(who, "../../plot.png", PNG)
