@@ -13,7 +13,7 @@ from typing import Any
 
 from webob import Response
 
-from . import platform
+from . import platform, uploads
 from .definition.errors import N_
 from .definition.model import Necessity
 from .handlers import HandlerError, attachment
@@ -186,7 +186,7 @@ class StaffArea:
         with refusals(self.page):
             task, stored = reports.download(token, self.page.item_id, self.actor.anonymous_id, self.page.problem.now)
         name = task.file_name.rsplit("/", 1)[-1]
-        return attachment(stored, "text/csv", f'attachment; filename="{name}"')
+        return attachment(stored, "text/csv", uploads.content_disposition(name, "report.csv"))
 
     # Helpers
 
