@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 # Fields the OLX never sets directly: the definition itself, and the runtime's own bookkeeping.
 _NOT_FROM_OLX = frozenset({"definition_olx", "parent", "children", "tags", "xblock-family"})
 log = logging.getLogger(__name__)
+# The vendored KaTeX (static/vendor/katex/README.md), by the name static/js/latex.js gives each file.
+KATEX = (("script", "katex.min.js"), ("autoRender", "contrib/auto-render.min.js"), ("css", "katex.min.css"))
 
 
 def _(message: str) -> str:
@@ -71,6 +73,7 @@ class OraXBlock(XBlock):
     has_custom_completion = True
     has_author_view = True  # Studio shows author_view only when the class says so (xmodule/studio_editable.py)
     show_in_read_only_mode = True  # staff "viewing as" a learner see their page read-only (Page.read_only)
+    public_dir = "static"  # the folder runtime.local_resource_url serves from (XBlock.open_local_resource)
     icon_class = "problem"
     editable_fields = ("display_name",)  # no weight: the gradebook counts the rubric's points (decision 0010)
 
@@ -107,6 +110,7 @@ class OraXBlock(XBlock):
             content=page.content(),
             staff=page.staff_shell(),
             read_only_as=page.viewer.username if page.read_only else None,
+            latex=self.definition.allow_latex,
             csrf=platform.csrf(),
             uid=self.dom_id,
             _=platform.translations(self).gettext,
@@ -123,8 +127,21 @@ class OraXBlock(XBlock):
         fragment.add_javascript(resource_text("static/js/rubric.js"))
         fragment.add_javascript(resource_text("static/js/staff.js"))
         fragment.add_javascript(resource_text("static/js/learner.js"))
-        fragment.initialize_js("OraXBlockLearner")
+        fragment.initialize_js("OraXBlockLearner", self._latex(fragment))
         return fragment
+
+    def _latex(self, fragment: Fragment) -> dict[str, Any] | None:
+        """Where the problem allows LaTeX: the typesetting script, and the learner script's ``latex`` argument,
+        the URLs of the vendored KaTeX that it loads only when the page has no MathJax (static/js/latex.js).
+        A runtime that serves no files of the block leaves the typesetting to the page's MathJax."""
+        if not self.definition.allow_latex:
+            return None
+        fragment.add_javascript(resource_text("static/js/latex.js"))
+        try:
+            urls = {name: self.runtime.local_resource_url(self, f"static/vendor/katex/{path}") for name, path in KATEX}
+        except NotImplementedError:
+            urls = {}
+        return {"latex": urls}
 
     def author_view(self, context: dict[str, Any] | None = None) -> Fragment:
         """Studio's preview: a summary of the steps, points and dates, then the learner's view."""

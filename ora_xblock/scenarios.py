@@ -30,6 +30,7 @@ DEMO_PROBLEMS = (
     ("default.xml", "A new problem, as Studio adds it: build your own in the editor"),
     ("released.xml", "Opened to learners: the editor locks the rubric and steps"),
     ("coffee_frost.xml", "Self only: a prompt with a course diagram (a /static/ link the host rewrites)"),
+    ("latex_peer.xml", "Peer only, with LaTeX: math in the prompt, the answers and the feedback"),
 )
 
 

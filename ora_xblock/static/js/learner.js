@@ -1,9 +1,12 @@
 /* The learner's page: autosave, submit with confirmation, rubric forms; course staff also get the staff area.
  * Every action posts to a handler, which answers with the re-rendered page; focus moves to the
- * new step and a status line announces what happened. Each block on a page works on its own element. */
-function OraXBlockLearner(runtime, element) {
+ * new step and a status line announces what happened. Each block on a page works on its own element.
+ * ``args.latex``, where the problem allows LaTeX, names the vendored KaTeX (static/js/latex.js); the math is
+ * typeset again after every re-render. */
+function OraXBlockLearner(runtime, element, args) {
   "use strict";
   var root = element.jquery ? element[0] : element;
+  var latex = (args && args.latex) || null;
   var live = root.querySelector(".ora-live");
   var content = root.querySelector(".ora-content");
   var gettext = OraI18n.gettext;
@@ -18,9 +21,14 @@ function OraXBlockLearner(runtime, element) {
     window.setTimeout(function () { live.textContent = text; }, 50);
   }
 
+  function typeset(region) {
+    if (latex && window.OraLatex) { OraLatex.render(region, latex); }
+  }
+
   function show(html, message, area) {
     content.innerHTML = html;
     bind();
+    typeset(content);
     var scope = (area && content.querySelector(area)) || content;
     var target = scope.querySelector("[data-ora-focus]") || scope.querySelector("h3") || content.querySelector(".ora-title");
     if (target) {
@@ -318,6 +326,7 @@ function OraXBlockLearner(runtime, element) {
   }
 
   bind();
+  typeset(root);
   var staffArea = root.querySelector(".ora-staff-area");
-  if (staffArea) { OraStaffArea(runtime, element, staffArea); }
+  if (staffArea) { OraStaffArea(runtime, element, staffArea, typeset); }
 }

@@ -1,6 +1,7 @@
 /* Course staff's area: each tool posts to a staff handler, which answers with the section to show.
- * Focus moves to the section's heading and the status line announces what happened. */
-function OraStaffArea(runtime, element, area) {
+ * Focus moves to the section's heading and the status line announces what happened. ``typeset`` (optional)
+ * typesets the math of a section just shown, where the problem allows LaTeX. */
+function OraStaffArea(runtime, element, area, typeset) {
   "use strict";
   var gettext = OraI18n.gettext;
   var work = area.querySelector(".ora-staff-work");
@@ -35,6 +36,7 @@ function OraStaffArea(runtime, element, area) {
       if (!result.ok) { showErrors(result, options.list); return; }
       work.innerHTML = result.body.html;
       bind();
+      if (typeset) { typeset(work); }
       var heading = work.querySelector("[data-ora-focus]");
       if (heading && !options.quiet) { heading.focus(); }
       if (result.body.message) { announce(result.body.message); }
