@@ -10,6 +10,8 @@ function OraXBlockStudio(runtime, element) {
   var status = root.querySelector(".ora-studio-status");
   var olx = root.querySelector(".ora-olx");
   var closeButton = root.querySelector(".ora-close");
+  var tabs = Array.prototype.slice.call(root.querySelectorAll("[role=tab]"));
+  var shownSection = tabs[0].dataset.section;  // kept when a save renders the form again
   var urls = {
     save: runtime.handlerUrl(element, "save_editor"),
     check: runtime.handlerUrl(element, "check_editor"),
@@ -17,6 +19,8 @@ function OraXBlockStudio(runtime, element) {
   };
   var fields = {};  // editor path -> the element holding that value, filled by collect()
   var rechecking = false;  // after a refused save, every change is judged again
+  var formEdited = false;  // since the form was last rendered
+  var olxEdited = false;  // since the OLX was last shown
   var checkTimer = null;
   var noteCount = 0;
   var idPrefix = "ora-" + Math.random().toString(36).slice(2);
@@ -32,6 +36,46 @@ function OraXBlockStudio(runtime, element) {
   }
   function announce(message) { status.textContent = message; }
   function notify(name, data) { if (runtime.notify) { runtime.notify(name, data || {}); } }
+
+  // Sections: WAI-ARIA tabs, one panel shown at a time. Hidden panels stay in the form, so collect() reads them.
+
+  function panels() { return Array.prototype.slice.call(root.querySelectorAll("[role=tabpanel]")); }
+  function sectionOf(node) {
+    var panel = node && node.closest("[role=tabpanel]");
+    return panel ? panel.dataset.section : null;
+  }
+
+  function showSection(key, focusTab) {
+    shownSection = key;
+    tabs.forEach(function (tab) {
+      var selected = tab.dataset.section === key;
+      tab.setAttribute("aria-selected", selected ? "true" : "false");
+      tab.tabIndex = selected ? 0 : -1;
+      if (selected && focusTab) { tab.focus(); }
+    });
+    panels().forEach(function (panel) { panel.hidden = panel.dataset.section !== key; });
+  }
+
+  function tabKey(event) {
+    var index = tabs.indexOf(event.target.closest("[role=tab]"));
+    var next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1 }[event.key];
+    if (index === -1 || next === undefined) { return; }
+    event.preventDefault();
+    showSection(tabs[(next + tabs.length) % tabs.length].dataset.section, true);
+  }
+
+  /* Each tab counts the errors and the suggestions shown in its section, in words as well as colour. */
+  function countInTabs(counts) {
+    tabs.forEach(function (tab) {
+      var count = counts[tab.dataset.section] || { error: 0, warning: 0 };
+      var errors = tab.querySelector(".ora-tab-errors");
+      var warnings = tab.querySelector(".ora-tab-warnings");
+      errors.textContent = gettext("Errors: {count}").replace("{count}", count.error);
+      warnings.textContent = gettext("Suggestions: {count}").replace("{count}", count.warning);
+      errors.hidden = !count.error;
+      warnings.hidden = !count.warning;
+    });
+  }
 
   // Dates: shown in the author's time zone, sent in UTC.
 
@@ -123,15 +167,22 @@ function OraXBlockStudio(runtime, element) {
 
   // The validator's verdicts, next to their fields and in the summary
 
+  /* A control is described by its hint (data-hints) and then by the verdicts on it (data-notes). */
+  function describe(control) {
+    var ids = [control.dataset.hints, control.dataset.notes].filter(Boolean).join(" ");
+    if (ids) { control.setAttribute("aria-describedby", ids); } else { control.removeAttribute("aria-describedby"); }
+  }
+
   function clearNotes() {
     root.querySelectorAll(".ora-field-error, .ora-field-warning").forEach(function (note) { note.remove(); });
-    root.querySelectorAll("[aria-invalid]").forEach(function (control) {
+    root.querySelectorAll("[data-notes]").forEach(function (control) {
       control.removeAttribute("aria-invalid");
-      var kept = control.dataset.describedby;
-      if (kept) { control.setAttribute("aria-describedby", kept); } else { control.removeAttribute("aria-describedby"); }
+      delete control.dataset.notes;
+      describe(control);
     });
     summary.hidden = true;
     advice.hidden = true;
+    countInTabs({});
   }
 
   function placeOf(path) {
@@ -158,12 +209,9 @@ function OraXBlockStudio(runtime, element) {
       if (head) { head.insertAdjacentElement("afterend", note); } else { target.insertBefore(note, target.firstChild); }
     }
     if (control) {
-      if (!control.hasAttribute("aria-invalid") && control.getAttribute("aria-describedby")) {
-        control.dataset.describedby = control.getAttribute("aria-describedby");
-      }
       if (kind === "error") { control.setAttribute("aria-invalid", "true"); }
-      var described = (control.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
-      control.setAttribute("aria-describedby", described.concat(note.id).join(" "));
+      control.dataset.notes = [control.dataset.notes, note.id].filter(Boolean).join(" ");
+      describe(control);
     }
     return { note: note, control: control };
   }
@@ -176,6 +224,7 @@ function OraXBlockStudio(runtime, element) {
       link.textContent = message;
       link.addEventListener("click", function (event) {
         event.preventDefault();
+        showSection(sectionOf(placed.control) || shownSection, false);
         placed.control.focus();
         placed.control.scrollIntoView({ block: "center" });
       });
@@ -190,17 +239,26 @@ function OraXBlockStudio(runtime, element) {
     clearNotes();
     var errorList = summary.querySelector(".ora-summary-errors");
     var adviceList = advice.querySelector(".ora-advice-list");
+    var counts = {};
+    function count(kind, section) {
+      if (!section) { return; }
+      counts[section] = counts[section] || { error: 0, warning: 0 };
+      counts[section][kind] += 1;
+    }
     errorList.textContent = "";
     adviceList.textContent = "";
     errors.forEach(function (error) {
       var target = inForm ? placeOf(error.field) : null;
       var text = target ? error.text : error.message;
       summaryItem(errorList, text, target ? annotate(target, text, "error") : null);
+      count("error", inForm ? sectionOf(target) : "advanced");  // a refused OLX is the Advanced section's
     });
     (warnings || []).forEach(function (warning) {
       var target = placeOf(warning.field);
       summaryItem(adviceList, warning.text, target ? annotate(target, warning.text, "warning") : null);
+      count("warning", sectionOf(target));
     });
+    countInTabs(counts);
     summary.querySelector(".ora-summary-heading").textContent =
       gettext("The problem was not saved. Errors to correct: {count}").replace("{count}", errors.length);
     summary.hidden = !errors.length;
@@ -220,6 +278,7 @@ function OraXBlockStudio(runtime, element) {
   function saved(body) {
     replaceForm(body.form);
     olx.value = body.olx;
+    formEdited = olxEdited = false;
     collect();
     showVerdicts([], body.warnings, false, true);
     rechecking = false;
@@ -282,6 +341,7 @@ function OraXBlockStudio(runtime, element) {
   }
 
   function changed() {
+    formEdited = true;
     refresh();
     if (!rechecking) { return; }
     clearTimeout(checkTimer);
@@ -458,9 +518,32 @@ function OraXBlockStudio(runtime, element) {
     label.htmlFor = control.id;
   }
 
+  /* Label and name: each pair is described by the hint that tells them apart, and an empty label shows,
+   * greyed, the name learners will see instead. */
+  function refreshNaming() {
+    form().querySelectorAll(".ora-criterion-item").forEach(function (criterion) {
+      hint(criterion, own(criterion, ".ora-naming-hint")[0]);
+      criterion.querySelectorAll(".ora-option-item").forEach(function (option) {
+        hint(option, own(criterion, ".ora-options-hint")[0]);
+      });
+    });
+  }
+
+  function hint(item, note) {
+    if (!note.id) { note.id = idPrefix + "-hint-" + (++idCount); }
+    var label = own(item, "[data-key=label]")[0];
+    var name = own(item, "[data-key=name]")[0];
+    label.placeholder = name.value;
+    [label, name].forEach(function (control) {
+      control.dataset.hints = note.id;
+      describe(control);
+    });
+  }
+
   function refresh() {
     form().querySelectorAll(".ora-field").forEach(linkLabel);
     renumber();
+    refreshNaming();
     var criteria = rubricCriteria();
     form().querySelector(".ora-total-points").textContent = criteria.reduce(function (total, criterion) {
       return total + criterion.options.reduce(function (best, option) { return Math.max(best, option.points); }, 0);
@@ -494,6 +577,7 @@ function OraXBlockStudio(runtime, element) {
     form().querySelector(".ora-timezone").textContent =
       gettext("Dates and times are in your time zone, {zone}; they are stored in UTC.").replace("{zone}", zone);
     refresh();
+    showSection(shownSection, false);
   }
 
   // Wiring
@@ -521,7 +605,15 @@ function OraXBlockStudio(runtime, element) {
   holder.addEventListener("dragover", dragOver);
   holder.addEventListener("drop", function (event) { event.preventDefault(); endDrag(); });
   holder.addEventListener("dragend", endDrag);
-  root.querySelector(".ora-save").addEventListener("click", save);
+  tabs.forEach(function (tab) {
+    tab.addEventListener("click", function () { showSection(tab.dataset.section, true); });
+    tab.addEventListener("keydown", tabKey);
+  });
+  /* Save keeps the form, unless only the OLX was edited: then it keeps the OLX, as "Save the OLX" does. */
+  root.querySelector(".ora-save").addEventListener("click", function () {
+    if (olxEdited && !formEdited) { saveOlx(); } else { save(); }
+  });
+  olx.addEventListener("input", function () { olxEdited = true; });
   root.querySelector(".ora-save-olx").addEventListener("click", saveOlx);
   root.querySelector(".ora-cancel").addEventListener("click", function () { notify("cancel"); });
   closeButton.addEventListener("click", close);
