@@ -114,11 +114,20 @@ def test_the_prompt_is_typeset_by_the_vendored_katex_with_mathml_for_screen_read
     expect(prompt.locator(".katex-html").first).to_have_attribute("aria-hidden", "true")
     expect(prompt).not_to_contain_text(r"\(m = 0.5")
     assert "E=mc^2" in prompt.locator("annotation").all_text_contents()  # the source, kept in the MathML
-    # The rubric shown while answering is not on this page; the answer's editor is never typeset.
+    # The answer's editor is never typeset; its preview shows the math as it will look once submitted.
     answer = page.get_by_label("Your answer")
     answer.fill(r"My working: \(x^2\)")
     expect(answer).to_have_value(r"My working: \(x^2\)")
     expect(page.locator(".ora-response-form .katex")).to_have_count(5)  # the prompt's only
+    page.get_by_role("button", name="Preview the math").click()
+    preview = page.locator(".ora-math-preview")
+    expect(preview.locator(".katex")).to_have_count(1)
+    expect(preview).to_contain_text("My working:")
+    expect(answer).to_have_value(r"My working: \(x^2\)")
+    assert_accessible(axe, page)
+    screenshot(page, "preview")
+    answer.fill(r"My working: \(x^3\)")
+    expect(preview).to_be_hidden()  # a change hides the preview: it never shows an older text
     # Loaded once, by URL: the script, its extension, the stylesheet and the WOFF2 fonts it names.
     page.wait_for_function("document.fonts.check('16px KaTeX_Main')")
     files = katex_files(page)

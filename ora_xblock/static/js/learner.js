@@ -65,15 +65,20 @@ function OraXBlockLearner(runtime, element, args) {
     var dialog = content.querySelector(".ora-confirm");
     form.querySelectorAll(".ora-answer").forEach(function (textarea) {
       var label = form.querySelector("label[for='" + textarea.id + "']");
-      editors.push(OraEditor.attach(textarea, {
-        rich: textarea.getAttribute("data-rich") === "true",
+      var rich = textarea.getAttribute("data-rich") === "true";
+      var preview = null;
+      var editor = OraEditor.attach(textarea, {
+        rich: rich,
         label: label ? label.textContent.trim() : "",
         onChange: function () {
+          if (preview) { preview.hide(); }
           status.textContent = gettext("Not saved yet");
           window.clearTimeout(saveTimer);
           saveTimer = window.setTimeout(saveDraft, AUTOSAVE_DELAY_MS);
         }
-      }));
+      });
+      editors.push(editor);
+      if (latex && !textarea.disabled) { preview = mathPreview(textarea, editor, rich); }
     });
 
     function saveDraft() {
@@ -102,6 +107,45 @@ function OraXBlockLearner(runtime, element, args) {
       window.clearTimeout(saveTimer);
       send("submit", { answers: answers() }, errors, gettext("Your response was submitted."));
     }
+  }
+
+  /* Where the problem allows LaTeX: a button under an answer that shows its math as it will look once submitted.
+   * The preview goes away at the next change, so it never shows an older text. */
+  function mathPreview(textarea, editor, rich) {
+    var place = textarea.closest(".ora-prompt") || textarea.parentNode;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "ora-button ora-math-preview-button";
+    button.textContent = gettext("Preview the math");
+    var box = document.createElement("div");
+    box.className = "ora-math-preview";
+    box.hidden = true;
+    var title = document.createElement("p");
+    title.className = "ora-field-label";
+    title.textContent = gettext("Preview of your answer");
+    var shown = document.createElement("div");
+    shown.className = "ora-submitted-answer ora-math-preview-body";
+    shown.style.whiteSpace = "pre-wrap";
+    shown.setAttribute("aria-live", "polite");
+    box.appendChild(title);
+    box.appendChild(shown);
+    place.appendChild(button);
+    place.appendChild(box);
+    button.addEventListener("click", function () {
+      shown.textContent = rich ? textOf(editor.getValue()) : editor.getValue();
+      box.hidden = false;
+      typeset(shown);
+    });
+    return { hide: function () { box.hidden = true; } };
+  }
+
+  /* A rich answer's text, a line per paragraph or list item. It is parsed in a document of its own and only its
+   * text is used, so nothing in it runs or loads. */
+  function textOf(html) {
+    var body = new DOMParser().parseFromString(html, "text/html").body;
+    var blocks = body.querySelectorAll("p, li, h1, h2, h3, h4, h5, h6");
+    if (!blocks.length) { return body.textContent; }
+    return Array.prototype.map.call(blocks, function (block) { return block.textContent; }).join("\n");
   }
 
   /* Files: straight to the storage where it takes them (S3); else in one request when the file fits under the
