@@ -41,6 +41,9 @@ class Workflow(models.Model):
     score_source = models.CharField(max_length=32, blank=True)
     published_earned = models.PositiveIntegerField(null=True)
     published_possible = models.PositiveIntegerField(null=True)
+    # When the score must next be sent to edx-submissions: written with the score, NULL once the gradebook has it
+    # (a lost or failed send is retried by the refresh; see services/grades.py).
+    publish_due_at = models.DateTimeField(null=True)
     # Learner training: the example the learner is on, and whether they passed.
     training_position = models.PositiveIntegerField(default=0)
     training_done = models.BooleanField(default=False)
@@ -65,6 +68,7 @@ class Workflow(models.Model):
             models.Index(fields=["item_id", "status", "-score_earned", "submitted_at"], name="ora_top_responses"),
             models.Index(fields=["item_id", "username_lower", "id"], name="ora_gradebook"),
             models.Index(fields=["item_id", "status", "username_lower", "id"], name="ora_gradebook_status"),
+            models.Index(fields=["publish_due_at"], name="ora_workflow_publish_due"),
         ]
 
     def save(self, *args, **kwargs):
@@ -226,7 +230,12 @@ class AuditEntry(models.Model):
 
 
 class ReportTask(models.Model):
-    """A CSV report of one problem, generated in the background, and the file it produced."""
+    """A CSV report of one problem, generated in the background, and the file it produced.
+
+    ``file_name`` is set before any byte reaches storage, so that a report that fails or dies can have its
+    file deleted; a failed task with a ``file_name`` still has a file to delete. ``alive_at`` is the task's
+    last sign of life (asked for, started, writing); a task silent for too long is marked failed.
+    """
 
     class Kind(models.TextChoices):
         GRADE = "grade"
@@ -248,9 +257,13 @@ class ReportTask(models.Model):
     file_name = models.CharField(max_length=255, blank=True)  # the storage key
     rows = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    alive_at = models.DateTimeField(null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["item_id", "-created_at"], name="ora_reports_of_problem")]
+        indexes = [
+            models.Index(fields=["item_id", "-created_at"], name="ora_reports_of_problem"),
+            models.Index(fields=["status", "alive_at"], name="ora_reports_by_status"),
+        ]
 
 
 class PartialUpload(models.Model):

@@ -1,7 +1,8 @@
 """Celery tasks, on the platform's workers.
 
 ``refresh_due_problems`` is the overdue refresh's clock: it schedules itself,
-so it needs no Celery beat (see :mod:`ora_xblock.services.overdue`).
+so it needs no Celery beat (see :mod:`ora_xblock.services.overdue`); it also
+sends the scores left unsent and marks failed the reports whose worker died.
 ``refresh_overdue_workflows`` sweeps everything; the plugin settings add it
 hourly to the beat schedule for sites that run beat. ``generate_report`` runs
 when staff ask for a report.
@@ -19,21 +20,22 @@ REPORT_TASK = "ora_xblock.tasks.generate_report"
 
 @shared_task(name=REFRESH_TASK)
 def refresh_overdue_workflows() -> dict[str, int]:
-    """Apply flexible peer grading and the staff fallback to every overdue learner; publish the scores."""
+    """Apply flexible peer grading and the staff fallback to every overdue learner; send every score left unsent."""
     done = overdue.refresh_all(platform.now(), escalate=overdue.escalating())
-    return {"graded": done.graded, "escalated": done.escalated}
+    return {"graded": done.graded, "escalated": done.escalated, "published": done.published}
 
 
 @shared_task(name=CLOCK_TASK, ignore_result=True)
 def refresh_due_problems(token: str) -> dict[str, int]:
     """Refresh the problems due, then schedule the next run (``token`` names this run; a stale one does nothing)."""
     done = overdue.tick(token, platform.now())
-    return {"graded": done.graded, "escalated": done.escalated}
+    return {"graded": done.graded, "escalated": done.escalated, "published": done.published}
 
 
 @shared_task(name=REPORT_TASK)
 def generate_report(task_id: int) -> int:
-    """Write the CSV report a staff member asked for (see ``services.reports.start``); returns its row count."""
+    """Write the CSV report a staff member asked for (see ``services.reports.start``); returns its row count.
+    A second delivery of the same task does nothing."""
     return reports.run(task_id).rows
 
 

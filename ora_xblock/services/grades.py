@@ -1,12 +1,23 @@
-"""Turning stored assessments into a status and a grade, and sending the grade to the gradebook."""
+"""Turning stored assessments into a status and a grade, and sending the grade to the gradebook.
+
+No grade is lost between our tables and the gradebook (docs/decisions/0016-no-grade-lost.md):
+the transaction that changes a score also sets ``Workflow.publish_due_at``. Once it commits, :func:`publish`
+sends the score to edx-submissions and clears that mark, in one transaction under the row lock, so a score is
+sent once whatever runs it and however often. A send that never happens (the process died after the commit) or
+fails (``set_score`` raised) leaves the mark, and :func:`republish_pending`, run by the refresh
+(:mod:`.overdue`), sends it later; a failure also brings the refresh's clock forward.
+"""
 
 from __future__ import annotations
 
 import logging
-from functools import partial
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Min
 from submissions import api as submissions_api
 
 from .. import peer, platform
@@ -18,7 +29,21 @@ from . import audit
 from .common import Problem
 
 STAFF_OVERRIDE = "staff_override"  # the annotation type of a score course staff gave
+GRACE = timedelta(minutes=1)  # the send after commit has this long before the refresh may send the score
+RETRY_AFTER = timedelta(minutes=5)  # a failed send is tried again this much later
+FROZEN_RETRY = timedelta(days=1)  # a score of a course whose grades are frozen is looked at again this much later
+BATCH = 200  # scores one pass of the refresh sends at most
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Republished:
+    """What a pass of :func:`republish_pending` did; ``more`` when it stopped at its batch with scores left due."""
+
+    sent: int = 0
+    failed: int = 0
+    frozen: int = 0
+    more: bool = False
 
 
 def assessments_of(workflow: Workflow) -> list[Assessment]:
@@ -70,7 +95,8 @@ def grade_of(problem: Problem, workflow: Workflow, received: list[Assessment]) -
 def advance(problem: Problem, workflow: Workflow) -> list[Assessment]:
     """Recompute the workflow's status and score after a change; publish the score once committed.
 
-    Runs inside the caller's transaction, with the workflow row locked.
+    Runs inside the caller's transaction, with the workflow row locked. A score the gradebook does not have is
+    marked due to publish in the same save, so that the refresh sends it if the send after commit never happens.
     Returns the submission's assessments, which it had to read anyway.
     """
     received = assessments_of(workflow)
@@ -85,22 +111,32 @@ def advance(problem: Problem, workflow: Workflow) -> list[Assessment]:
     elif new_status is Status.CANCELLED:  # removed from peer grading: zero, until staff reset the learner
         workflow.score_earned, workflow.score_possible = 0, problem.definition.max_score
         workflow.score_source = ""
+    pending = workflow.needs_publishing
+    if pending and (workflow.publish_due_at is None or workflow.publish_due_at > problem.now + GRACE):
+        workflow.publish_due_at = problem.now + GRACE
     workflow.save()
-    if workflow.needs_publishing:
-        transaction.on_commit(partial(publish, workflow.pk))
+    if pending:
+        _publish_after_commit(workflow.pk, problem.now)
     return received
 
 
-def publish(workflow_id: int) -> bool:
+def publish(workflow_id: int, now: datetime | None = None) -> bool:
     """Send the workflow's score to edx-submissions, unless it is already there; returns whether it sent.
 
-    A score course staff gave goes with its annotation: the grader's anonymous id and the reason they gave
-    (edx-submissions stores an annotation only with its creator). While the platform keeps the course's grades
-    frozen nothing is sent: the gradebook must not change, and the score stays waiting to be published.
+    The score is sent and marked sent in one transaction, under the workflow's row lock: a second call, at once
+    or later, sends nothing. A score course staff gave goes with its annotation: the grader's anonymous id and
+    the reason they gave (edx-submissions stores an annotation only with its creator). While the platform keeps
+    the course's grades frozen nothing is sent: the gradebook must not change, and the score stays due, looked
+    at again :data:`FROZEN_RETRY` from ``now``. Raises what ``set_score`` raises, with nothing changed.
     """
     with transaction.atomic():
         workflow = Workflow.objects.select_for_update().filter(pk=workflow_id).first()
-        if workflow is None or not workflow.needs_publishing:
+        if workflow is None:
+            return False
+        if not workflow.needs_publishing:
+            if workflow.publish_due_at is not None:  # the score went back to the one the gradebook has
+                workflow.publish_due_at = None
+                workflow.save(update_fields=["publish_due_at"])
             return False
         if platform.grades_frozen(workflow.course_id):
             log.info(
@@ -108,13 +144,94 @@ def publish(workflow_id: int) -> bool:
                 workflow.course_id,
                 workflow.pk,
             )
+            workflow.publish_due_at = (now or platform.now()) + FROZEN_RETRY
+            workflow.save(update_fields=["publish_due_at"])
             return False
         submissions_api.set_score(
             workflow.submission_uuid, workflow.score_earned, workflow.score_possible, **_annotation(workflow)
         )
         workflow.published_earned, workflow.published_possible = workflow.score_earned, workflow.score_possible
-        workflow.save(update_fields=["published_earned", "published_possible"])
+        workflow.publish_due_at = None
+        workflow.save(update_fields=["published_earned", "published_possible", "publish_due_at"])
     return True
+
+
+def republish_pending(now: datetime, limit: int = BATCH) -> Republished:
+    """Send the scores due by ``now`` that are still not in the gradebook, longest due first, ``limit`` at most.
+
+    What the refresh runs: a score whose send after commit never happened or failed goes out here, once. A
+    course whose grades are frozen is asked once, and all its due scores wait :data:`FROZEN_RETRY`; a send that
+    fails is logged and tried again :data:`RETRY_AFTER` later. Costs one query, plus a fixed few per score sent.
+    """
+    due = Workflow.objects.filter(publish_due_at__lte=now).order_by("publish_due_at", "pk")
+    found = list(due.values_list("pk", "course_id")[: limit + 1])
+    batch = found[:limit]
+    frozen = {course for course in {course for _, course in batch} if platform.grades_frozen(course)}
+    if frozen:  # every due score of the course, in one statement, so they never fill a batch
+        Workflow.objects.filter(course_id__in=frozen, publish_due_at__lte=now).update(publish_due_at=now + FROZEN_RETRY)
+    sent, failed = 0, []
+    for pk, course in batch:
+        if course in frozen:
+            continue
+        try:
+            sent += publish(pk, now)
+        except Exception:  # one score must not stop the others
+            log.exception("ora_xblock: sending the score of workflow %s to edx-submissions failed", pk)
+            failed.append(pk)
+    if failed:
+        _retry_later(failed, now)
+    frozen_count = sum(course in frozen for _, course in batch)
+    return Republished(sent=sent, failed=len(failed), frozen=frozen_count, more=len(found) > limit)
+
+
+def next_due(now: datetime, within: timedelta) -> datetime | None:
+    """When the earliest score waiting to be sent is due, if that is by ``now + within`` (one indexed query)."""
+    return Workflow.objects.filter(publish_due_at__lte=now + within).aggregate(first=Min("publish_due_at"))["first"]
+
+
+def _publish_after_commit(workflow_id: int, now: datetime) -> None:
+    """Once the current transaction commits, send the score; a failure is logged and left to the refresh.
+
+    The learner's or staff member's action is committed by then: nothing here may turn it into an error.
+    """
+
+    def publish_committed_score() -> None:  # named: Django logs a robust callback's failure by __qualname__
+        try:
+            publish(workflow_id, now)
+        except Exception:
+            log.exception("ora_xblock: sending the score of workflow %s to edx-submissions failed", workflow_id)
+            _retry_later([workflow_id], now)
+            return
+        _wake_for_left_behind(now)
+
+    transaction.on_commit(publish_committed_score, robust=True)
+
+
+def _retry_later(workflow_ids: Iterable[int], now: datetime) -> None:
+    """Have the refresh send these scores :data:`RETRY_AFTER` from ``now``, and its clock run by then.
+
+    If even this fails (the database is down too), the scores stay due as they were, for the next refresh.
+    """
+    from . import overdue  # overdue refreshes learners through this module
+
+    due = now + RETRY_AFTER
+    try:
+        with transaction.atomic():
+            pending = Workflow.objects.filter(pk__in=list(workflow_ids), publish_due_at__isnull=False)
+            pending.update(publish_due_at=due)
+            for item_id in set(pending.values_list("item_id", flat=True)):
+                overdue.due_by(item_id, due, now)
+    except Exception:
+        log.warning("ora_xblock: could not schedule sending %s again", workflow_ids, exc_info=True)
+
+
+def _wake_for_left_behind(now: datetime) -> None:
+    """After a send: if another score is past due (its sender died after its commit), make sure the refresh's
+    clock runs to send it, even if it was idle (one indexed query where the clock can run)."""
+    from . import overdue
+
+    if overdue.can_schedule() and Workflow.objects.filter(publish_due_at__lt=now).exists():
+        overdue.wake(now + RETRY_AFTER, now)
 
 
 def _annotation(workflow: Workflow) -> dict[str, Any]:

@@ -17,6 +17,10 @@ refresh gets there by itself (docs/decisions/0012-refresh-without-beat.md):
   overdue learners when its refresh is past due, restarting a clock that died.
 - :func:`refresh_all` sweeps every problem, for the ``ora_refresh_workflows`` command
   (cron) and the Celery beat task, where a site runs beat.
+
+The clock and the sweep also send the scores left unsent (:func:`.grades.republish_pending`; a failed send
+brings the clock forward, and the clock stays up while a send is due within a hop) and mark failed the reports
+whose worker died (:func:`.reports.expire_stale`).
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from ..definition import parse_olx_cached
 from ..definition.model import StepName
 from ..models import ProblemSnapshot, RefreshClock, Workflow
 from ..workflow import Status
+from . import grades, reports
 from .common import Problem
 from .grades import advance
 
@@ -55,14 +60,21 @@ PENDING = (Status.TRAINING, Status.PEER, Status.SELF, Status.WAITING)  # may yet
 
 @dataclass(frozen=True)
 class Refreshed:
-    """What a pass changed; ``more`` when it stopped at its batch with overdue learners left."""
+    """What a pass changed (``published``: scores left unsent that it sent); ``more`` when it stopped at its
+    batch with overdue learners left."""
 
     graded: int = 0
     escalated: int = 0
     more: bool = False
+    published: int = 0
 
     def __add__(self, other: Refreshed) -> Refreshed:
-        return Refreshed(self.graded + other.graded, self.escalated + other.escalated, self.more or other.more)
+        return Refreshed(
+            self.graded + other.graded,
+            self.escalated + other.escalated,
+            self.more or other.more,
+            self.published + other.published,
+        )
 
 
 def escalating() -> bool:
@@ -80,12 +92,15 @@ def remember(problem: Problem, item_id: str, course_id: str, olx: str) -> None:
                 ProblemSnapshot.objects.create(item_id=item_id, **values)
         except IntegrityError:  # another learner's first submit created it at the same moment
             ProblemSnapshot.objects.filter(item_id=item_id).update(**values)
-    if not _has_peers(problem):
-        return
-    due = problem.now + peer.FLEXIBLE_AFTER + MARGIN
+    if _has_peers(problem):
+        due_by(item_id, problem.now + peer.FLEXIBLE_AFTER + MARGIN, problem.now)
+
+
+def due_by(item_id: str, due: datetime, now: datetime) -> None:
+    """Have the problem refreshed by ``due`` at the latest, and the clock woken for it once committed."""
     later = Q(refresh_due_at__isnull=True) | Q(refresh_due_at__gt=due)  # one statement: submits may race
     if ProblemSnapshot.objects.filter(later, item_id=item_id).update(refresh_due_at=due):
-        transaction.on_commit(partial(wake, due, problem.now))
+        transaction.on_commit(partial(wake, due, now))
 
 
 def refresh(problem: Problem, item_id: str, escalate: bool = True, limit: int = BATCH) -> Refreshed:
@@ -103,7 +118,8 @@ def refresh(problem: Problem, item_id: str, escalate: bool = True, limit: int = 
 
 
 def refresh_all(now: datetime, escalate: bool = True) -> Refreshed:
-    """Refresh every problem with overdue learners, to the last learner, and plan each problem's next refresh."""
+    """Refresh every problem with overdue learners, to the last learner, and plan each problem's next refresh;
+    then send every score left unsent (while batches send something) and mark failed the reports that died."""
     overdue_items = _overdue(Workflow.objects.all(), now, escalate).values_list("item_id", flat=True).distinct()
     due_items = ProblemSnapshot.objects.filter(refresh_due_at__lte=now).values_list("item_id", flat=True)
     total = Refreshed()
@@ -115,7 +131,7 @@ def refresh_all(now: datetime, escalate: bool = True) -> Refreshed:
             if not done.more:
                 break
         _plan(problem, snapshot.item_id, more=False)
-    return total
+    return total + _chores(now, everything=True)
 
 
 def on_view(problem: Problem, item_id: str, workflow: Workflow | None) -> bool:
@@ -171,7 +187,7 @@ def wake(due: datetime, now: datetime) -> None:
     """Make sure the clock runs by ``due``: start it when idle, bring it forward, or restart it when its run is
     a :func:`hop` late (lost: a broker restart, a worker killed). Does nothing where tasks cannot wait (no
     broker, or Celery runs tasks inline): page views and the command do the work there."""
-    if not _can_schedule():
+    if not can_schedule():
         return
     try:
         with transaction.atomic():
@@ -183,13 +199,14 @@ def wake(due: datetime, now: datetime) -> None:
 
 
 def tick(token: str, now: datetime) -> Refreshed:
-    """The clock's run: refresh the problems due, then schedule the next run. A run whose token was replaced,
-    or a second delivery of the same message, does nothing."""
+    """The clock's run: refresh the problems due, send a batch of the scores left unsent, mark failed the reports
+    that died, then schedule the next run. A run whose token was replaced, or a second delivery of the same
+    message, does nothing."""
     running = uuid.uuid4().hex
     if not token or not RefreshClock.objects.filter(name=CLOCK, token=token).update(token=running, wake_at=now + hop()):
         return Refreshed()
     try:
-        return refresh_due(now, escalating())
+        return refresh_due(now, escalating()) + _chores(now, everything=False)
     finally:
         _next(running, now)
 
@@ -211,17 +228,33 @@ def refresh_due(now: datetime, escalate: bool) -> Refreshed:
     return total
 
 
+def _chores(now: datetime, everything: bool) -> Refreshed:
+    """Send the scores left unsent, one batch, or (``everything``) batch after batch while they send some (a batch
+    that only fails stops the sweep: the next refresh tries again); mark failed the reports whose worker died."""
+    published = 0
+    while True:
+        done = grades.republish_pending(now)
+        published += done.sent
+        if not (everything and done.more and (done.sent or done.frozen)):
+            break
+    reports.expire_stale(now)
+    return Refreshed(published=published)
+
+
 def _next(running: str, now: datetime) -> None:
-    """After a run: schedule the next one at the earliest due problem, or stop the clock when none is."""
+    """After a run: schedule the next one at the earliest due problem or score to send (a score due more than a
+    :func:`hop` ahead, as frozen grades are, does not keep the clock up), or stop the clock when none is."""
     with transaction.atomic():  # the lock comes first, so that a submit's wake either sees this run or is seen by it
         clock = RefreshClock.objects.select_for_update().filter(name=CLOCK, token=running).first()
         if clock is None:
             return  # replaced while running: the new run carries on
-        following = ProblemSnapshot.objects.aggregate(first=Min("refresh_due_at"))["first"]
+        problems = ProblemSnapshot.objects.aggregate(first=Min("refresh_due_at"))["first"]
+        scores = grades.next_due(now, hop())
+        following = min((moment for moment in (problems, scores) if moment is not None), default=None)
         if following is None:
             clock.token, clock.wake_at = "", None
             clock.save(update_fields=["token", "wake_at"])
-        elif _can_schedule():
+        elif can_schedule():
             _arm(clock, following, now)
 
 
@@ -248,7 +281,7 @@ def _send(token: str, countdown: float) -> None:
         logger.warning("ora_xblock: could not schedule the overdue refresh", exc_info=True)
 
 
-def _can_schedule() -> bool:
+def can_schedule() -> bool:
     """Whether a Celery task can wait for later here: a broker is configured and tasks are not run inline."""
     from ..tasks import runs_inline
 

@@ -7,6 +7,12 @@ the demo and tests). The task streams rows (:mod:`.report_rows`) into a
 temporary file and saves it through Django storage under ``ora_xblock/reports/``. The files hold personal data
 (usernames, emails), so a download link is signed for one person and one
 report, and refused after :data:`LINK_SECONDS`.
+
+No report stays "running" for ever, and none leaves a file behind: the file's name is recorded before any
+byte reaches storage; a task that raises is marked failed with its error; a task says it is alive every
+:data:`BEAT_EVERY` while writing, and :func:`expire_stale` (run when staff list the reports, and by the refresh)
+marks failed one silent for :data:`RUNNING_SILENCE` (its worker died), or never started after
+:data:`PENDING_SILENCE`, and deletes what it wrote. A second delivery of a task does nothing.
 """
 
 from __future__ import annotations
@@ -18,14 +24,14 @@ import re
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
-from functools import partial
+from datetime import datetime, timedelta
 from typing import IO, Any
 
 from django.core import signing
 from django.core.files import File
 from django.core.files.storage import Storage, storages
 from django.db import transaction
+from django.db.models import Q
 
 from .. import platform
 from ..definition import parse_olx_cached
@@ -41,6 +47,13 @@ LINK_SECONDS = 300
 LINK_SALT = "ora_xblock.reports.download"
 FOLDER = "ora_xblock/reports"
 LISTED = 50
+BEAT_EVERY = timedelta(minutes=1)  # a report being written says it is alive this often
+RUNNING_SILENCE = timedelta(minutes=15)  # a running report silent this long died with its worker
+PENDING_SILENCE = timedelta(hours=6)  # a report not started this long after it was asked for was lost
+BEAT_ROWS = 200  # rows written between two looks at the clock
+DIED = N_("The report stopped before it was finished: the process writing it ended. Generate it again.")
+NEVER_STARTED = N_("The report never started: the task queue lost it. Generate it again.")
+NOT_SENT = N_("The report could not be started: the task queue did not answer. Generate it again later.")
 _NAMES = {ReportTask.Kind.GRADE: "ora_grade_report", ReportTask.Kind.DATA: "ora_data_report"}
 
 
@@ -61,15 +74,20 @@ def start(course_id: str, item_id: str, kind: str, requested_by: str, now: datet
         if not ProblemSnapshot.objects.filter(item_id=item_id).exists():
             raise Refusal(409, "nothing_to_report", N_("Nobody has submitted a response yet."))
         task = ReportTask.objects.create(
-            course_id=course_id, item_id=item_id, kind=kind, requested_by=requested_by, created_at=now
+            course_id=course_id, item_id=item_id, kind=kind, requested_by=requested_by, created_at=now, alive_at=now
         )
-        transaction.on_commit(partial(_enqueue, task.pk))
+        _enqueue_after_commit(task.pk, now)
     return task
 
 
-def reports(item_id: str) -> Reports:
-    """The problem's latest reports (one query)."""
+def reports(item_id: str, now: datetime | None = None) -> Reports:
+    """The problem's latest reports (one query). Given ``now``, those among them whose worker died are marked
+    failed first, as :func:`expire_stale` does (no query unless one did)."""
     tasks = list(ReportTask.objects.filter(item_id=item_id).order_by("-created_at", "-id")[:LISTED])
+    for task in tasks if now is not None else ():
+        if _stale(task.status, task.alive_at, task.file_name, now):
+            _give_up(task.pk, task.status, task.alive_at, task.file_name, now)
+            task.refresh_from_db()
     return Reports(
         finished=[task for task in tasks if task.status == ReportTask.State.DONE],
         pending=[task for task in tasks if task.status in (ReportTask.State.PENDING, ReportTask.State.RUNNING)],
@@ -77,23 +95,57 @@ def reports(item_id: str) -> Reports:
     )
 
 
-def run(task_id: int, clock: Callable[[], datetime] = platform.now) -> ReportTask:
-    """Generate the report of a pending task (what the Celery task does); a task already taken is left alone."""
-    claimed = ReportTask.objects.filter(pk=task_id, status=ReportTask.State.PENDING).update(
-        status=ReportTask.State.RUNNING
-    )
+def run(task_id: int, clock: Callable[[], datetime] | None = None) -> ReportTask:
+    """Generate the report of a pending task (what the Celery task does); a task already taken, done or failed
+    is left alone, so that a second delivery does nothing.
+
+    The file's name is recorded as the task is taken, before any byte is written. A failure marks the task failed
+    with its error and deletes what was written; so does finding, at a beat, that :func:`expire_stale` has
+    given the task up meanwhile (then the task stays as that left it). ``clock`` defaults to ``platform.now``.
+    """
+    clock = clock or platform.now
     task = ReportTask.objects.get(pk=task_id)
-    if not claimed:
+    if task.status != ReportTask.State.PENDING:
         return task
+    name, now = file_name(task), clock()
+    running = ReportTask.objects.filter(pk=task_id, status=ReportTask.State.RUNNING)
+    if not ReportTask.objects.filter(pk=task_id, status=ReportTask.State.PENDING).update(
+        status=ReportTask.State.RUNNING, file_name=name, alive_at=now
+    ):
+        return ReportTask.objects.get(pk=task_id)
+    task.status, task.file_name, task.alive_at = ReportTask.State.RUNNING, name, now
     try:
-        task.file_name, task.rows = _write(task, clock())
-        task.status = ReportTask.State.DONE
+        rows = _write(task, now, _Pulse(running, clock))
     except Exception as error:
         logger.exception("ora_xblock report %s failed", task_id)
-        task.status, task.error = ReportTask.State.FAILED, (str(error) or type(error).__name__)[:1000]
-    task.finished_at = clock()
-    task.save()
+        message = (str(error) or type(error).__name__)[:1000]
+        running.update(status=ReportTask.State.FAILED, error=message, finished_at=clock())
+        _discard(task_id, name)
+        return ReportTask.objects.get(pk=task_id)
+    finished = clock()
+    if not running.update(status=ReportTask.State.DONE, rows=rows, finished_at=finished):
+        _discard(task_id, name)  # given up while it saved the file
+        return ReportTask.objects.get(pk=task_id)
+    task.status, task.rows, task.finished_at = ReportTask.State.DONE, rows, finished
     return task
+
+
+def expire_stale(now: datetime, item_id: str | None = None) -> int:
+    """Mark failed the reports of the problem (or of every problem) whose worker died: running and silent for
+    :data:`RUNNING_SILENCE`, or never started :data:`PENDING_SILENCE` after they were asked for; their files
+    leave storage once committed. Also tries again to delete the files of failed reports that storage kept.
+
+    Returns how many it marked failed. One indexed query when there is nothing to do.
+    """
+    found = ReportTask.objects.filter(
+        Q(status=ReportTask.State.RUNNING, alive_at__lt=now - RUNNING_SILENCE)
+        | Q(status=ReportTask.State.PENDING, alive_at__lt=now - PENDING_SILENCE)
+        | (Q(status=ReportTask.State.FAILED) & ~Q(file_name=""))
+    )
+    if item_id is not None:
+        found = found.filter(item_id=item_id)
+    rows = found.values_list("pk", "status", "alive_at", "file_name")[:LISTED]
+    return sum(_give_up(pk, status, alive_at, name, now) for pk, status, alive_at, name in rows)
 
 
 def link_token(task: ReportTask, user_id: str, now: datetime) -> str:
@@ -121,9 +173,25 @@ def storage() -> Storage:
 
 
 def file_name(task: ReportTask) -> str:
-    """``ora_xblock/reports/{course}_ora_grade_report_{YYYY-MM-DD-HHMM}.csv``, the course id made safe."""
+    """``ora_xblock/reports/{task id}/{course}_ora_grade_report_{YYYY-MM-DD-HHMM}.csv``, the course id made safe:
+    the task's own key, which nothing else writes or deletes."""
     course = re.sub(r"[^A-Za-z0-9._-]", "_", task.course_id).strip("._") or "course"
-    return f"{FOLDER}/{course}_{_NAMES[ReportTask.Kind(task.kind)]}_{task.created_at:%Y-%m-%d-%H%M}.csv"
+    return f"{FOLDER}/{task.pk}/{course}_{_NAMES[ReportTask.Kind(task.kind)]}_{task.created_at:%Y-%m-%d-%H%M}.csv"
+
+
+def _enqueue_after_commit(task_id: int, now: datetime) -> None:
+    """Once committed, hand the task to Celery; a queue that does not answer marks it failed, never the request."""
+
+    def send_report_task() -> None:  # named: Django logs a robust callback's failure by __qualname__
+        try:
+            _enqueue(task_id)
+        except Exception:
+            logger.exception("ora_xblock: could not send report task %s to Celery", task_id)
+            ReportTask.objects.filter(pk=task_id, status=ReportTask.State.PENDING).update(
+                status=ReportTask.State.FAILED, error=NOT_SENT, finished_at=now
+            )
+
+    transaction.on_commit(send_report_task, robust=True)
 
 
 def _enqueue(task_id: int) -> None:
@@ -138,7 +206,9 @@ def _enqueue(task_id: int) -> None:
     generate_report.apply_async(args=(task_id,), **({"queue": queue} if queue else {}))
 
 
-def _write(task: ReportTask, now: datetime) -> tuple[str, int]:
+def _write(task: ReportTask, now: datetime, alive: Callable[[], None]) -> int:
+    """Write the report to a local temporary file (gone with the process), then save it under ``task.file_name``
+    exactly; returns its row count. ``alive`` is called every :data:`BEAT_ROWS` rows and before saving."""
     snapshot = ProblemSnapshot.objects.get(item_id=task.item_id)
     definition = parse_olx_cached(snapshot.olx)
     header, rows = _content(task, definition, Problem(definition, now, flexible_forced=snapshot.flexible_forced))
@@ -150,10 +220,89 @@ def _write(task: ReportTask, now: datetime) -> tuple[str, int]:
         for row in rows:
             writer.writerow([report_rows.safe(cell) for cell in row])
             count += 1
+            if count % BEAT_ROWS == 0:
+                alive()
         text.flush()
         text.detach()
         raw.seek(0)
-        return storage().save(file_name(task), File(raw)), count
+        alive()
+        stored = storage().save(task.file_name, File(raw))
+    if stored != task.file_name:  # a storage that renames on its own: nothing may point at a name we did not choose
+        _delete_quietly(stored)
+        raise OSError(f"the storage stored {task.file_name!r} as {stored!r}")
+    return count
+
+
+class _GivenUp(Exception):
+    """The task was marked failed while it ran (:func:`expire_stale` took it for dead)."""
+
+    def __str__(self) -> str:
+        return DIED
+
+
+class _Pulse:
+    """Says the running task is alive, at most every :data:`BEAT_EVERY`; raises :class:`_GivenUp` if it no longer
+    runs."""
+
+    def __init__(self, running: Any, clock: Callable[[], datetime]):
+        self.running, self.clock, self.last = running, clock, clock()
+
+    def __call__(self) -> None:
+        now = self.clock()
+        if now - self.last < BEAT_EVERY:
+            return
+        if not self.running.update(alive_at=now):
+            raise _GivenUp()
+        self.last = now
+
+
+def _stale(status: str, alive_at: datetime | None, name: str, now: datetime) -> bool:
+    """Whether :func:`expire_stale` has something to do with a task in this state."""
+    if status == ReportTask.State.FAILED:
+        return bool(name)
+    silence = {ReportTask.State.RUNNING: RUNNING_SILENCE, ReportTask.State.PENDING: PENDING_SILENCE}.get(status)
+    return silence is not None and alive_at is not None and alive_at < now - silence
+
+
+def _give_up(pk: int, status: str, alive_at: datetime | None, name: str, now: datetime) -> bool:
+    """Mark failed a task found dead in this state, unless it showed a sign of life since; delete its file once
+    committed (and a failed task's file that storage kept). Whether it marked the task failed."""
+    expired = False
+    if status != ReportTask.State.FAILED:
+        message = DIED if status == ReportTask.State.RUNNING else NEVER_STARTED
+        found = ReportTask.objects.filter(pk=pk, status=status, alive_at=alive_at)
+        if not found.update(status=ReportTask.State.FAILED, error=message, finished_at=now):
+            return False
+        expired = True
+    if name:
+        _delete_after_commit(pk, name)
+    return expired
+
+
+def _discard(task_id: int, name: str) -> None:
+    """Delete what a failed task wrote under ``name``; if storage refuses, the failed task keeps the name, and
+    :func:`expire_stale` tries again."""
+    ReportTask.objects.filter(pk=task_id, status=ReportTask.State.FAILED).update(file_name=name)
+    if _delete_quietly(name):
+        ReportTask.objects.filter(pk=task_id, status=ReportTask.State.FAILED, file_name=name).update(file_name="")
+
+
+def _delete_after_commit(task_id: int, name: str) -> None:
+    def delete_report_file() -> None:  # named: Django logs a robust callback's failure by __qualname__
+        if _delete_quietly(name):
+            ReportTask.objects.filter(pk=task_id, status=ReportTask.State.FAILED, file_name=name).update(file_name="")
+
+    transaction.on_commit(delete_report_file, robust=True)
+
+
+def _delete_quietly(name: str) -> bool:
+    """Delete the report file ``name`` if it is there; a storage failure is logged. Whether it is gone."""
+    try:
+        storage().delete(name)
+    except Exception:
+        logger.warning("ora_xblock: could not delete the report file %s", name, exc_info=True)
+        return False
+    return True
 
 
 def _content(task: ReportTask, definition: Definition, problem: Problem) -> tuple[list[str], Iterator[list[Any]]]:
