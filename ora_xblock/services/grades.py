@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min
 from submissions import api as submissions_api
@@ -33,6 +34,8 @@ GRACE = timedelta(minutes=1)  # the send after commit has this long before the r
 RETRY_AFTER = timedelta(minutes=5)  # a failed send is tried again this much later
 FROZEN_RETRY = timedelta(days=1)  # a score of a course whose grades are frozen is looked at again this much later
 BATCH = 200  # scores one pass of the refresh sends at most
+LOOK_EVERY = timedelta(minutes=1)  # how often a send looks for scores left behind
+LOOK_KEY = "ora_xblock.grades.left_behind"
 log = logging.getLogger(__name__)
 
 
@@ -226,11 +229,18 @@ def _retry_later(workflow_ids: Iterable[int], now: datetime) -> None:
 
 
 def _wake_for_left_behind(now: datetime) -> None:
-    """After a send: if another score is past due (its sender died after its commit), make sure the refresh's
-    clock runs to send it, even if it was idle (one indexed query where the clock can run)."""
+    """After a send, at most every :data:`LOOK_EVERY` (Django cache): if another score is past due (its sender
+    died after its commit), make sure the refresh's clock runs to send it, even if it was idle. One indexed
+    query, where the clock can run at all."""
     from . import overdue
 
-    if overdue.can_schedule() and Workflow.objects.filter(publish_due_at__lt=now).exists():
+    if not overdue.can_schedule():
+        return
+    try:
+        first_in_a_while = cache.add(LOOK_KEY, True, LOOK_EVERY.total_seconds())
+    except Exception:  # noqa: BLE001 - a cache that is down skips the look; the refresh still comes
+        first_in_a_while = False
+    if first_in_a_while and Workflow.objects.filter(publish_due_at__lt=now).exists():
         overdue.wake(now + RETRY_AFTER, now)
 
 
