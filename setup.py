@@ -28,6 +28,7 @@ setup(
         "nh3>=0.2.17",
         "Pillow>=10",  # checks uploaded images' structure; the platform already installs it (requirements/edx)
         "celery>=5.2",
+        "Babel>=2.12",  # dates in each person's language and time zone (ora_xblock/when.py); the platform has it
     ],
     entry_points={
         "xblock.v1": ["ora_xblock = ora_xblock.block:OraXBlock"],

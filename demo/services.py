@@ -23,6 +23,11 @@ def anonymous_id(user_id: str) -> str:
     return hashlib.sha256(f"ora-demo:{user_id}".encode()).hexdigest()[:32]
 
 
+# Account preferences the LMS hands to blocks (only those set; common/djangoapps/xblock_django/user_service.py
+# USER_PREFERENCES_WHITE_LIST): Carol has chosen her time zone; everyone else sees dates in their browser's.
+PREFERENCES = {"carol": {"time_zone": "Asia/Kolkata"}}
+
+
 def _current_id(runtime: object) -> str:
     return str(getattr(runtime, "user_id", None) or DEFAULT_ID)
 
@@ -54,6 +59,7 @@ class DemoUserService(UserService):
                 "edx-platform.username": username,
                 "edx-platform.user_is_staff": is_staff,
                 "edx-platform.user_role": role,
+                "edx-platform.user_preferences": dict(PREFERENCES.get(username, {})),
             }
         )
         return user

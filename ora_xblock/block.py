@@ -123,6 +123,7 @@ class OraXBlock(XBlock):
             fragment.add_javascript(f"(function (define, exports, module) {{\n{quill}\n}}).call(window);")
         fragment.add_javascript(catalog_script(platform.translations(self)))
         fragment.add_javascript(resource_text("static/js/http.js"))
+        fragment.add_javascript(resource_text("static/js/when.js"))  # dates in the browser's zone if the host has none
         fragment.add_javascript(resource_text("static/js/editor.js"))
         fragment.add_javascript(resource_text("static/js/rubric.js"))
         fragment.add_javascript(resource_text("static/js/staff.js"))
@@ -148,7 +149,9 @@ class OraXBlock(XBlock):
         i18n = platform.translations(self)
         summary = render(
             "author_summary.html",
-            **author_context(self.definition, i18n.gettext, platform.host_dates(self)),
+            **author_context(
+                self.definition, i18n.gettext, platform.reader(self, platform.now()), platform.host_dates(self)
+            ),
             _=i18n.gettext,
             ngettext=i18n.ngettext,
         )

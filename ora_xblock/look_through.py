@@ -18,8 +18,9 @@ from . import uploads
 from .definition.dates import DISTANT_FUTURE, DISTANT_PAST
 from .definition.errors import N_
 from .definition.model import Definition, Necessity, PeerStep, StaffStep, StepName, TrainingStep
-from .presenters import DATES_FROM, STEP_TITLES
+from .presenters import DATES_FROM, STEP_TITLES, prompt_views
 from .services.common import Problem
+from .when import Moment, Reader
 
 TEXT_ASKED = {
     Necessity.REQUIRED: N_("A written answer to each question (required)."),
@@ -31,9 +32,11 @@ FILES_ASKED = {
 }
 
 
-def look_through_context(problem: Problem, i18n: Any, author_html: Callable[[str], str]) -> dict[str, Any]:
-    """Values for ``look_through.html``, in the language of ``i18n`` (``gettext``, ``ngettext``);
-    ``author_html`` shows rich-text samples as the page does."""
+def look_through_context(
+    problem: Problem, i18n: Any, author_html: Callable[[str], str], dates: Reader
+) -> dict[str, Any]:
+    """Values for ``look_through.html``, in the language of ``i18n`` (``gettext``, ``ngettext``), its dates as
+    ``dates`` reads them; ``author_html`` shows rich-text samples and prompts as the page does."""
     gettext = i18n.gettext
     definition = problem.definition
     steps = []
@@ -43,8 +46,8 @@ def look_through_context(problem: Problem, i18n: Any, author_html: Callable[[str
             {
                 "title": gettext(STEP_TITLES[key]),
                 "window": window.state.value,
-                "start": _shown(window.start),
-                "due": _shown(window.due),
+                "start": _shown(window.start, dates),
+                "due": _shown(window.due, dates),
                 "asks": _asks(definition, step, i18n, problem.flexible),
                 "examples": _examples(definition, step, author_html),
             }
@@ -54,6 +57,7 @@ def look_through_context(problem: Problem, i18n: Any, author_html: Callable[[str
         "dates_from": gettext(DATES_FROM[definition.date_config_type]),
         "criteria": definition.rubric.criteria,
         "max_score": definition.max_score,
+        "prompts": prompt_views(definition, author_html),
     }
 
 
@@ -106,6 +110,6 @@ def _examples(definition: Definition, step: Any, author_html: Callable[[str], st
     ]
 
 
-def _shown(moment: datetime) -> str | None:
-    """ISO text for a real date; None for an open-ended side."""
-    return None if moment in (DISTANT_PAST, DISTANT_FUTURE) else moment.isoformat()
+def _shown(moment: datetime, dates: Reader) -> Moment | None:
+    """A real date as the reader sees it; None for an open-ended side."""
+    return None if moment in (DISTANT_PAST, DISTANT_FUTURE) else dates.moment(moment)

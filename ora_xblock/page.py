@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from webob import Response
@@ -23,7 +23,7 @@ from .html import answers_html, clean_author_html
 from .look_through import look_through_context
 from .models import PeerLease
 from .peer import LeasePolicy
-from .presenters import learner_context, score_notice, student_context, without_score
+from .presenters import learner_context, prompt_views, score_notice, student_context, without_score
 from .services import assessments, files, overdue, peer, responses, top, training
 from .services.common import Learner, Problem, Refusal
 from .services.state import LearnerState, learner_state, submitted_state
@@ -47,6 +47,7 @@ class Page:
         )
         self.item_id = platform.item_id(block)
         self.course_id = platform.course_id(block)
+        self.dates = platform.reader(block, self.problem.now, self.viewer)  # every date shown, as this person reads it
 
     # Who is asking
 
@@ -108,7 +109,7 @@ class Page:
         if learner and not self.read_only and overdue.on_view(self.problem, self.item_id, state.workflow):
             state = learner_state(self.problem, learner)  # seven days without peers: graded or sent to staff now
         context = student_context(self.definition, self._, self.author_html)
-        context |= learner_context(self.problem, state, self._)
+        context |= learner_context(self.problem, state, self._, self.dates)
         context |= self._peer_context(state, review) | self._training_context(state, training_result)
         context |= self._files_context(learner, state)
         context["top_responses"] = self._top_responses(state)
@@ -122,7 +123,7 @@ class Page:
         """The grade as the viewer may see it now (the inherited ``show_correctness``), and whether course staff
         should be told that the course's grades are frozen."""
         rule, due = platform.show_correctness(self.block)
-        notice = score_notice(rule, due, self.problem.now, self.viewer.can_author, self._)
+        notice = score_notice(rule, due, self.problem.now, self.viewer.can_author, self._, self.dates)
         return {
             "grade": without_score(grade) if grade and notice else grade,
             "score_notice": notice,
@@ -386,7 +387,7 @@ class Page:
         """Course staff only: every step as learners meet it, whatever the dates; read-only (see look_through)."""
         if not self.staff_here:
             return ""
-        context = look_through_context(self.problem, self.i18n, self.author_html)
+        context = look_through_context(self.problem, self.i18n, self.author_html, self.dates)
         return render("look_through.html", **context, **self._helpers())
 
     def _top_responses(self, state: LearnerState) -> str:
@@ -395,10 +396,8 @@ class Page:
         rows = top.top_responses(self.problem, self.item_id, count) if state.status is Status.DONE and count else []
         if not rows:
             return ""
-        prompts = len(self.definition.prompts)
-        return render(
-            "top_responses.html", responses=rows, prompt_count=prompts, uid=self.block.dom_id, **self._helpers()
-        )
+        prompts = prompt_views(self.definition, self.author_html)
+        return render("top_responses.html", responses=rows, prompts=prompts, uid=self.block.dom_id, **self._helpers())
 
     # Helpers
 
@@ -429,7 +428,11 @@ def refusals(page: Page) -> Iterator[None]:
     try:
         yield
     except Refusal as refusal:
-        message = page._(refusal.template).format(**refusal.params)
+        params = {  # a moment in a refusal (a window's opening or closing) as the person reads dates
+            key: page.dates.text(value) if isinstance(value, datetime) else value
+            for key, value in refusal.params.items()
+        }
+        message = page._(refusal.template).format(**params)
         errors = [error.as_dict(page._) for error in refusal.errors]
         raise HandlerError(refusal.status, refusal.code, message, **({"errors": errors} if errors else {})) from None
 

@@ -18,6 +18,7 @@ from typing import Any
 from xblock.exceptions import NoSuchServiceError
 
 from .definition.schedule import HostDates
+from .when import Reader
 
 STAFF_ROLES = frozenset({"staff", "instructor", "administrator"})
 log = logging.getLogger(__name__)
@@ -33,6 +34,8 @@ class Viewer:
     role: str | None = None
     masquerading: bool = False  # course staff "viewing as" this learner: they may look, never act
     is_beta_tester: bool = False  # one of the course's beta testers, who meet every start days_early_for_beta sooner
+    time_zone: str | None = None  # their ``time_zone`` preference (an IANA name), where the host gives it
+    language: str | None = None  # their ``pref-lang`` preference, where the host gives it
 
     @property
     def can_author(self) -> bool:
@@ -115,7 +118,19 @@ def viewer(block: Any) -> Viewer:
         role=attrs.get("edx-platform.user_role"),
         is_beta_tester=bool(attrs.get("edx-platform.user_is_beta_tester", False)),
         masquerading=_masquerading(block, service, attrs),
+        **_preferences(attrs),
     )
+
+
+def _preferences(attrs: dict[str, Any]) -> dict[str, str | None]:
+    """The person's time zone and language preferences, which the LMS's user service hands over as
+    ``edx-platform.user_preferences`` (``time_zone``, ``pref-lang``), common/djangoapps/xblock_django/user_service.py.
+    """
+    preferences = attrs.get("edx-platform.user_preferences")
+    if not isinstance(preferences, dict):
+        return {}
+    texts = {key: value for key, value in preferences.items() if isinstance(value, str) and value.strip()}
+    return {"time_zone": texts.get("time_zone"), "language": texts.get("pref-lang")}
 
 
 def _masquerading(block: Any, service: Any, attrs: dict[str, Any]) -> bool:
@@ -161,6 +176,37 @@ def _request_user() -> Any:
     except ImportError:
         return None
     return get_current_user()
+
+
+def language(block: Any, who: Viewer | None = None) -> str:
+    """The language the page speaks: the ``i18n`` service's (the LMS's passes Django's active language on),
+    else Django's active language, else the person's ``pref-lang``, else English. Dates follow it, so that they
+    read in the language of the sentences around them."""
+    service = _service(block, "i18n")
+    found = getattr(service, "get_language", None)
+    code = found() if callable(found) else None
+    if not code and callable(getattr(service, "info", None)):  # a gettext catalog: the language in its header
+        code = service.info().get("language")
+    if not code:
+        code = _django_language()
+    return str(code or (who.language if who else None) or "en")
+
+
+def _django_language() -> str | None:
+    from django.conf import settings
+
+    if not settings.configured:
+        return None
+    from django.utils import translation
+
+    return translation.get_language()
+
+
+def reader(block: Any, when: datetime, who: Viewer | None = None) -> Reader:
+    """Whoever looks at ``block``, as dates are shown to them at ``when``: their time zone preference (none:
+    the browser's, see static/js/when.js) and the page's language."""
+    who = who or viewer(block)
+    return Reader(who.time_zone, language(block, who), when, translations(block).gettext)
 
 
 def translations(block: Any) -> Any:

@@ -11,8 +11,9 @@ from .definition.errors import N_
 from .definition.model import DateConfig, Definition, Necessity, PeerStep, PromptsType, StaffStep, StepName
 from .definition.schedule import HostDates, open_dates
 from .definition.validate import warnings
-from .html import answers_html
-from .services.common import Problem, format_moment
+from .html import answers_html, plain_text
+from .services.common import Problem
+from .when import Moment, Reader
 from .workflow import STEP_STATUS, Status, Window
 
 if TYPE_CHECKING:
@@ -46,13 +47,9 @@ def student_context(
 
     ``author_html`` turns the author's markup into what the page shows (see ``Page.author_html``).
     """
-    html_prompts = definition.prompts_type is PromptsType.HTML
     return {
         "title": definition.title,
-        "prompts": [
-            {"html": author_html(prompt.description) if html_prompts else None, "text": prompt.description}
-            for prompt in definition.prompts
-        ],
+        "prompts": prompt_views(definition, author_html),
         "criteria": definition.rubric.criteria,
         "rubric": definition.rubric,
         "max_score": definition.max_score,
@@ -60,14 +57,40 @@ def student_context(
     }
 
 
-def learner_context(problem: Problem, state: LearnerState, gettext: Callable[[str], str]) -> dict[str, Any]:
-    """Where the learner is, what they may do now, and what they have received."""
+SUMMARY_CHARACTERS = 160  # a prompt shown beside an answer is cut to this, at a word, with the whole a click away
+
+
+def prompt_views(definition: Definition, author_html: Callable[[str], str]) -> list[dict[str, Any]]:
+    """Each prompt as the templates show it: whole (``html`` for HTML prompts, else ``text``), and as a one-line
+    ``summary`` (``truncated`` when cut) that labels the answers to it wherever a response is shown."""
+    html_prompts = definition.prompts_type is PromptsType.HTML
+    views = []
+    for prompt in definition.prompts:
+        words = plain_text(prompt.description) if html_prompts else " ".join(prompt.description.split())
+        summary = words
+        if len(words) > SUMMARY_CHARACTERS:
+            summary = words[:SUMMARY_CHARACTERS].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+        views.append(
+            {
+                "html": author_html(prompt.description) if html_prompts else None,
+                "text": prompt.description,
+                "summary": summary,
+                "truncated": summary != words,
+            }
+        )
+    return views
+
+
+def learner_context(
+    problem: Problem, state: LearnerState, gettext: Callable[[str], str], dates: Reader
+) -> dict[str, Any]:
+    """Where the learner is, what they may do now, and what they have received; dates as ``dates`` reads them."""
     definition = problem.definition
     rich = definition.rich_text
     submission_window = problem.windows["submission"]
     return {
         "status": state.status.value if state.status else None,
-        "steps": _steps(problem, state, gettext),
+        "steps": _steps(problem, state, gettext, dates),
         "what_next": gettext(WHAT_NEXT[state.status]),
         "removal_comment": state.removal_comment,
         "answers": state.answers,
@@ -75,22 +98,25 @@ def learner_context(problem: Problem, state: LearnerState, gettext: Callable[[st
         "rich": rich,
         "text_required": definition.text_response is Necessity.REQUIRED,
         "takes_text": definition.text_response is not Necessity.NONE,
-        "submission_window": _window_view(submission_window.state, submission_window.start, submission_window.due),
+        "submission_window": _window_view(
+            submission_window.state, submission_window.start, submission_window.due, dates
+        ),
         "can_resubmit": definition.allow_learner_resubmissions,
         "can_withdraw": state.submitted
         and definition.allow_learner_resubmissions
         and not state.received
         and submission_window.state is Window.OPEN,
-        "self_window": _step_window(problem, StepName.SELF),
+        "self_window": _step_window(problem, StepName.SELF, dates),
         "current_title": gettext(STEP_TITLES[current]) if (current := _current_key(state)) else "",
         "grade": _grade_view(state, gettext),
     }
 
 
 def author_context(
-    definition: Definition, gettext: Callable[[str], str], host: HostDates | None = None
+    definition: Definition, gettext: Callable[[str], str], dates: Reader, host: HostDates | None = None
 ) -> dict[str, Any]:
-    """Values for ``author_summary.html``: steps with their dates and settings, points, advice.
+    """Values for ``author_summary.html``: steps with their dates (as ``dates`` reads them) and settings, points,
+    advice.
 
     When the platform owns the dates, each step shows the window ``host`` gives it (the subsection's or the
     course's dates), not the unused dates the author set.
@@ -108,18 +134,21 @@ def author_context(
         windows.append((step.name, step.start, step.due, detail))
     steps = []
     for key, start, due, detail in windows:
-        shown = (_bounded(owned[key][0]), _bounded(owned[key][1])) if owned else (_iso(start), _iso(due))
-        steps.append({"title": gettext(STEP_TITLES[key]), "start": shown[0], "due": shown[1], "detail": detail})
+        shown = (owned[key][0], owned[key][1]) if owned else (start, due)
+        steps.append(
+            {
+                "title": gettext(STEP_TITLES[key]),
+                "start": _bounded(shown[0], dates),
+                "due": _bounded(shown[1], dates),
+                "detail": detail,
+            }
+        )
     return {
         "max_score": definition.max_score,
         "steps": steps,
         "dates_from": gettext(DATES_FROM[definition.date_config_type]),
         "warnings": [warning.message(gettext) for warning in warnings(definition)],
     }
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 DATES_FROM = {
@@ -163,7 +192,7 @@ def studio_context(definition: Definition, *, released: bool) -> dict[str, Any]:
     }
 
 
-def _steps(problem: Problem, state: LearnerState, gettext: Callable[[str], str]) -> list[dict[str, Any]]:
+def _steps(problem: Problem, state: LearnerState, gettext: Callable[[str], str], dates: Reader) -> list[dict[str, Any]]:
     definition = problem.definition
     order = ["submission", *definition.step_names]
     current = _current_key(state)
@@ -179,7 +208,7 @@ def _steps(problem: Problem, state: LearnerState, gettext: Callable[[str], str])
                 "key": str(key),
                 "title": gettext(STEP_TITLES[key]),
                 "state": "current" if is_current else ("done" if reached and state.submitted else "upcoming"),
-                **_window_view(window.state, window.start, window.due),
+                **_window_view(window.state, window.start, window.due, dates),
             }
         )
     if StepName.STAFF in definition.step_names and state.status is Status.STAFF:
@@ -196,20 +225,20 @@ def _current_key(state: LearnerState) -> str | StepName | None:
     return StepName.STAFF if state.status is Status.STAFF else None
 
 
-def _window_view(state: Window, start: datetime, due: datetime) -> dict[str, Any]:
-    return {"window": state.value, "start": _bounded(start), "due": _bounded(due)}
+def _window_view(state: Window, start: datetime, due: datetime, dates: Reader) -> dict[str, Any]:
+    return {"window": state.value, "start": _bounded(start, dates), "due": _bounded(due, dates)}
 
 
-def _step_window(problem: Problem, name: StepName) -> dict[str, Any] | None:
+def _step_window(problem: Problem, name: StepName, dates: Reader) -> dict[str, Any] | None:
     if name not in problem.windows:
         return None
     window = problem.windows[name]
-    return _window_view(window.state, window.start, window.due)
+    return _window_view(window.state, window.start, window.due, dates)
 
 
-def _bounded(moment: datetime) -> str | None:
-    """ISO text for a real date; None for the open-ended defaults (years 1 and 9999)."""
-    return moment.isoformat() if 1 < moment.year < 9999 else None
+def _bounded(moment: datetime | None, dates: Reader) -> Moment | None:
+    """A real date as the reader sees it; None for no date and the open-ended defaults (years 1 and 9999)."""
+    return dates.moment(moment) if moment is not None and 1 < moment.year < 9999 else None
 
 
 def _grade_view(state: LearnerState, gettext: Callable[[str], str]) -> dict[str, Any] | None:
@@ -249,15 +278,24 @@ SCORES_HIDDEN = ("never", "never_but_include_grade")
 
 
 def score_notice(
-    show_correctness: str, due: datetime | None, now: datetime, staff: bool, gettext: Callable[[str], str]
-) -> str | None:
+    show_correctness: str,
+    due: datetime | None,
+    now: datetime,
+    staff: bool,
+    gettext: Callable[[str], str],
+    dates: Reader,
+) -> dict[str, Any] | None:
     """None when the viewer may see their score now, as the platform decides for its problems
     (xmodule/graders.py ``ShowCorrectness.correctness_available``: "never" hides it from everyone, staff see it
-    before the due date); otherwise the sentence saying when scores are shown."""
+    before the due date); otherwise the sentence saying when scores are shown (``text``, its ``{date}`` the
+    ``date`` moment, if any)."""
     if show_correctness in SCORES_HIDDEN:
-        return gettext("The course team has chosen not to show scores for this problem.")
+        return {"text": gettext("The course team has chosen not to show scores for this problem."), "date": None}
     if show_correctness == "past_due" and not staff and due is not None and now <= due:
-        return gettext("Scores for this problem are shown after the due date, {date}.").format(date=format_moment(due))
+        return {
+            "text": gettext("Scores for this problem are shown after the due date, {date}."),
+            "date": dates.moment(due),
+        }
     return None
 
 

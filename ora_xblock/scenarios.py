@@ -31,6 +31,7 @@ DEMO_PROBLEMS = (
     ("released.xml", "Opened to learners: the editor locks the rubric and steps"),
     ("coffee_frost.xml", "Self only: a prompt with a course diagram (a /static/ link the host rewrites)"),
     ("latex_peer.xml", "Peer only, with LaTeX: math in the prompt, the answers and the feedback"),
+    ("two_questions.xml", "Two questions, training, peer and self, with a due date"),
 )
 
 

@@ -19,7 +19,8 @@ from .definition.model import Necessity
 from .handlers import HandlerError, attachment
 from .html import answers_html
 from .page import Page, refusals
-from .services import gradebook, learners, overview, queue, reports, staff
+from .presenters import prompt_views
+from .services import gradebook, learners, overview, queue, reports, scorers, staff
 from .services.audit import Actor
 from .templating import render
 from .workflow import Status
@@ -198,13 +199,14 @@ class StaffArea:
         return {"summary": overview.overview(self.page.item_id), "files_zip_url": zip_url}
 
     def _record(self, record: learners.LearnerRecord) -> dict[str, Any]:
-        """What the templates show of a learner's record."""
+        """What the templates show of a learner's record; ``scorers``: who gave each assessment received, by id."""
         workflow = record.workflow
         answers = record.state.answers
         return {
             "record": record,
             "workflow": workflow,
             "username": workflow.username or workflow.student_id[:8],
+            "scorers": scorers.scorer_names(workflow, record.state.received, record.history),
             "answers": answers,
             "answers_html": answers_html(answers, self.page.definition.rich_text),
             "files": [self.page._file_view(item, item.name) for item in record.files],
@@ -223,6 +225,8 @@ class StaffArea:
             labels={name: {key: self.page._(text) for key, text in table.items()} for name, table in labels.items()},
             statuses=list(Status),
             now=self.page.problem.now,
+            dates=self.page.dates,
+            prompts=prompt_views(self.page.definition, self.page.author_html),
             step_filters=[(value, self.page._(text)) for value, text in STEP_FILTERS],
             **context,
             **self.page._helpers(),

@@ -36,7 +36,8 @@ class Learner:
 class Refusal(Exception):
     """A request that cannot be carried out; nothing was changed.
 
-    ``template`` is marked for translation and filled in with ``params``;
+    ``template`` is marked for translation and filled in with ``params`` (a datetime among them is shown as the
+    person reads dates, see ``page.refusals``);
     ``status`` is the HTTP status a handler answers with.
     """
 
@@ -70,14 +71,9 @@ class Problem:
         """Refuse unless the window of step ``name`` is open now."""
         window = self.windows[name]
         if window.state is Window.NOT_OPEN:
-            raise Refusal(403, "not_open", _NOT_OPEN[name], date=format_moment(window.start))
+            raise Refusal(403, "not_open", _NOT_OPEN[name], date=window.start)
         if window.state is Window.CLOSED:
-            raise Refusal(403, "closed", _CLOSED[name], date=format_moment(window.due))
-
-
-def format_moment(moment: datetime) -> str:
-    """A moment as people read it in messages: ``2026-03-01 17:00 UTC``."""
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
+            raise Refusal(403, "closed", _CLOSED[name], date=window.due)
 
 
 _NOT_OPEN = {

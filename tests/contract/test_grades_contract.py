@@ -252,7 +252,8 @@ def test_past_due_shows_the_score_once_the_due_date_and_grace_period_are_over(pr
     monkeypatch.setattr("ora_xblock.platform.now", lambda: due + timedelta(minutes=30))
     html = page_of(problem, bob, inherited=settings)
     assert "Your grade: 2 out of 4" not in html
-    assert "Scores for this problem are shown after the due date, 2026-06-01 18:00 UTC." in html
+    assert 'Scores for this problem are shown after the due date, <time datetime="2026-06-01T18:00:00+00:00"' in html
+    assert "Jun 1, 2026, 6:00\u202fPM UTC</time>" in html
     assert gradebook_entry(problem, bob) == (2, 4)
     monkeypatch.setattr("ora_xblock.platform.now", lambda: due + timedelta(hours=2))
     assert "Your grade: 2 out of 4" in page_of(problem, bob, inherited=settings)

@@ -94,11 +94,11 @@ def test_the_cache_lasts_at_most_an_hour(settings, configured, used) -> None:
     assert top.cache_seconds() == used
 
 
-def rendered(responses: list[dict], prompt_count: int = 1) -> str:
+def rendered(responses: list[dict]) -> str:
     return render(
         "top_responses.html",
         responses=responses,
-        prompt_count=prompt_count,
+        prompts=[{"summary": "Write.", "truncated": False, "html": None, "text": "Write."}],
         uid="u1",
         _=lambda text: text,
         ngettext=lambda one, many, n: one if n == 1 else many,
