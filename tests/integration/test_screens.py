@@ -197,3 +197,39 @@ def test_empty_histogram_buckets_draw_an_empty_track_and_the_numbers_stay_in_the
     assert sum('class="ora-bar"' in track for track in tracks) == 1  # one learner, one bucket with a bar
     assert all(track == "" for track in tracks if 'class="ora-bar"' not in track)
     assert re.search(r"<td>1</td>", chart) and re.search(r"<td>0</td>", chart)
+
+
+class ArabicPage(gettext.NullTranslations):
+    """An ``i18n`` service whose active language is Arabic, as the LMS's passes Django's on (ModuleI18nService)."""
+
+    def get_language(self) -> str:
+        return "ar"
+
+
+def test_a_right_to_left_page_gets_its_dates_in_its_own_language(users) -> None:
+    as_user(users, "carol", KOLKATA)
+    runtime = Runtime(user=users, i18n=ArabicPage())
+    block = runtime.get_block(runtime.parse_xml_string(scenarios.demo_olx("two_questions.xml")))
+    html = block.student_view().content
+    due = re.search(r'<time datetime="2030-12-31T20:00:00\+00:00">([^<]*)</time>', html)
+    assert due and "غرينتش+05:30" in due.group(1) and "01" in due.group(1)
+    assert "(خلال 4 سنوات)" in html
+
+
+@pytest.mark.parametrize(
+    ("preferences", "zone"),
+    [
+        ({"time_zone": "Asia/Kolkata", "pref-lang": "fr"}, "Asia/Kolkata"),
+        ({}, None),  # the LMS hands over only the preferences that are set
+        (None, None),
+        (["Asia/Kolkata"], None),
+        ({"time_zone": 5.5}, None),
+        ({"time_zone": "  "}, None),
+    ],
+)
+def test_the_time_zone_preference_is_read_as_the_lms_hands_it_over(bridges, users, preferences, zone) -> None:
+    as_user(users, "carol")
+    users.user.opt_attrs["edx-platform.user_preferences"] = preferences
+    viewer = platform.viewer(bridges)
+    assert viewer.time_zone == zone
+    assert platform.reader(bridges, NOW, viewer).language.startswith("en")  # the page's language, not pref-lang
