@@ -325,3 +325,19 @@ class LooseFile(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["storage", "key"], name="ora_loose_file_once")]
         indexes = [models.Index(fields=["due_at"], name="ora_loose_files_due")]
+
+
+class PendingReset(models.Model):
+    """A learner's edx-submissions score to reset after a staff reset deleted their work (decision 0016).
+
+    Written in the reset's transaction and removed once ``reset_score`` went through, after commit or, if that
+    never happened or failed, at the refresh (``due_at``).
+    """
+
+    course_id = models.CharField(max_length=255)
+    item_id = models.CharField(max_length=255)
+    student_id = models.CharField(max_length=255)
+    due_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["due_at"], name="ora_pending_reset_due")]

@@ -23,7 +23,7 @@ from submissions import api as submissions_api
 
 from .. import peer, platform
 from ..definition.model import PeerStep, StepName
-from ..models import Assessment, AuditEntry, Workflow
+from ..models import Assessment, AuditEntry, PendingReset, Workflow
 from ..scoring import Grade, grade
 from ..workflow import Progress, Status, status
 from . import audit
@@ -208,6 +208,56 @@ def _publish_after_commit(workflow_id: int, now: datetime) -> None:
         _wake_for_left_behind(now)
 
     transaction.on_commit(publish_committed_score, robust=True)
+
+
+def reset_after_commit(course_id: str, item_id: str, student_id: str, now: datetime) -> None:
+    """Reset the learner's edx-submissions score once the current transaction (which deleted their work) commits.
+
+    The reset is recorded as a :class:`PendingReset` in that transaction and removed when ``reset_score`` went
+    through; a reset that never happened or failed is left to :func:`resend_resets`, run by the refresh.
+    """
+    pending = PendingReset.objects.create(
+        course_id=course_id, item_id=item_id, student_id=student_id, due_at=now + GRACE
+    )
+
+    def reset_committed_score() -> None:  # named: Django logs a robust callback's failure by __qualname__
+        if not _reset(pending.pk):
+            _retry_resets_later([pending.pk], now)
+
+    transaction.on_commit(reset_committed_score, robust=True)
+
+
+def resend_resets(now: datetime, limit: int = BATCH) -> int:
+    """Reset the scores whose reset after commit never happened or failed, oldest first; returns how many went."""
+    due = list(
+        PendingReset.objects.filter(due_at__lte=now).order_by("due_at", "pk").values_list("pk", flat=True)[:limit]
+    )
+    failed = [pk for pk in due if not _reset(pk)]
+    if failed:
+        _retry_resets_later(failed, now)
+    return len(due) - len(failed)
+
+
+def _reset(pending_id: int) -> bool:
+    """Send one pending reset and drop its row, in one transaction under the row lock; whether it went (or was
+    gone already: another pass sent it)."""
+    try:
+        with transaction.atomic():
+            pending = PendingReset.objects.select_for_update().filter(pk=pending_id).first()
+            if pending is not None:
+                submissions_api.reset_score(pending.student_id, pending.course_id, pending.item_id, clear_state=True)
+                pending.delete()
+    except Exception:
+        log.exception("ora_xblock: resetting the score of %s in edx-submissions failed", pending_id)
+        return False
+    return True
+
+
+def _retry_resets_later(pending_ids: Iterable[int], now: datetime) -> None:
+    try:
+        PendingReset.objects.filter(pk__in=list(pending_ids)).update(due_at=now + RETRY_AFTER)
+    except Exception:
+        log.warning("ora_xblock: could not schedule resetting %s again", pending_ids, exc_info=True)
 
 
 def _retry_later(workflow_ids: Iterable[int], now: datetime) -> None:

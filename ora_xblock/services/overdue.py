@@ -237,6 +237,7 @@ def _chores(now: datetime, everything: bool) -> Refreshed:
         published += done.sent
         if not (everything and done.more and (done.sent or done.frozen)):
             break
+    published += grades.resend_resets(now)
     reports.expire_stale(now)
     return Refreshed(published=published)
 

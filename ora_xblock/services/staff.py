@@ -17,7 +17,7 @@ from .. import platform
 from ..definition.errors import N_
 from ..models import Draft, StaffLease, Workflow
 from ..workflow import Status
-from . import audit, files, peer, queue, top
+from . import audit, files, grades, peer, queue, top
 from .assessments import locked, staff_assess
 from .audit import Actor
 from .common import Problem, Refusal
@@ -106,7 +106,7 @@ def reset(
         _refuse_if_frozen(course_id)
         if not _delete_state(item_id, student_id, actor or Actor(""), now or platform.now(), reason):
             raise Refusal(404, "nothing_to_reset", N_("This learner has nothing to reset in this problem."))
-        transaction.on_commit(partial(submissions_api.reset_score, student_id, course_id, item_id, clear_state=True))
+        grades.reset_after_commit(course_id, item_id, student_id, now or platform.now())
 
 
 def clear(course_id: str, item_id: str, student_id: str, actor: Actor, now: datetime) -> bool:
