@@ -46,6 +46,10 @@ ACTION_LABELS = {
     "cancel": N_("Removed from peer grading"),
     "reset": N_("Reset the learner's state"),
 }
+MAX_USERNAME = 150  # django.contrib.auth's, as the platform's accounts have it
+MAX_QUERY = 254  # the longest email address (Django's EmailField)
+SEARCH_TOO_LONG = N_("Search for at most {limit} characters: no username is longer.")
+QUERY_TOO_LONG = N_("Enter a username or an email address of at most {limit} characters.")
 STEP_FILTERS = (
     ("peer-assessment", N_("Peer grade counts")),
     ("self-assessment", N_("Self grade counts")),
@@ -78,7 +82,7 @@ class StaffArea:
             return self._answer("learner_section", record=None, query="")
         with refusals(self.page):
             if not student_id:
-                query = _text(query, self.page, "query")
+                query = _bounded(_text(query, self.page, "query"), MAX_QUERY, "bad_request", self.page, QUERY_TOO_LONG)
                 student_id = learners.find(self.page.item_id, query, platform.usernames_for_email)
             record = learners.record(self.page.problem, self.page.item_id, str(student_id))
         return self._answer("learner_section", record=self._record(record), query=query or "", message=message)
@@ -154,7 +158,7 @@ class StaffArea:
             min_score=_whole(data.get("min_score"), self.page),
             max_score=_whole(data.get("max_score"), self.page),
             step=_choice(data.get("step"), self.page),
-            search=str(data.get("search") or ""),
+            search=_bounded(str(data.get("search") or ""), MAX_USERNAME, "bad_filter", self.page, SEARCH_TOO_LONG),
             include_team=bool(data.get("include_team")),
         )
         number = _whole(data.get("page"), self.page) or 1
@@ -248,6 +252,14 @@ def _whole(value: object, page: Page) -> int | None:
     if isinstance(value, str) and re.fullmatch(r"\s*-?[0-9]{1,9}\s*", value):
         return int(value)
     raise HandlerError(400, "bad_filter", page._(N_("Enter whole numbers for the page and scores.")))
+
+
+def _bounded(text: str, limit: int, code: str, page: Page, message: str) -> str:
+    """``text``, refused past ``limit`` characters: longer than any username or email it could find (and, on
+    SQLite, than a LIKE pattern may be)."""
+    if len(text.strip()) > limit:
+        raise HandlerError(400, code, page._(message).format(limit=limit))
+    return text
 
 
 def _choice(value: object, page: Page) -> str | None:
