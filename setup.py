@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 HERE = Path(__file__).parent
 VERSION = re.search(r'__version__ = "([^"]+)"', (HERE / "ora_xblock" / "__init__.py").read_text()).group(1)
@@ -15,7 +15,10 @@ setup(
     long_description=(HERE / "README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     license="AGPL-3.0-or-later",
-    packages=find_packages(include=["ora_xblock", "ora_xblock.*"]),
+    # Every folder of the package, data folders included (templates, static, translations, scenarios): setuptools
+    # installs data only inside packages, and warns about a folder of data that is not one. Which files go in is
+    # MANIFEST.in's list (include_package_data); tests/integration/test_wheel.py checks the wheel against it.
+    packages=find_namespace_packages(include=["ora_xblock", "ora_xblock.*"], exclude=["*.__pycache__"]),
     include_package_data=True,
     python_requires=">=3.11",
     install_requires=[
@@ -38,7 +41,6 @@ setup(
     },
     classifiers=[
         "Framework :: Django :: 5.2",
-        "License :: OSI Approved :: GNU Affero General Public License v3 or later (AGPLv3+)",
         "Programming Language :: Python :: 3.11",
         "Programming Language :: Python :: 3.12",
     ],

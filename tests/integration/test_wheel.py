@@ -1,4 +1,5 @@
-"""The built wheel installs into a clean venv and renders the block with the source tree out of reach."""
+"""The built wheel holds every file the package needs, builds without packaging warnings, and installs into a clean
+venv where it renders the block with the source tree out of reach."""
 
 from __future__ import annotations
 
@@ -7,11 +8,25 @@ import subprocess
 import sys
 import textwrap
 import venv
+import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+PACKAGE = REPO / "ora_xblock"
+# What the package needs beside its modules, by folder: the files of each kind that must be in the wheel.
+DATA = {
+    "templates": ("*.html",),
+    "static": ("*",),
+    "translations": ("*.po", "*.mo"),
+    "scenarios": ("*.xml",),
+    "migrations": ("*.py",),
+}
+# What setuptools prints when package data is declared wrongly (folders of data that are not packages, a
+# MANIFEST.in rule that matches nothing, deprecated metadata); a future setuptools may drop such data.
+PACKAGING_WARNINGS = ("would be ignored", "is absent from the `packages`", "no previously-included", "deprecated")
 
 RENDER = textwrap.dedent(
     """
@@ -47,14 +62,52 @@ RENDER = textwrap.dedent(
 )
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """The wheel built from the source tree, and everything the build printed."""
+    dist = tmp_path_factory.mktemp("dist")
+    build = [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(REPO)]
+    done = subprocess.run(build, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    (wheel,) = dist.glob("ora_xblock-*.whl")
+    yield wheel, done.stdout + done.stderr
+
+
+def _source_files(folder: str, patterns: tuple[str, ...]) -> set[str]:
+    return {
+        path.relative_to(REPO).as_posix()
+        for pattern in patterns
+        for path in (PACKAGE / folder).rglob(pattern)
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
 @pytest.mark.slow
-def test_wheel_renders_the_block_from_a_clean_venv(tmp_path: Path) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path / "dist"), str(REPO)],
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = (tmp_path / "dist").glob("ora_xblock-*.whl")
+def test_wheel_builds_without_packaging_warnings(built: tuple[Path, str]) -> None:
+    _, output = built
+    warned = [line for line in output.splitlines() if any(warning in line for warning in PACKAGING_WARNINGS)]
+    assert not warned, "\n".join(warned)
+
+
+@pytest.mark.slow
+def test_wheel_holds_every_template_static_file_catalog_scenario_and_migration(built: tuple[Path, str]) -> None:
+    wheel, _ = built
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for folder, patterns in DATA.items():
+        expected = _source_files(folder, patterns)
+        assert expected, f"no {folder} found in the source tree"
+        assert not expected - names, f"missing from the wheel: {sorted(expected - names)}"
+    modules = {p.relative_to(REPO).as_posix() for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts}
+    assert not modules - names, f"modules missing from the wheel: {sorted(modules - names)}"
+    assert any(name.endswith("LC_MESSAGES/text.mo") for name in names)  # compiled catalogs, read by the platform
+    outside = {name for name in names if not name.startswith(("ora_xblock/", "ora_xblock-"))}
+    assert not outside, f"files outside the package: {sorted(outside)}"  # no tests/, demo/ or build leftovers
+    assert not {name for name in names if "__pycache__" in name or name.endswith(".pyc")}
+
+
+@pytest.mark.slow
+def test_wheel_renders_the_block_from_a_clean_venv(built: tuple[Path, str], tmp_path: Path) -> None:
+    wheel, _ = built
     environment = tmp_path / "venv"
     venv.create(environment, with_pip=True)
     python = environment / "bin" / "python"
