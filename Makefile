@@ -1,32 +1,45 @@
-# ora_xblock: `make demo` serves the demo on http://127.0.0.1:8000, `make test` runs every test.
+# ora_xblock: `make demo` serves the demo on http://127.0.0.1:8000 (`make demo PORT=8123` for another port),
+# `make test` runs every test.
 SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
+PORT ?= 8000
 PYTHON_FOR_VENV := $(shell scripts/find-python)
 DEMO := DJANGO_SETTINGS_MODULE=demo.settings $(BIN)/python -m django
+# Two stamps: the demo needs the package and the workbench only (requirements-demo.txt); tests, lint and the
+# screenshots add their tools on top (requirements-test.txt), so a venv built by `make demo` is completed by `make test`.
+DEMO_STAMP := $(VENV)/.installed-demo
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast test-browser lint format bench wheel clean translations
+.PHONY: venv demo test test-fast test-browser lint format bench wheel clean translations screenshots
 
-$(STAMP): setup.py requirements-test.txt
+$(DEMO_STAMP): setup.py requirements-demo.txt
 	@test -n "$(PYTHON_FOR_VENV)" || { echo "Python 3.12 (or 3.11) not found"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON_FOR_VENV) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e . -r requirements-test.txt
+	$(BIN)/pip install --quiet -e . -r requirements-demo.txt
+	touch $(DEMO_STAMP)
+
+$(STAMP): $(DEMO_STAMP) requirements-test.txt
+	$(BIN)/pip install --quiet -r requirements-test.txt
 	touch $(STAMP)
 
 venv: $(STAMP)
 
-demo: $(STAMP)
+demo: $(DEMO_STAMP)
 	mkdir -p var
 	$(DEMO) migrate --run-syncdb --verbosity 0
-	$(DEMO) load_demo
-	$(DEMO) runserver 127.0.0.1:8000
+	$(DEMO) load_demo --url http://127.0.0.1:$(PORT)/
+	$(DEMO) runserver 127.0.0.1:$(PORT)
 
-# Every test on SQLite, then the tests marked `databases` on PostgreSQL and MariaDB (skipped if a server is
-# down, a failure under CI=true). Exit code 5 means no test was marked, which is not a failure.
+# README pictures: the demo on a free port and a throwaway database, walked through in chromium (docs/screenshots/).
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots.py
+
+# Every test on SQLite, the fuzzers at full depth (tests/fuzz: 10,000 examples a target), then the tests marked
+# `databases` on PostgreSQL and MariaDB (skipped if a server is down, a failure under CI=true). Exit code 5 means
+# no test was marked, which is not a failure.
 test: $(STAMP)
-	$(BIN)/pytest
+	ORA_FUZZ_PROFILE=ci $(BIN)/pytest
 	@for db in postgresql mysql; do \
 	  echo "== tests marked databases, on ORA_TEST_DATABASE=$$db"; \
 	  ORA_TEST_DATABASE=$$db $(BIN)/pytest -m databases || { status=$$?; [ $$status -eq 5 ] || exit $$status; }; \

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 
+from django.db import transaction
 from workbench.models import XBlockState
 from workbench.scenarios import Scenario, get_scenarios
 
@@ -20,7 +21,7 @@ _lock = threading.Lock()
 
 def load() -> dict[str, Scenario]:
     """Every workbench scenario, loaded if needed; authored ORA content survives the load."""
-    with _lock:
+    with _lock, transaction.atomic():  # one commit for every scenario's rows, not one per row
         if get_scenarios.initialized:
             return get_scenarios()
         authored = XBlockState.objects.filter(tag=BLOCK_TYPE, user_id__isnull=True)

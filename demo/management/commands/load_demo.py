@@ -1,24 +1,23 @@
-"""``load_demo``: load the demo problems and the personas' accounts (idempotent; learner data and edits are kept)."""
+"""``load_demo``: migrate, then load the demo problems and the personas' accounts (idempotent: learner data and
+authors' edits are kept)."""
 
-from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from demo.personas import PERSONAS
+from demo.personas import create_accounts
 from demo.scenarios import ora_scenarios
 
 
 class Command(BaseCommand):
-    help = "Load the ORA demo problems into the workbench database, keeping existing data."
+    help = "Migrate the demo database and load the ORA demo problems into it, keeping existing data."
 
     def add_arguments(self, parser):
-        parser.add_argument("--url", default="http://127.0.0.1:8000", help="Where the demo will be served.")
+        parser.add_argument("--url", default="http://127.0.0.1:8000/", help="Where the demo will be served.")
 
     def handle(self, *args, url: str, **options):
+        call_command("migrate", run_syncdb=True, verbosity=0)  # here rather than in its own process: a faster start
         count = len(ora_scenarios())
         if not count:
             raise SystemExit("No ORA demo problems found: is ora_xblock installed (pip install -e .)?")
-        for persona in PERSONAS:  # accounts, so that staff can find a learner by email (alice@example.com)
-            get_user_model().objects.get_or_create(
-                username=persona.account, defaults={"email": f"{persona.account}@example.com"}
-            )
+        create_accounts()
         self.stdout.write(f"{count} demo problems ready at {url}")
