@@ -1,13 +1,16 @@
-"""The workbench's URLs, with the demo's landing page at ``/``."""
+"""The workbench's URLs, with the demo's landing page at ``/`` and a reset that asks first."""
 
 import os
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from . import clock, views
+from . import clock, resources, views
 
 urlpatterns = [
     path("", views.home, name="demo_home"),
+    path("reset/", views.reset, name="demo_reset"),
+    re_path(r"^reset_state$", views.reset),  # the workbench's own reset, which would not ask
+    re_path(r"^resource/(?P<block_type>[^/]+)/(?P<resource>.*)$", resources.package_resource),
     path("", include("workbench.urls")),
 ]
 if os.environ.get("ORA_DEMO_TEST_CLOCK"):  # browser tests move time forward; never on in `make demo`

@@ -1,11 +1,13 @@
-"""The demo's landing page: every ORA problem, with a link for each persona."""
+"""The demo's own pages: the landing page, and resetting the demo (which asks first)."""
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
 from workbench.runtime import WorkbenchRuntime
 
 from . import scenarios
 from .personas import PERSONAS
+from .reset import reset_demo
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -28,3 +30,15 @@ def home(request: HttpRequest) -> HttpResponse:
             }
         )
     return render(request, "demo/home.html", {"problems": problems})
+
+
+def reset(request: HttpRequest) -> HttpResponse:
+    """GET: what resetting deletes, with a button to confirm (where the landing page's dialog cannot open).
+    POST: reset the demo, then back to the landing page, which says so."""
+    if request.method == "POST":
+        reset_demo()
+        messages.success(request, "The demo was reset: every answer, grade and edit is gone, the problems are new.")
+        return redirect("demo_home")
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    return render(request, "demo/reset.html")

@@ -55,9 +55,21 @@ def _answers(url: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo server's folder: its database ``demo.db``, uploads, and ``server.log`` (all it printed)."""
+    return tmp_path_factory.mktemp("demo")
+
+
+@pytest.fixture(scope="session")
+def demo_server_log(demo_server: str, demo_dir: Path) -> Path:
+    """What the demo server has printed so far, stdout and stderr: warnings, tracebacks."""
+    return demo_dir / "server.log"
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_dir: Path) -> Iterator[str]:
     """The base URL of a demo server on a fresh database, prepared as ``make demo`` does."""
-    tmp = tmp_path_factory.mktemp("demo")
+    tmp = demo_dir
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "demo.settings",

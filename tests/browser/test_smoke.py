@@ -96,8 +96,9 @@ def test_studio_editor_refuses_invalid_olx_and_saves_a_valid_edit(page: Any, dem
 
     page.goto(demo_server + "/")  # "Reset the demo" brings back the shipped problem for the other tests
     expect(page.get_by_role("region", name=f"Revised: {TITLE}")).to_be_visible()
-    page.get_by_role("button", name="Reset the demo").click()
-    expect(page.get_by_role("region", name=TITLE)).to_be_visible()
+    page.get_by_role("button", name="Reset the demo…").click()  # it asks first
+    page.get_by_role("dialog").get_by_role("button", name="Reset the demo", exact=True).click()
+    expect(page.get_by_role("region", name=TITLE, exact=True)).to_be_visible()
 
 
 def test_studio_editor_refuses_a_learner(page: Any, demo_server: str) -> None:
