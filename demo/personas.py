@@ -44,7 +44,9 @@ PERSONAS = (
     Persona("staff_as_bob", "course staff viewing the course as Bob", views_as="bob"),
     Persona("author", "Studio editor", "studio_view"),
 )
-STAFF_IDS = frozenset({"staff"})  # course staff in the course (the LMS gives them a staff role)
+# Course staff in the course (the LMS gives them a staff role); "sam" is a second one, not on the persona bar, for
+# trying the staff grading queue in two windows (?student=sam).
+STAFF_IDS = frozenset({"staff", "sam"})
 COURSE_TEAM = frozenset({"staff", "author"})  # may edit the course in Studio
 DEFAULT_ID = "student_1"  # what the workbench uses when the URL has no ?student=
 

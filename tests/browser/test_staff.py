@@ -74,7 +74,7 @@ def test_two_staff_grading_from_the_queue_never_get_the_same_response(
     first, second = browser.new_page(), browser.new_page()
     try:
         seen = []
-        for window, persona in ((first, "staff"), (second, "author")):
+        for window, persona in ((first, "staff"), (second, "sam")):  # the author edits in Studio, not in courses
             window.goto(scenario_url(demo_server, "self_staff.xml", persona))
             work = open_tool(window, "Grade available responses")
             heading = work.get_by_role("heading", name=re.compile("^Response of "))
