@@ -161,7 +161,9 @@ def test_quill_is_served_by_url_and_comes_from_the_cache_on_the_next_page(page: 
 
 
 @pytest.mark.browser
-def test_rich_text_editor_works_by_url_on_a_plain_page_and_under_an_amd_loader(browser: Any, demo_server: str) -> None:
+def test_rich_text_editor_loaded_by_url_works_by_keyboard_plain_or_under_an_amd_loader(
+    browser: Any, demo_server: str
+) -> None:
     for student, before in (("jonas", None), ("kemal", AMD_LOADER)):
         context = browser.new_context()
         page = context.new_page()
@@ -175,6 +177,9 @@ def test_rich_text_editor_works_by_url_on_a_plain_page_and_under_an_amd_loader(b
         page.keyboard.press("Control+b")
         page.keyboard.type("in bold")
         expect(editor.locator("strong")).to_have_text("in bold")
+        page.keyboard.press("Tab")  # no keyboard trap: Tab leaves the editor, as from a textarea
+        assert page.evaluate("!document.activeElement.closest('.ql-container')")
+        assert "\t" not in editor.inner_text()
         assert page.evaluate("typeof window.Quill") == "function"
         if before:
             # Quill's anonymous define() went to the block, not to the loader, and the loader is back in place.
