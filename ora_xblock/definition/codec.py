@@ -66,6 +66,8 @@ def from_dict(data: object) -> Definition:
     """Read the editor's JSON; raise :class:`InvalidDefinition` with every structural error."""
     errors: list[DefinitionError] = []
     _shape(data, _SCHEMA, "", errors)
+    if not errors:
+        _steps(data["steps"], errors)  # type: ignore[index]
     _characters(data, "", errors)
     if errors:
         raise InvalidDefinition(errors)
@@ -109,6 +111,33 @@ _SCHEMA: Any = {
     "resubmissions_grace_period": _TEXT,
     "teams": {"enabled": _FLAG, "teamset_id": _TEXT},
 }
+
+
+# A step's settings become attributes of its OLX element; a training step's examples have their own shape.
+_SETTING_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+_EXAMPLE: Any = {"answer": [_TEXT], "options_selected": dict}
+
+
+def _steps(steps: list[dict[str, Any]], errors: list[DefinitionError]) -> None:
+    """Each step's setting names, and its training examples' shape (answers as a list of texts, selections as
+    criterion -> option texts)."""
+    for index, step in enumerate(steps, start=1):
+        where = f"steps[{index}]"
+        for key in step:
+            if not _SETTING_NAME.fullmatch(str(key)):
+                message = N_('"{field}" is not a setting a step can have.')
+                errors.append(DefinitionError("editor.unknown_setting", message, where, {"field": key}))
+        if "examples" not in step:
+            continue
+        _shape(step["examples"], [_EXAMPLE], f"{where}/examples", errors)
+        if not isinstance(step["examples"], list):
+            continue
+        for number, example in enumerate(step["examples"], start=1):
+            chosen = example.get("options_selected") if isinstance(example, dict) else None
+            if isinstance(chosen, dict) and not all(isinstance(option, str) for option in chosen.values()):
+                errors.append(
+                    _wrong(f"{where}/examples[{number}]/options_selected", "criterion names with option names")
+                )
 
 
 def _shape(value: object, schema: Any, where: str, errors: list[DefinitionError]) -> None:
@@ -220,10 +249,10 @@ def _step_element(parent: etree._Element, step: dict[str, Any]) -> None:
     for example in step.get("examples") or []:
         example_node = etree.SubElement(node, "example")
         answer = etree.SubElement(example_node, "answer")
-        for part in example.get("answer") or []:
-            _text(answer, "part", str(part))
-        for criterion, option in (example.get("options_selected") or {}).items():
-            etree.SubElement(example_node, "select", criterion=str(criterion), option=str(option))
+        for part in example["answer"]:
+            _text(answer, "part", part)
+        for criterion, option in example["options_selected"].items():
+            etree.SubElement(example_node, "select", criterion=criterion, option=option)
 
 
 def _attribute(value: object) -> str:

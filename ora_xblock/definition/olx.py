@@ -643,7 +643,10 @@ def _root_attributes(definition: Definition) -> list[tuple[str, str]]:
         ("teams_enabled", _bool_text(definition.teams.enabled)),
         ("selected_teamset_id", definition.teams.teamset_id),
     ]
-    return [(key, value) for key, value in pairs if value != ""]
+    # No files asked, with a file type kept: an empty file_upload_response says so, where its absence would read
+    # as ora2's older "a file type means files are optional".
+    asks_none = definition.file_upload_type is not None and definition.file_upload_response is Necessity.NONE
+    return [(key, value) for key, value in pairs if value != "" or (key == "file_upload_response" and asks_none)]
 
 
 def _write_rubric(element: etree._Element, rubric: Rubric) -> None:
