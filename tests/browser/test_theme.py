@@ -72,7 +72,7 @@ BRAND = {
 THEMES = {"paragon": PARAGON, "brand": BRAND}
 COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}\b|\b(?:rgba?|hsla?)\(|(?<![\w-])(?:white|black|red|yellow|gr[ae]y)(?![\w-])")
 FIXED = ".ora-confirm::backdrop { background: rgb(0 0 0 / .4); }"  # the page dimmed behind a dialog
-TODAY = {"accent": "rgb(0, 80, 122)", "ink": "rgb(31, 41, 51)", "focus": "rgb(242, 182, 0)"}
+TODAY = {"accent": "rgb(0, 80, 122)", "ink": "rgb(31, 41, 51)", "focus": "rgb(180, 83, 9)"}
 
 
 def rgb(hex_colour: str) -> str:
