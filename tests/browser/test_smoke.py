@@ -37,13 +37,19 @@ def open_problem(page: Any, demo_server: str, persona: str) -> None:
     page.wait_for_load_state()
 
 
+def open_olx(page: Any) -> Any:
+    """The editor's "Advanced: OLX" section, and its text box."""
+    page.get_by_role("tab", name=re.compile("^Advanced: OLX")).click()
+    return page.get_by_label("Problem OLX")
+
+
 def test_landing_page_lists_every_problem_for_every_persona(page: Any, demo_server: str, axe: Any) -> None:
     page.goto(demo_server + "/")
     expect(page).to_have_title("Open Response Assessment demo")
     expect(page.get_by_role("heading", level=1)).to_have_text("Open Response Assessment demo")
     expect(page.locator("section.demo-problem")).to_have_count(len(DEMO_PROBLEMS) + 1)  # and the two-problem unit
     hundred_years = page.get_by_role("region", name=TITLE)
-    expect(hundred_years.get_by_role("link")).to_have_count(6)
+    expect(hundred_years.get_by_role("link")).to_have_count(7)  # four learners, staff, staff as Bob, the author
     author = hundred_years.get_by_role("link", name=re.compile("^Author "))
     expect(author).to_have_attribute("href", re.compile(r"/studio_view/\?student=author$"))
     assert_accessible(axe, page)
@@ -66,7 +72,7 @@ def test_student_view_as_alice(page: Any, demo_server: str, axe: Any) -> None:
 
 def _save(page: Any, olx: str) -> Any:
     """Put ``olx`` in the editor, press Save and wait for the answer; the status element."""
-    page.locator(".ora-olx").fill(olx)
+    open_olx(page).fill(olx)
     with page.expect_response(lambda response: "/save_definition/" in response.url):
         page.get_by_role("button", name="Save the OLX").click()
     return page.locator(".ora-studio-status")
@@ -74,7 +80,7 @@ def _save(page: Any, olx: str) -> Any:
 
 def test_studio_editor_refuses_invalid_olx_and_saves_a_valid_edit(page: Any, demo_server: str, axe: Any) -> None:
     open_problem(page, demo_server, "Author")
-    editor = page.get_by_label("Problem OLX")
+    editor = open_olx(page)
     original = editor.input_value()
     assert f"<title>{TITLE}</title>" in original.replace("&apos;", "'")
     assert_accessible(axe, page)
@@ -88,7 +94,7 @@ def test_studio_editor_refuses_invalid_olx_and_saves_a_valid_edit(page: Any, dem
     expect(editor).to_have_value(original)
 
     revised = original.replace("<title>", "<title>Revised: ", 1)
-    expect(_save(page, revised)).to_have_text("Saved.")
+    expect(_save(page, revised)).to_have_text(re.compile(r"^Saved\."))  # and, with suggestions, asks to read them
     page.reload()
     expect(editor).to_have_value(re.compile("<title>Revised: "))
     page.goto(page.url.replace("/studio_view/?student=author", "/student_view/?student=alice"))
@@ -104,7 +110,7 @@ def test_studio_editor_refuses_invalid_olx_and_saves_a_valid_edit(page: Any, dem
 def test_studio_editor_refuses_a_learner(page: Any, demo_server: str) -> None:
     open_problem(page, demo_server, "Author")
     page.goto(page.url.replace("student=author", "student=alice"))
-    original = page.get_by_label("Problem OLX").input_value()
+    original = open_olx(page).input_value()
     status = _save(page, original.replace("<title>", "<title>Hacked: ", 1))
     expect(status).to_have_text("Only the course's authors can edit this problem.")
     page.reload()
