@@ -16,7 +16,7 @@ STAMP := $(VENV)/.installed
 $(DEMO_STAMP): setup.py requirements-demo.txt
 	@test -n "$(PYTHON_FOR_VENV)" || { echo "Python 3.12 (or 3.11) not found"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON_FOR_VENV) -m venv $(VENV)
-	$(BIN)/pip install --quiet -e . -r requirements-demo.txt
+	$(BIN)/pip install --quiet --no-compile -e . -r requirements-demo.txt  # modules compile as they are first used
 	touch $(DEMO_STAMP)
 
 $(STAMP): $(DEMO_STAMP) requirements-test.txt
