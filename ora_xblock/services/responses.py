@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from submissions import api as submissions_api
+from submissions.models import Submission
 
 from ..definition.dates import parse_grace_period
 from ..definition.errors import N_
@@ -69,6 +71,7 @@ def submit(
             answer |= files.attach(problem, learner, workflow, limits or files.Limits())
             if not has_text and not answer["file_keys"]:
                 raise Refusal(400, "response_empty", N_("Write a response or upload a file before you submit."))
+        _check_stored_size(answer)  # with the files' keys, names and descriptions
         submission = submissions_api.create_submission(learner.student_item, answer, submitted_at=problem.now)
         workflow.submission_uuid = submission["uuid"]
         workflow.save(update_fields=["submission_uuid"])
@@ -137,7 +140,25 @@ def _checked_texts(definition: Definition, answers: object, max_bytes: int) -> l
                 number=number,
                 limit=max_bytes // 1000,
             )
+    _check_stored_size({"parts": [{"text": text} for text in answers]})
     return answers
+
+
+def _check_stored_size(answer: dict[str, Any]) -> None:
+    """Refuse what edx-submissions would: an answer whose JSON is over ``Submission.MAXSIZE`` characters. Its
+    JSON writes each character outside ASCII as six (``\\u00e9``), so text in other alphabets fills it sooner."""
+    size = len(json.dumps(answer))
+    if size > Submission.MAXSIZE:
+        raise Refusal(
+            413,
+            "response_too_long",
+            N_(
+                "Your response takes {size} KB to store, more than the {limit} KB a response may take (letters "
+                "outside the Latin alphabet take more room). Shorten it and try again; your text is kept."
+            ),
+            size=-(-size // 1000),
+            limit=Submission.MAXSIZE // 1000,
+        )
 
 
 def _require_content(definition: Definition, texts: list[str]) -> bool:

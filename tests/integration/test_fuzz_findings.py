@@ -1,7 +1,7 @@
 """What the fuzzers (tests/fuzz) found, each minimised to the input that shows it and pinned here.
 
 A finding whose fix belongs to a module another engineer is changing is marked ``xfail(strict=True)``, and
-tests/fuzz/conftest.py ``KNOWN_OPEN`` lets the fuzzers step over it meanwhile. When the fix lands, the test
+tests/fuzz/findings.py ``KNOWN_OPEN`` lets the fuzzers step over it meanwhile. When the fix lands, the test
 here passes, its strict xfail fails the run, and both marks come out together.
 """
 
@@ -12,11 +12,14 @@ import json
 from typing import Any
 
 import pytest
+from submissions.models import Submission
 
-from ora_xblock.definition import parse_olx
+from ora_xblock.definition import load_olx, parse_olx
 from ora_xblock.definition.codec import from_dict, to_dict
+from ora_xblock.definition.errors import InvalidDefinition
 from ora_xblock.definition.model import FileType, Necessity
 from ora_xblock.definition.olx import to_olx
+from ora_xblock.models import Workflow
 from ora_xblock.templating import resource_text
 from tests.conftest import call_handler
 from tests.host.lms import Problem, account, lms_block, request_by, usage_key
@@ -43,8 +46,10 @@ SOUND = """
   </assessments>
 </openassessment>
 """
-CODEC = "definition/codec.py reads the steps' items without checking their shape (its owner is changing it now)"
-WRITER = "definition/olx.py drops file_upload_response when it is empty (its owner is changing it now)"
+VALIDATOR = "definition/validate.py takes two selects for one criterion (its owner is changing it now)"
+
+
+# Found by the editor codec, OLX and Studio fuzzers; fixed in definition/ by its owner (52df906) -----------------
 
 
 def editor_json(change: Any) -> dict[str, Any]:
@@ -70,7 +75,6 @@ def example(data: dict[str, Any]) -> dict[str, Any]:
     return training(data)["examples"][0]
 
 
-@pytest.mark.xfail(strict=True, reason=CODEC)
 @pytest.mark.parametrize(
     "change",
     [
@@ -104,7 +108,6 @@ def test_editor_json_with_a_training_example_that_is_not_an_object_is_refused(ha
     assert all(error["field"].startswith("steps[1]/examples") for error in answer["error"]["errors"])
 
 
-@pytest.mark.xfail(strict=True, reason=CODEC)
 @pytest.mark.parametrize("name", ["", "a b", "xmlns:x", "1st"])
 @pytest.mark.parametrize("handler", ["check_editor", "save_editor"])
 def test_editor_json_with_a_step_setting_xml_cannot_name_is_refused(handler, name) -> None:
@@ -114,14 +117,23 @@ def test_editor_json_with_a_step_setting_xml_cannot_name_is_refused(handler, nam
     assert answer["error"]["code"] == "invalid_definition"
 
 
-@pytest.mark.xfail(strict=True, reason=CODEC)
 def test_a_training_answer_sent_as_text_is_refused_not_split_into_letters() -> None:
     """Seen while minimising the above: ``"answer": "text"`` is read as the four parts t, e, x, t."""
     with pytest.raises(ValueError, match="answer"):
         from_dict(editor_json(lambda data: example(data).update(answer="text")))
 
 
-@pytest.mark.xfail(strict=True, reason=WRITER)
+@pytest.mark.xfail(strict=True, reason=VALIDATOR)
+@pytest.mark.parametrize("second", ["Poor", "Good"])
+def test_a_training_example_that_selects_twice_for_one_criterion_is_refused(second) -> None:
+    """Found by the OLX fuzzer's round trip through the editor: the editor's JSON holds one option per criterion,
+    so the second select is lost on the way, and until then the example's answer is ambiguous."""
+    twice = f'<select criterion="Ideas" option="Good"/><select criterion="Ideas" option="{second}"/>'
+    with pytest.raises(InvalidDefinition) as raised:
+        load_olx(SOUND.replace('<select criterion="Ideas" option="Good"/>', twice))
+    assert any(error.where.endswith("example[1]") for error in raised.value.errors), raised.value.errors
+
+
 def test_a_problem_asking_no_files_still_asks_none_once_written_as_olx() -> None:
     """Found by the editor codec fuzzer's round trip: no files asked, a file type kept (the editor keeps the last
     choice) is written without ``file_upload_response``, which reads back as files optional."""
@@ -130,7 +142,6 @@ def test_a_problem_asking_no_files_still_asks_none_once_written_as_olx() -> None
     assert parse_olx(to_olx(definition)) == definition
 
 
-@pytest.mark.xfail(strict=True, reason=WRITER)
 def test_saving_a_problem_that_asks_no_files_stores_one_that_asks_none() -> None:
     """The same through Studio: the author turns files off, and the saved problem asks learners for files."""
     author = account("ada")
@@ -182,3 +193,39 @@ def test_a_learner_search_longer_than_any_email_address_is_refused_with_the_limi
 def test_a_learner_search_for_the_longest_email_address_still_searches() -> None:
     status, answer = staff_answer("staff_learner", {"query": "a" * 242 + "@example.com"})
     assert (status, answer["error"]["code"]) == (404, "no_such_learner")
+
+
+# Found by the submit fuzzer, fixed in services/responses.py ----------------------------------------------------------
+
+TWO_PROMPTS = resource_text("scenarios/self_staff.xml").replace(
+    "</prompt>\n  </prompts>", "</prompt>\n    <prompt><description>And why?</description></prompt>\n  </prompts>", 1
+)
+
+
+def learner_answer(olx: str, handler: str, answers: list[str]) -> tuple[int, dict[str, Any]]:
+    block = lms_block(Problem(olx), account("lea"))
+    response = call_handler(block, handler, {"answers": answers})
+    return response.status_code, json.loads(response.body)
+
+
+@pytest.mark.parametrize(
+    "olx, answers",
+    [
+        (TWO_PROMPTS, ["a" * 60_000, "b" * 60_000]),  # each under ORA_XBLOCK_MAX_RESPONSE_BYTES, 120 KB together
+        (resource_text("scenarios/self_staff.xml"), ["é" * 20_000]),  # 40 KB of UTF-8, 120 KB as edx-submissions JSON
+    ],
+    ids=["two_long_answers", "another_alphabet"],
+)
+@pytest.mark.parametrize("handler", ["submit", "save_draft"])
+def test_a_response_too_long_for_edx_submissions_is_refused_with_the_limit(handler, olx, answers) -> None:
+    """Submitting it was a 500 (SubmissionRequestError: "Maximum answer size exceeded."): edx-submissions refuses
+    an answer whose JSON is over 102,400 characters, and its JSON writes each non-ASCII character as six."""
+    status, answer = learner_answer(olx, handler, answers)
+    assert (status, answer["error"]["code"]) == (413, "response_too_long")
+    assert "102 KB" in answer["error"]["message"]
+    assert not Workflow.objects.exists() and not Submission.objects.exists()
+
+
+def test_a_response_just_within_what_edx_submissions_stores_is_submitted() -> None:
+    assert learner_answer(TWO_PROMPTS, "submit", ["a" * 51_000, "b" * 51_000])[0] == 200
+    assert Submission.objects.count() == 1
