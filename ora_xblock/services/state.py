@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from submissions import api as submissions_api
-
 from ..models import Assessment, Workflow
 from ..scoring import Grade
 from ..workflow import Status
 from .common import Learner, Problem
 from .grades import assessments_of, grade_of
-from .responses import draft_answers
+from .responses import draft_answers, submitted_answers
 
 
 @dataclass(frozen=True)
@@ -63,8 +61,7 @@ def submitted_state(
     if received is None:
         received = assessments_of(workflow)
     if answers is None:
-        answer = submissions_api.get_submission(workflow.submission_uuid)["answer"]
-        answers = [part.get("text", "") for part in answer.get("parts", [])]
+        answers = submitted_answers(workflow.submission_uuid)
     status = Status(workflow.status)
     return LearnerState(
         status=status,
