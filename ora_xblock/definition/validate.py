@@ -326,6 +326,15 @@ def training_example_errors(
     for number, example in enumerate(examples, start=1):
         here = f"{where}/example[{number}]" if where else f"example[{number}]"
         chosen = {selection.criterion: selection.option for selection in example.selections}
+        named = [selection.criterion for selection in example.selections]
+        for criterion in sorted({name for name in named if named.count(name) > 1}):
+            yield _error(
+                "example.repeated_criterion",
+                N_('Example {number} selects more than one option for criterion "{criterion}".'),
+                here,
+                number=number,
+                criterion=criterion,
+            )
         for graded in rubric.criteria:
             if graded.options and graded.name not in chosen:
                 yield _error(

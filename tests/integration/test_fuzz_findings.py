@@ -46,7 +46,6 @@ SOUND = """
   </assessments>
 </openassessment>
 """
-VALIDATOR = "definition/validate.py takes two selects for one criterion (its owner is changing it now)"
 
 
 # Found by the editor codec, OLX and Studio fuzzers; fixed in definition/ by its owner (52df906) -----------------
@@ -123,7 +122,6 @@ def test_a_training_answer_sent_as_text_is_refused_not_split_into_letters() -> N
         from_dict(editor_json(lambda data: example(data).update(answer="text")))
 
 
-@pytest.mark.xfail(strict=True, reason=VALIDATOR)
 @pytest.mark.parametrize("second", ["Poor", "Good"])
 def test_a_training_example_that_selects_twice_for_one_criterion_is_refused(second) -> None:
     """Found by the OLX fuzzer's round trip through the editor: the editor's JSON holds one option per criterion,
