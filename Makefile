@@ -35,11 +35,12 @@ demo: $(DEMO_STAMP)
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py
 
-# Every test on SQLite, the fuzzers at full depth (tests/fuzz: 10,000 examples a target), then the tests marked
-# `databases` on PostgreSQL and MariaDB (skipped if a server is down, a failure under CI=true). Exit code 5 means
-# no test was marked, which is not a failure.
+# Every test on SQLite; the fuzzers at full depth (tests/fuzz: 10,000 examples a target) on two processes, since
+# their targets are independent and CI has two cores; then the tests marked `databases` on PostgreSQL and MariaDB
+# (skipped if a server is down, a failure under CI=true). Exit code 5 means no test was marked, not a failure.
 test: $(STAMP)
-	ORA_FUZZ_PROFILE=ci $(BIN)/pytest
+	$(BIN)/pytest --ignore=tests/fuzz
+	ORA_FUZZ_PROFILE=ci $(BIN)/pytest -n 2 tests/fuzz
 	@for db in postgresql mysql; do \
 	  echo "== tests marked databases, on ORA_TEST_DATABASE=$$db"; \
 	  ORA_TEST_DATABASE=$$db $(BIN)/pytest -m databases || { status=$$?; [ $$status -eq 5 ] || exit $$status; }; \
