@@ -48,7 +48,7 @@ SOUND = """
 """
 
 
-# Found by the editor codec, OLX and Studio fuzzers; fixed in definition/ by its owner (52df906) -----------------
+# Found by the editor codec, OLX and Studio fuzzers; fixed in definition/ by its owner (52df906, fdbe39b) ---------
 
 
 def editor_json(change: Any) -> dict[str, Any]:
