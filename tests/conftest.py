@@ -6,6 +6,7 @@ import hashlib
 import importlib
 import json
 import os
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from xblock.field_data import DictFieldData
 from xblock.reference.user_service import UserService, XBlockUser
 from xblock.test.tools import TestRuntime
 
-from ora_xblock import scenarios
+from ora_xblock import platform, scenarios
 from ora_xblock.block import OraXBlock
 
 
@@ -119,3 +120,49 @@ def pytest_configure(config: pytest.Config) -> None:
     if settings.TEST_DATABASE == "mysql":
         broken = importlib.import_module("submissions.migrations.0006_mariadb_uuid_conversion").Migration
         broken.operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]
+
+
+# Shared fixtures of the integration tests ------------------------------------------------------------------------
+
+
+class Clock:
+    """The time ``platform.now`` gives, moved on by the test."""
+
+    def __init__(self) -> None:
+        self.now = platform.now().replace(microsecond=0)
+
+    def later(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    moment = Clock()
+    monkeypatch.setattr(platform, "now", lambda: moment.now)
+    return moment
+
+
+@pytest.fixture
+def s3_storage(settings):
+    """An S3 bucket (moto's in-process fake) behind django-storages, as operators configure it."""
+    from ora_xblock.services import files
+
+    moto = pytest.importorskip("moto")
+    with moto.mock_aws():
+        import boto3
+
+        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="ora-files")
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "ora_files": {
+                "BACKEND": "storages.backends.s3.S3Storage",
+                "OPTIONS": {
+                    "bucket_name": "ora-files",
+                    "region_name": "us-east-1",
+                    "access_key": "x",
+                    "secret_key": "y",
+                },
+            },
+        }
+        yield files.Limits(storage_alias="ora_files")

@@ -254,29 +254,6 @@ def test_multipart_uploads_without_the_csrf_header_are_refused(storage_root: Pat
     assert not stored_files(storage_root)
 
 
-@pytest.fixture
-def s3_storage(settings):
-    """An S3 bucket (moto's in-process fake) behind django-storages, as operators configure it."""
-    moto = pytest.importorskip("moto")
-    with moto.mock_aws():
-        import boto3
-
-        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="ora-files")
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "ora_files": {
-                "BACKEND": "storages.backends.s3.S3Storage",
-                "OPTIONS": {
-                    "bucket_name": "ora-files",
-                    "region_name": "us-east-1",
-                    "access_key": "x",
-                    "secret_key": "y",
-                },
-            },
-        }
-        yield files.Limits(storage_alias="ora_files")
-
-
 def test_files_go_straight_to_s3_and_are_checked_on_arrival(s3_storage: files.Limits) -> None:
     problem = Problem(LAB, NOW)
     form = files.direct_upload(problem, learner("ann"), "plot.png", "My figure", len(PNG), s3_storage)

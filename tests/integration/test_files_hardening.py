@@ -305,29 +305,6 @@ def test_real_files_of_every_preset_type_pass_whole_and_in_pieces(storage_root: 
     assert sorted(item.name for item in files.draft_files(ann)) == [f"pieces.{kind}", f"whole.{kind}"]
 
 
-@pytest.fixture
-def s3_storage(settings):
-    """An S3 bucket (moto's in-process fake) behind django-storages, as operators configure it."""
-    moto = pytest.importorskip("moto")
-    with moto.mock_aws():
-        import boto3
-
-        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="ora-files")
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "ora_files": {
-                "BACKEND": "storages.backends.s3.S3Storage",
-                "OPTIONS": {
-                    "bucket_name": "ora-files",
-                    "region_name": "us-east-1",
-                    "access_key": "x",
-                    "secret_key": "y",
-                },
-            },
-        }
-        yield files.Limits(storage_alias="ora_files")
-
-
 # 12. Files go with a reset
 
 

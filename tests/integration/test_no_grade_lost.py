@@ -42,22 +42,6 @@ DEEP = {"options_selected": {"Reflection": "Deep reflection"}}  # 4 of 4
 STATED = {"options_selected": {"Argument": "Stated"}}
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = platform.now().replace(microsecond=0)
-
-    def later(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch) -> Clock:
-    moment = Clock()
-    monkeypatch.setattr(platform, "now", lambda: moment.now)
-    return moment
-
-
 @pytest.fixture
 def signals():
     """Every ``score_set`` edx-submissions sends, as the LMS's grades app receives them."""

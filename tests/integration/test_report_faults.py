@@ -12,7 +12,6 @@ import io
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -36,22 +35,6 @@ DIED = "The report stopped before it was finished: the process writing it ended.
 
 class Killed(BaseException):
     """The worker's process ends here (SIGKILL, out of memory, a hard time limit): nothing after it runs."""
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = platform.now().replace(microsecond=0)
-
-    def later(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch) -> Clock:
-    moment = Clock()
-    monkeypatch.setattr(platform, "now", lambda: moment.now)
-    return moment
 
 
 @pytest.fixture
