@@ -10,7 +10,7 @@ from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 from xblock.fields import Boolean, Scope, String
 
-from . import platform, scenarios
+from . import assets, platform, scenarios
 from .definition import parse_olx_cached
 from .definition.codec import editor_path, from_dict
 from .definition.errors import DefinitionError, InvalidDefinition
@@ -120,13 +120,8 @@ class OraXBlock(XBlock):
             add_stylesheet(fragment, self, "static/vendor/quill/quill.snow.css")
             add_umd_script(fragment, self, "static/vendor/quill/quill.js", "Quill")
         fragment.add_javascript(catalog_script(platform.translations(self)))
-        fragment.add_javascript(resource_text("static/js/http.js"))
-        fragment.add_javascript(resource_text("static/js/when.js"))  # dates in the browser's zone if the host has none
-        fragment.add_javascript(resource_text("static/js/editor.js"))
-        fragment.add_javascript(resource_text("static/js/rubric.js"))
-        fragment.add_javascript(resource_text("static/js/staff.js"))
-        fragment.add_javascript(resource_text("static/js/learner.js"))
-        fragment.initialize_js("OraXBlockLearner", self._latex(fragment))
+        assets.add_scripts(fragment, assets.LEARNER_SCRIPTS)
+        fragment.initialize_js(assets.LEARNER_INIT, self._latex(fragment))
         return fragment
 
     def _latex(self, fragment: Fragment) -> dict[str, Any] | None:
@@ -170,9 +165,8 @@ class OraXBlock(XBlock):
         )
         fragment = self._fragment(html, "ora.css")
         fragment.add_javascript(catalog_script(i18n))
-        fragment.add_javascript(resource_text("static/js/http.js"))
-        fragment.add_javascript(resource_text("static/js/studio.js"))
-        fragment.initialize_js("OraXBlockStudio")
+        assets.add_scripts(fragment, assets.STUDIO_SCRIPTS)
+        fragment.initialize_js(assets.STUDIO_INIT)
         return fragment
 
     def _studio_form(self, definition: Definition, released: bool) -> str:
