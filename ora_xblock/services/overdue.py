@@ -37,7 +37,8 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Min, Q, QuerySet
 
-from .. import peer, platform
+from .. import peer
+from ..conf import ora_settings
 from ..definition import parse_olx_cached
 from ..definition.model import StepName
 from ..models import ProblemSnapshot, RefreshClock, Workflow
@@ -79,7 +80,7 @@ class Refreshed:
 
 def escalating() -> bool:
     """Whether overdue learners flexible grading cannot grade go to staff (``ORA_XBLOCK_PEER_STAFF_FALLBACK``)."""
-    return bool(platform.setting("ORA_XBLOCK_PEER_STAFF_FALLBACK", True))
+    return bool(ora_settings.ORA_XBLOCK_PEER_STAFF_FALLBACK)
 
 
 def remember(problem: Problem, item_id: str, course_id: str, olx: str) -> None:

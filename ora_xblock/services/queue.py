@@ -16,14 +16,13 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 
-from .. import platform
+from ..conf import ora_settings
 from ..definition.errors import N_
 from ..models import StaffLease, Workflow
 from ..workflow import Status
 from .audit import Actor
 from .common import Refusal
 
-DEFAULT_LEASE_MINUTES = 30
 ATTEMPTS = 5  # another grader's lease committed between our read and our insert: try the next response
 
 
@@ -42,7 +41,7 @@ class Turn:
 
 
 def lease_minutes() -> int:
-    return max(1, int(platform.setting("ORA_XBLOCK_STAFF_LEASE_MINUTES", DEFAULT_LEASE_MINUTES)))
+    return max(1, int(ora_settings.ORA_XBLOCK_STAFF_LEASE_MINUTES))
 
 
 def next_response(item_id: str, actor: Actor, now: datetime, skip: str | None = None) -> Turn:

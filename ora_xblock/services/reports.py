@@ -34,6 +34,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from .. import platform
+from ..conf import ora_settings
 from ..definition import parse_olx_cached
 from ..definition.errors import N_
 from ..definition.model import Definition
@@ -169,7 +170,7 @@ def download(token: str, item_id: str, user_id: str, now: datetime) -> tuple[Rep
 
 def storage() -> Storage:
     """Where report files go: the Django storage alias ``ORA_XBLOCK_REPORT_STORAGE`` (default ``"default"``)."""
-    return storages[platform.setting("ORA_XBLOCK_REPORT_STORAGE", "default")]
+    return storages[ora_settings.ORA_XBLOCK_REPORT_STORAGE]
 
 
 def file_name(task: ReportTask) -> str:

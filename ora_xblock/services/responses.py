@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from submissions import api as submissions_api
 from submissions.models import Submission
 
+from ..conf import DEFAULTS
 from ..definition.dates import parse_grace_period
 from ..definition.errors import N_
 from ..definition.model import Definition, Necessity, StepName
@@ -21,7 +22,7 @@ from . import files
 from .common import Learner, Problem, Refusal
 from .peer import initial_placement
 
-MAX_RESPONSE_BYTES = 100_000
+MAX_RESPONSE_BYTES = DEFAULTS["ORA_XBLOCK_MAX_RESPONSE_BYTES"]
 ANSWERS_CACHE_SECONDS = 24 * 3600  # how long a submitted response's texts stay in the cache
 
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from submissions import api as submissions_api
 
 from .. import platform
+from ..conf import ora_settings
 from ..definition.errors import N_
 from ..models import Draft, StaffLease, Workflow
 from ..workflow import Status
@@ -132,7 +133,7 @@ def _delete_state(item_id: str, student_id: str, actor: Actor, now: datetime, re
     ``ora_clean_uploads`` (see :func:`.files.forget_learner`).
     """
     previous = Workflow.objects.filter(item_id=item_id, student_id=student_id).values_list("score_earned").first()
-    storage = files.Limits(storage_alias=platform.setting("ORA_XBLOCK_FILE_STORAGE", "default"))
+    storage = files.Limits(storage_alias=ora_settings.ORA_XBLOCK_FILE_STORAGE)
     had_files = files.forget_learner(item_id, student_id, storage)
     deleted, _ = Workflow.objects.filter(item_id=item_id, student_id=student_id).delete()
     drafts, _ = Draft.objects.filter(item_id=item_id, student_id=student_id).delete()

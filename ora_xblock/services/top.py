@@ -18,14 +18,13 @@ from typing import Any
 from django.core.cache import cache
 from submissions.models import Submission
 
-from .. import platform
+from ..conf import ora_settings
 from ..html import answers_html
 from ..models import Workflow
 from ..workflow import Status
 from .common import Problem
 
 MAX_COUNT = 100
-DEFAULT_CACHE_SECONDS = 300
 MAX_CACHE_SECONDS = 3600
 
 
@@ -55,7 +54,7 @@ def forget(item_id: str) -> None:
 
 
 def cache_seconds() -> int:
-    seconds = int(platform.setting("ORA_XBLOCK_TOP_RESPONSES_CACHE_SECONDS", DEFAULT_CACHE_SECONDS))
+    seconds = int(ora_settings.ORA_XBLOCK_TOP_RESPONSES_CACHE_SECONDS)
     return max(0, min(seconds, MAX_CACHE_SECONDS))
 
 

@@ -8,6 +8,7 @@ that storage refused to delete before; a delete that fails again is retried on a
 from django.core.management.base import BaseCommand
 
 from ora_xblock import platform
+from ora_xblock.conf import ora_settings
 from ora_xblock.services import file_store, files
 
 
@@ -15,7 +16,7 @@ class Command(BaseCommand):
     help = "Delete uploads idle for a day with their pieces, and files that nothing points at any more."
 
     def handle(self, *args, **options):
-        limits = files.Limits(storage_alias=platform.setting("ORA_XBLOCK_FILE_STORAGE", "default"))
+        limits = files.Limits(storage_alias=ora_settings.ORA_XBLOCK_FILE_STORAGE)
         now = platform.now()
         cleaned = 0
         while batch := files.clean_stale(now, limits):
