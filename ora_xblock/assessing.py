@@ -74,6 +74,7 @@ def check(
             errors.append(_error("assessment.bad_feedback", N_("Feedback must be text."), criterion.name))
             comment = ""
         comment = comment.strip()
+        chosen_name: str | None = None  # the chosen option's name; what was sent may be any JSON value
         points = 0
         if criterion.options:
             chosen = next((option for option in criterion.options if option.name == option_name), None)
@@ -86,7 +87,7 @@ def check(
                     )
                 )
             else:
-                points = chosen.points
+                chosen_name, points = chosen.name, chosen.points
         elif option_name not in (None, ""):
             errors.append(
                 _error("assessment.option_not_allowed", N_('"{name}" takes written feedback only.'), criterion.name)
@@ -99,7 +100,7 @@ def check(
             errors.append(_error("assessment.feedback_required", N_('Write feedback for "{name}".'), criterion.name))
         if len(comment) > MAX_COMMENT_CHARS:
             errors.append(_too_long(criterion.name))
-        parts.append(Part(criterion.name, option_name if criterion.options else None, points, comment))
+        parts.append(Part(criterion.name, chosen_name, points, comment))
     if not isinstance(overall_feedback, str):
         errors.append(_error("assessment.bad_feedback", N_("Feedback must be text."), "overall"))
         overall_feedback = ""
