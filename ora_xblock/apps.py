@@ -27,7 +27,9 @@ class OraXBlockConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        """Listen to the platform's user retirement, where this is the platform."""
-        from . import retirement
+        """Send services' background work to Celery, and listen to the platform's user retirement, where this is
+        the platform."""
+        from . import retirement, tasks
 
+        tasks.register()
         retirement.connect()

@@ -6,12 +6,15 @@ sends the scores left unsent and marks failed the reports whose worker died.
 ``refresh_overdue_workflows`` sweeps everything; the plugin settings add it
 hourly to the beat schedule for sites that run beat. ``generate_report`` runs
 when staff ask for a report.
+
+This module is the adapter between services and Celery: tasks call services, and services reach Celery only
+through the :class:`CeleryRunner` that :func:`register` installs (:mod:`ora_xblock.services.runner`).
 """
 
 from celery import shared_task
 
 from . import platform
-from .services import overdue, reports
+from .services import overdue, reports, runner
 
 REFRESH_TASK = "ora_xblock.tasks.refresh_overdue_workflows"
 CLOCK_TASK = "ora_xblock.tasks.refresh_due_problems"
@@ -44,3 +47,33 @@ def runs_inline() -> bool:
     ``CELERY_ALWAYS_EAGER``, as in the demo and tests), where no task can wait for later."""
     eager = platform.setting("CELERY_TASK_ALWAYS_EAGER", False) or platform.setting("CELERY_ALWAYS_EAGER", False)
     return bool(eager or generate_report.app.conf.task_always_eager)
+
+
+class CeleryRunner(runner.Runner):
+    """Services' runner on Celery: reports on the platform's report queue, the overdue clock by countdown."""
+
+    def can_wait(self) -> bool:
+        return bool(refresh_due_problems.app.conf.get("broker_url")) and not runs_inline()
+
+    def longest_wait(self) -> float | None:
+        """Redis and SQS hand a message held longer than ``visibility_timeout`` to another worker, again and again."""
+        timeout = (refresh_due_problems.app.conf.get("broker_transport_options") or {}).get("visibility_timeout")
+        return float(timeout) if timeout else None
+
+    def send_report(self, task_id: int) -> bool:
+        """Run the task inline where Celery is eager; else send it to the platform's report queue
+        (``GRADES_DOWNLOAD_ROUTING_KEY``, where the LMS sends its own CSV reports), or the default queue."""
+        if runs_inline():
+            generate_report.apply(args=(task_id,))
+            return True
+        queue = platform.setting("GRADES_DOWNLOAD_ROUTING_KEY", None)
+        generate_report.apply_async(args=(task_id,), **({"queue": queue} if queue else {}))
+        return True
+
+    def send_refresh(self, token: str, countdown: float) -> None:
+        refresh_due_problems.apply_async(args=(token,), countdown=countdown)
+
+
+def register() -> None:
+    """Have services send their background work to Celery (called when the app is ready)."""
+    runner.register(CeleryRunner())

@@ -31,7 +31,6 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -43,7 +42,7 @@ from ..definition import parse_olx_cached
 from ..definition.model import StepName
 from ..models import ProblemSnapshot, RefreshClock, Workflow
 from ..workflow import Status
-from . import grades, reports
+from . import grades, reports, runner
 from .common import Problem
 from .grades import advance
 
@@ -178,10 +177,10 @@ def is_overdue(problem: Problem, workflow: Workflow, escalate: bool) -> bool:
 
 
 def hop() -> timedelta:
-    """The longest the clock's next run may wait: :data:`HOP`, or half the broker's ``visibility_timeout`` when
-    that is shorter (Redis and SQS hand a message held longer to another worker, again and again)."""
-    timeout = (_clock_task().app.conf.get("broker_transport_options") or {}).get("visibility_timeout")
-    return min(HOP, timedelta(seconds=float(timeout) / 2)) if timeout else HOP
+    """The longest the clock's next run may wait: :data:`HOP`, or half the queue's :meth:`~.runner.Runner.longest_wait`
+    when that is shorter (Redis and SQS hand a message held longer to another worker, again and again)."""
+    timeout = runner.current().longest_wait()
+    return min(HOP, timedelta(seconds=timeout / 2)) if timeout else HOP
 
 
 def wake(due: datetime, now: datetime) -> None:
@@ -278,22 +277,15 @@ def _arm(clock: RefreshClock | None, due: datetime, now: datetime) -> None:
 
 def _send(token: str, countdown: float) -> None:
     try:
-        _clock_task().apply_async(args=(token,), countdown=max(0.0, countdown))
+        runner.current().send_refresh(token, max(0.0, countdown))
     except Exception:  # the broker is down: the next submit or page view restarts the clock once it is late
         logger.warning("ora_xblock: could not schedule the overdue refresh", exc_info=True)
 
 
 def can_schedule() -> bool:
-    """Whether a Celery task can wait for later here: a broker is configured and tasks are not run inline."""
-    from ..tasks import runs_inline
-
-    return bool(_clock_task().app.conf.get("broker_url")) and not runs_inline()
-
-
-def _clock_task() -> Any:
-    from ..tasks import refresh_due_problems
-
-    return refresh_due_problems
+    """Whether a task can wait for later here (:meth:`~.runner.Runner.can_wait`): else page views and the command
+    do the work."""
+    return runner.current().can_wait()
 
 
 # One problem's pass

@@ -1,9 +1,9 @@
 """CSV reports of one problem, written in the background and downloaded from links that expire after 5 minutes.
 
 :func:`start` records a :class:`~ora_xblock.models.ReportTask` and, once
-committed, hands it to the Celery task ``ora_xblock.tasks.generate_report``
-on the platform's report queue (run inline where Celery runs eagerly, as in
-the demo and tests). The task streams rows (:mod:`.report_rows`) into a
+committed, hands it to the background runner (:mod:`.runner`: the Celery task
+``ora_xblock.tasks.generate_report`` on the platform's report queue, run inline
+where Celery runs eagerly, as in the demo and tests). The task streams rows (:mod:`.report_rows`) into a
 temporary file and saves it through Django storage under ``ora_xblock/reports/``. The files hold personal data
 (usernames, emails), so a download link is signed for one person and one
 report, and refused after :data:`LINK_SECONDS`.
@@ -39,7 +39,7 @@ from ..definition import parse_olx_cached
 from ..definition.errors import N_
 from ..definition.model import Definition
 from ..models import ProblemSnapshot, ReportTask
-from . import report_rows
+from . import report_rows, runner
 from .common import Problem, Refusal
 
 logger = logging.getLogger(__name__)
@@ -196,15 +196,9 @@ def _enqueue_after_commit(task_id: int, now: datetime) -> None:
 
 
 def _enqueue(task_id: int) -> None:
-    """Run the task inline where Celery is eager; else send it to the platform's report queue
-    (``GRADES_DOWNLOAD_ROUTING_KEY``, where the LMS sends its own CSV reports), or the default queue."""
-    from ..tasks import generate_report, runs_inline
-
-    if runs_inline():
-        generate_report.apply(args=(task_id,))
-        return
-    queue = platform.setting("GRADES_DOWNLOAD_ROUTING_KEY", None)
-    generate_report.apply_async(args=(task_id,), **({"queue": queue} if queue else {}))
+    """Send the task to the registered runner (:mod:`.runner`); where none takes it, write the report here."""
+    if not runner.current().send_report(task_id):
+        run(task_id)
 
 
 def _write(task: ReportTask, now: datetime, alive: Callable[[], None]) -> int:
