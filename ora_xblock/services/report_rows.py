@@ -1,6 +1,7 @@
 """The rows of the two CSV reports, read in chunks with a fixed number of queries per chunk.
 
-Headers are stable English column names, for spreadsheets and scripts alike.
+Each report's columns are declared once, as (header, value) pairs (:class:`Column`): the header lists and the
+rows both read them. Headers are stable English column names, for spreadsheets and scripts alike.
 Every cell goes through :func:`safe`, so that no cell is run as a formula.
 """
 
@@ -8,13 +9,18 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property, partial
 from itertools import islice
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from .. import platform
 from ..definition.model import Definition, StepName
 from ..models import Assessment, AuditEntry, Workflow
+from ..scoring import CriterionGrade, Grade
+from ..steps import STEPS
 from ..workflow import Status
 from . import audit
 from .common import Problem
@@ -23,6 +29,7 @@ from .grades import grade_of
 CHUNK = 500
 FORMULA_STARTS = frozenset("=+-@")
 STAFF_GRADES = (audit.GRADE, audit.OVERRIDE)
+Row = TypeVar("Row")
 
 
 def safe(cell: Any) -> Any:
@@ -46,18 +53,74 @@ def _first_shown(text: str) -> str:
     return ""
 
 
-def grade_header(definition: Definition) -> list[str]:
-    steps = _scored_steps(definition)
-    columns = ["username", "email", "submitted_at", "status", "score", "points_possible"]
+@dataclass(frozen=True)
+class Column(Generic[Row]):
+    """One column of a report: its header, and how to get its cell from a row."""
+
+    header: str
+    value: Callable[[Row], Any]
+
+
+@dataclass(frozen=True)
+class Graded:
+    """What a grade report row is made of: the learner's workflow, their grade, and what staff and peers did."""
+
+    workflow: Workflow
+    final: Grade | None  # once the learner is done
+    received: list[Assessment]
+    email: str
+    grader: AuditEntry | None  # the last staff grade or override
+
+    @property
+    def score(self) -> int | None:
+        return self.final.earned if self.final else 0 if self.workflow.status == Status.CANCELLED else None
+
+    @cached_property
+    def parts(self) -> dict[str, CriterionGrade]:
+        return {part.name: part for part in self.final.criteria} if self.final else {}
+
+    def points(self, criterion: str, step: StepName | None = None) -> int | None:
+        """A criterion's points in the grade, or (``step``) what that step gave it."""
+        part = self.parts.get(criterion)
+        if part is None:
+            return None
+        return part.points if step is None else part.by_step.get(step)
+
+
+def grade_columns(definition: Definition) -> list[Column[Graded]]:
+    """The grade report's columns: the learner, their grade, each criterion's points and what each step gave it."""
+    columns: list[Column[Graded]] = [
+        Column("username", lambda row: row.workflow.username),
+        Column("email", lambda row: row.email),
+        Column("submitted_at", lambda row: row.workflow.submitted_at.isoformat()),
+        Column("status", lambda row: row.workflow.status),
+        Column("score", lambda row: row.score),
+        Column("points_possible", lambda row: definition.max_score),
+    ]
     for name in _criteria(definition):
-        columns += [name, *(f"{name} ({step.value})" for step in steps)]
-    return [*columns, "peer_reviews_received", "peer_reviews_given", "last_staff_grade_by", "last_staff_grade_reason"]
+        columns.append(Column(name, partial(Graded.points, criterion=name)))
+        columns += [
+            Column(f"{name} ({step.value})", partial(Graded.points, criterion=name, step=step))
+            for step in _scored_steps(definition)
+        ]
+    return [
+        *columns,
+        Column("peer_reviews_received", lambda row: sum(a.kind == Assessment.Kind.PEER for a in row.received)),
+        Column("peer_reviews_given", lambda row: row.workflow.peers_assessed),
+        Column(
+            "last_staff_grade_by", lambda row: (row.grader.actor_username or row.grader.actor_id) if row.grader else ""
+        ),
+        Column("last_staff_grade_reason", lambda row: row.grader.reason if row.grader else ""),
+    ]
+
+
+def grade_header(definition: Definition) -> list[str]:
+    return [column.header for column in grade_columns(definition)]
 
 
 def grade_rows(problem: Problem, item_id: str, chunk: int = CHUNK) -> Iterator[list[Any]]:
     """One row per learner who submitted, oldest submission first; scores as the learner sees them."""
-    definition = problem.definition
-    steps, criteria = _scored_steps(definition), _criteria(definition)
+    columns = grade_columns(problem.definition)
     workflows = Workflow.objects.filter(item_id=item_id).order_by("submitted_at", "id").iterator(chunk_size=chunk)
     for batch in _chunks(workflows, chunk):
         received = defaultdict(list)
@@ -72,39 +135,54 @@ def grade_rows(problem: Problem, item_id: str, chunk: int = CHUNK) -> Iterator[l
         for workflow in batch:
             mine = received[workflow.pk]
             final = grade_of(problem, workflow, mine) if workflow.status == Status.DONE else None
-            by_name = {part.name: part for part in final.criteria} if final else {}
-            score = final.earned if final else 0 if workflow.status == Status.CANCELLED else None
-            row = [
-                workflow.username,
-                emails.get(workflow.username, ""),
-                workflow.submitted_at.isoformat(),
-                workflow.status,
-                score,
-                definition.max_score,
-            ]
-            for name in criteria:
-                part = by_name.get(name)
-                row += [part.points if part else None, *(part.by_step.get(step) if part else None for step in steps)]
-            grader = graders.get(workflow.student_id)
-            yield [
-                *row,
-                sum(assessment.kind == Assessment.Kind.PEER for assessment in mine),
-                workflow.peers_assessed,
-                (grader.actor_username or grader.actor_id) if grader else "",
-                grader.reason if grader else "",
-            ]
+            row = Graded(workflow, final, mine, emails.get(workflow.username, ""), graders.get(workflow.student_id))
+            yield [column.value(row) for column in columns]
+
+
+@dataclass(frozen=True)
+class Given:
+    """What a data report row is made of: one assessment, its parts by criterion."""
+
+    learner: str
+    kind: str
+    scorer: str
+    created_at: datetime
+    parts: dict[str, dict[str, Any]]
+    overall_feedback: str
+    earned: int
+    possible: int
+
+
+def data_columns(definition: Definition) -> list[Column[Given]]:
+    """The data report's columns: who assessed whom and when, each criterion's option, points and feedback."""
+    columns: list[Column[Given]] = [
+        Column("learner_id", lambda row: row.learner),
+        Column("step", lambda row: row.kind),
+        Column("assessor_id", lambda row: row.scorer),
+        Column("assessed_at", lambda row: row.created_at.isoformat()),
+    ]
+    for criterion in definition.rubric.criteria:
+        name = criterion.name
+        columns += [
+            Column(f"{name} option", lambda row, name=name: row.parts.get(name, {}).get("option")),
+            Column(f"{name} points", lambda row, name=name: row.parts.get(name, {}).get("points")),
+            Column(f"{name} feedback", lambda row, name=name: row.parts.get(name, {}).get("feedback", "")),
+        ]
+    return [
+        *columns,
+        Column("overall_feedback", lambda row: row.overall_feedback),
+        Column("points_earned", lambda row: row.earned),
+        Column("points_possible", lambda row: row.possible),
+    ]
 
 
 def data_header(definition: Definition) -> list[str]:
-    columns = ["learner_id", "step", "assessor_id", "assessed_at"]
-    for criterion in definition.rubric.criteria:
-        columns += [f"{criterion.name} option", f"{criterion.name} points", f"{criterion.name} feedback"]
-    return [*columns, "overall_feedback", "points_earned", "points_possible"]
+    return [column.header for column in data_columns(definition)]
 
 
 def data_rows(definition: Definition, item_id: str, chunk: int = CHUNK) -> Iterator[list[Any]]:
     """One row per assessment in the problem, in the order they were given; learners by anonymous id only."""
-    names = [criterion.name for criterion in definition.rubric.criteria]
+    columns = data_columns(definition)
     assessments = (
         Assessment.objects.filter(workflow__item_id=item_id)
         .order_by("id")
@@ -122,16 +200,17 @@ def data_rows(definition: Definition, item_id: str, chunk: int = CHUNK) -> Itera
     )
     for learner, kind, scorer, created_at, parts, overall, earned, possible in assessments:
         by_name = {part["criterion"]: part for part in parts}
-        row = [learner, kind, scorer, created_at.isoformat()]
-        for name in names:
-            part = by_name.get(name, {})
-            row += [part.get("option"), part.get("points"), part.get("feedback", "")]
-        yield [*row, overall, earned, possible]
+        row = Given(learner, kind, scorer, created_at, by_name, overall, earned, possible)
+        yield [column.value(row) for column in columns]
 
 
 def _scored_steps(definition: Definition) -> list[StepName]:
-    """The steps whose grade a criterion may show: the problem's peer and self steps, and staff (who may override)."""
-    return [*(step for step in (StepName.PEER, StepName.SELF) if step in definition.step_names), StepName.STAFF]
+    """The steps whose grade a criterion may show: the problem's grading steps, and staff (who may override any)."""
+    return [
+        step.name
+        for step in STEPS
+        if step.grades and (step.name in definition.step_names or step.name is StepName.STAFF)
+    ]
 
 
 def _criteria(definition: Definition) -> list[str]:
