@@ -10,6 +10,7 @@ from typing import Any
 from ..definition.errors import N_, DefinitionError
 from ..definition.model import Definition, StepName
 from ..definition.schedule import HostDates
+from ..steps import step_type
 from ..workflow import StepWindow, Window, windows
 
 
@@ -71,22 +72,15 @@ class Problem:
         """Refuse unless the window of step ``name`` is open now."""
         window = self.windows[name]
         if window.state is Window.NOT_OPEN:
-            raise Refusal(403, "not_open", _NOT_OPEN[name], date=window.start)
+            raise Refusal(403, "not_open", _refusals(name)[0], date=window.start)
         if window.state is Window.CLOSED:
-            raise Refusal(403, "closed", _CLOSED[name], date=window.due)
+            raise Refusal(403, "closed", _refusals(name)[1], date=window.due)
 
 
-_NOT_OPEN = {
-    "submission": N_("Responses open on {date}."),
-    StepName.TRAINING: N_("Learner training opens on {date}."),
-    StepName.PEER: N_("Peer assessment opens on {date}."),
-    StepName.SELF: N_("Self assessment opens on {date}."),
-    StepName.STAFF: N_("Staff assessment opens on {date}."),
-}
-_CLOSED = {
-    "submission": N_("Responses closed on {date}."),
-    StepName.TRAINING: N_("Learner training closed on {date}."),
-    StepName.PEER: N_("Peer assessment closed on {date}."),
-    StepName.SELF: N_("Self assessment closed on {date}."),
-    StepName.STAFF: N_("Staff assessment closed on {date}."),
-}
+def _refusals(name: str | StepName) -> tuple[str, str]:
+    """What a refusal says before the window of ``name`` opens, and after it closed (the response's own window,
+    ``"submission"``, is no step of the registry)."""
+    if name == "submission":
+        return N_("Responses open on {date}."), N_("Responses closed on {date}.")
+    step = step_type(name)
+    return step.opens, step.closed

@@ -16,15 +16,15 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from ..definition.errors import N_
-from ..definition.model import StepName
 from ..models import Assessment, Workflow
+from ..steps import STEPS
 from ..workflow import Status
 from .common import Problem, Refusal
 from .grades import grade_of
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
-GRADED_BY = frozenset({StepName.PEER.value, StepName.SELF.value, StepName.STAFF.value})
+GRADED_BY = frozenset(step.name.value for step in STEPS if step.grades)  # what a score_source may hold
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from ..conf import ora_settings
 from ..definition import parse_olx_cached
 from ..definition.model import StepName
 from ..models import ProblemSnapshot, RefreshClock, Workflow
+from ..steps import STEPS
 from ..workflow import Status
 from . import grades, reports, runner
 from .common import Problem
@@ -55,7 +56,8 @@ HOP = timedelta(minutes=15)  # below Redis' visibility timeout (1 h) and RabbitM
 LAZY_EVERY = timedelta(minutes=5)
 LAZY_BATCH = 20
 CLOCK = "overdue"
-PENDING = (Status.TRAINING, Status.PEER, Status.SELF, Status.WAITING)  # may yet come to wait for peers
+# Learners who may yet come to wait for peers: in a step where they act, or waiting already.
+PENDING = (*(Status(step.kind) for step in STEPS if step.learner_acts), Status.WAITING)
 
 
 @dataclass(frozen=True)
