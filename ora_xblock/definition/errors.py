@@ -50,3 +50,8 @@ class InvalidDefinition(ValueError):
     def __init__(self, errors: list[DefinitionError]):
         self.errors = list(errors)
         super().__init__("; ".join(error.message() for error in self.errors))
+
+    @classmethod
+    def of(cls, code: str, template: str, **params: Any) -> InvalidDefinition:
+        """The refusal of a whole document for one reason (too large, not XML, ...)."""
+        return cls([DefinitionError(code, template, params=params)])

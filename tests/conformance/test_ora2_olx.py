@@ -12,7 +12,7 @@ from ora_xblock.cli import main as cli
 from ora_xblock.definition import load_olx
 from ora_xblock.definition.errors import InvalidDefinition
 from ora_xblock.definition.model import Criterion, Definition, PeerStep, StaffStep, Step, TrainingExample, TrainingStep
-from ora_xblock.definition.olx import parse_olx, read_examples, read_prompts, read_rubric, read_steps, to_olx
+from ora_xblock.definition.olx import definition_from_element, parse_olx, to_olx
 
 from .ora2 import ROOT, cases, joined, load, require_data
 
@@ -140,22 +140,40 @@ def test_update_from_xml_error_is_rejected_with_a_message(case: dict[str, Any]) 
     assert all(error.code and error.message() for error in raised.value.errors)
 
 
+def within_problem(fragment: str) -> Definition:
+    """ora2's fragment (a whole problem, its rubric, its assessments or training examples) read by our one reader,
+    inside a problem whose other parts are present and empty."""
+    element = etree.fromstring(fragment)
+    if element.tag == "examples":
+        training = etree.Element("assessment", name="student-training")
+        training.extend(element)
+        element = etree.Element("assessments")
+        element.append(training)
+    root = element if element.tag == "openassessment" else etree.Element("openassessment")
+    if root is not element:
+        root.append(element)
+    for tag in ("title", "rubric", "assessments"):
+        if root.find(tag) is None:
+            etree.SubElement(root, tag)
+    return definition_from_element(root)
+
+
 @pytest.mark.parametrize("case", cases("parse_prompts_xml.json"))
 def test_parse_prompts(case: dict[str, Any]) -> None:
-    prompts = read_prompts(etree.fromstring(joined(case)))
+    prompts = within_problem(joined(case)).prompts
     assert [{"description": prompt.description} for prompt in prompts] == case["prompts"]
 
 
 @pytest.mark.parametrize("case", cases("parse_rubric_xml.json"))
 def test_parse_rubric(case: dict[str, Any]) -> None:
-    rubric = read_rubric(etree.fromstring(joined(case)))
+    rubric = within_problem(joined(case)).rubric
     assert [criterion_dict(c, i) for i, c in enumerate(rubric.criteria)] == case["criteria"]
     assert rubric.feedback_prompt == case["feedbackprompt"]
 
 
 @pytest.mark.parametrize("case", cases("parse_assessments_xml.json"))
 def test_parse_assessments(case: dict[str, Any]) -> None:
-    steps = [step_dict(step) for step in read_steps(etree.fromstring(joined(case)))]
+    steps = [step_dict(step) for step in within_problem(joined(case)).steps]
     assert [_subset(ours, theirs) for ours, theirs in zip(steps, case["assessments"], strict=True)] == case[
         "assessments"
     ]
@@ -163,5 +181,6 @@ def test_parse_assessments(case: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("case", cases("parse_examples_xml.json"))
 def test_parse_examples(case: dict[str, Any]) -> None:
-    examples = read_examples(etree.fromstring(joined(case)))
-    assert [example_dict(example) for example in examples] == case["examples"]
+    (training,) = within_problem(joined(case)).steps
+    assert isinstance(training, TrainingStep)
+    assert [example_dict(example) for example in training.examples] == case["examples"]

@@ -324,9 +324,9 @@ def test_dtds_hidden_in_utf7_are_refused(body: str) -> None:
 def test_the_check_of_the_parsed_document_holds_without_the_byte_check(
     data: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ora_xblock.definition import olx
+    from ora_xblock.definition.olx import safe_xml
 
-    monkeypatch.setattr(olx, "_as_declared", lambda data: "")
+    monkeypatch.setattr(safe_xml, "_as_declared", lambda data: "")
     with pytest.raises(InvalidDefinition) as raised:
         parse_olx(data)
     assert [error.code for error in raised.value.errors] == ["olx.dtd_forbidden"]
