@@ -24,6 +24,13 @@ class Draft(models.Model):
         constraints = [models.UniqueConstraint(fields=["item_id", "student_id"], name="ora_one_draft_per_learner")]
 
 
+class WorkflowQuerySet(models.QuerySet["Workflow"]):
+    def lock_for(self, item_id: str, student_id: str) -> Workflow | None:
+        """The learner's workflow in the problem, its row locked for the caller's transaction; None if they have
+        not submitted (the caller refuses as its request needs)."""
+        return self.select_for_update().filter(item_id=item_id, student_id=student_id).first()
+
+
 class Workflow(models.Model):
     """A submitted learner's progress and grade in one problem; one per learner per problem."""
 
@@ -71,9 +78,16 @@ class Workflow(models.Model):
             models.Index(fields=["publish_due_at"], name="ora_workflow_publish_due"),
         ]
 
+    objects = WorkflowQuerySet.as_manager()
+
     def save(self, *args, **kwargs):
         self.username_lower = self.username.lower()
         super().save(*args, **kwargs)
+
+    @property
+    def shown_name(self) -> str:
+        """How staff see the learner: their username, else the start of their anonymous id."""
+        return self.username or self.student_id[:8]
 
     @property
     def needs_publishing(self) -> bool:
@@ -171,6 +185,12 @@ class RefreshClock(models.Model):
     wake_at = models.DateTimeField(null=True)
 
 
+class ResponseFileQuerySet(models.QuerySet["ResponseFile"]):
+    def in_order(self) -> ResponseFileQuerySet:
+        """The files in the order they are listed and numbered everywhere: as uploaded."""
+        return self.order_by("uploaded_at", "id")
+
+
 class ResponseFile(models.Model):
     """A file a learner uploaded for their response; stored under a generated key, never their file name.
 
@@ -190,6 +210,8 @@ class ResponseFile(models.Model):
     uploaded_at = models.DateTimeField()
     # False while a file sent straight to the storage (S3) has not been checked yet.
     confirmed = models.BooleanField(default=True)
+
+    objects = ResponseFileQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["item_id", "student_id"], name="ora_files_of_learner")]

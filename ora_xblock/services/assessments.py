@@ -48,7 +48,7 @@ def staff_assess(
 
 def locked(item_id: str, student_id: str) -> Workflow:
     """The learner's workflow in the problem, locked for this transaction."""
-    workflow = Workflow.objects.select_for_update().filter(item_id=item_id, student_id=student_id).first()
+    workflow = Workflow.objects.lock_for(item_id, student_id)
     if workflow is None:
         raise Refusal(404, "not_submitted", N_("There is no submitted response to assess."))
     return workflow

@@ -91,7 +91,7 @@ PIECE_REFUSALS = {
 def draft_files(learner: Learner) -> list[ResponseFile]:
     """The checked files the learner has uploaded and not yet submitted (one query)."""
     mine = ResponseFile.objects.filter(item_id=learner.item_id, student_id=learner.student_id, workflow=None)
-    return list(mine.filter(confirmed=True).order_by("uploaded_at", "id"))
+    return list(mine.filter(confirmed=True).in_order())
 
 
 def upload(

@@ -73,7 +73,7 @@ def record_of(problem: Problem, workflow: Workflow) -> LearnerRecord:
     )
     return LearnerRecord(
         state=submitted_state(problem, workflow),
-        files=list(workflow.files.order_by("uploaded_at", "id")),
+        files=list(workflow.files.in_order()),
         given=list(given),
         history=history(workflow.item_id, workflow.student_id),
         lease=StaffLease.objects.filter(workflow=workflow).first(),

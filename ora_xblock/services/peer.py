@@ -163,8 +163,7 @@ def _release(lease: PeerLease) -> None:
 
 
 def _reviewer(learner: Learner) -> Workflow:
-    mine = Workflow.objects.select_for_update().filter(item_id=learner.item_id, student_id=learner.student_id)
-    reviewer = mine.first()
+    reviewer = Workflow.objects.lock_for(learner.item_id, learner.student_id)
     if reviewer is None:
         raise Refusal(403, "submit_first", N_("Submit your own response before you review others."))
     if reviewer.status not in CAN_REVIEW:

@@ -20,6 +20,7 @@ from ..conf import ora_settings
 from ..definition.errors import N_
 from ..models import StaffLease, Workflow
 from ..workflow import Status
+from .assessments import locked
 from .audit import Actor
 from .common import Refusal
 
@@ -73,9 +74,7 @@ def skip(item_id: str, student_id: str, actor: Actor, now: datetime) -> Turn:
 def take(item_id: str, student_id: str, actor: Actor, now: datetime) -> StaffLease:
     """Hold one learner's response for ``actor`` (or renew their own hold); refused while someone else holds it."""
     with transaction.atomic(savepoint=False):
-        workflow = Workflow.objects.select_for_update().filter(item_id=item_id, student_id=student_id).first()
-        if workflow is None:
-            raise Refusal(404, "not_submitted", N_("There is no submitted response to assess."))
+        workflow = locked(item_id, student_id)
         check_hold(workflow, actor, now, required=False)
         return _hold(workflow, actor, now)
 

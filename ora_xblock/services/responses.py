@@ -94,9 +94,7 @@ def withdraw(problem: Problem, learner: Learner) -> None:
         raise Refusal(403, "resubmission_not_allowed", N_("This problem does not allow resubmitting."))
     problem.require_open("submission")
     with transaction.atomic(savepoint=False):
-        workflow = (
-            Workflow.objects.select_for_update().filter(item_id=learner.item_id, student_id=learner.student_id).first()
-        )
+        workflow = Workflow.objects.lock_for(learner.item_id, learner.student_id)
         if workflow is None:
             raise Refusal(404, "not_submitted", N_("You have not submitted a response."))
         grace = definition.resubmissions_grace_period

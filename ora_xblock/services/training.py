@@ -30,9 +30,7 @@ def training_assess(problem: Problem, learner: Learner, options_selected: object
     if not isinstance(options_selected, Mapping):
         raise Refusal(400, "bad_request", N_("Send options_selected as an object."))
     with transaction.atomic(savepoint=False):
-        workflow = (
-            Workflow.objects.select_for_update().filter(item_id=learner.item_id, student_id=learner.student_id).first()
-        )
+        workflow = Workflow.objects.lock_for(learner.item_id, learner.student_id)
         if workflow is None or workflow.status != Status.TRAINING:
             raise Refusal(409, "not_this_step", N_("Learner training is not your current step."))
         problem.require_open(StepName.TRAINING)
