@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, timezone
 
+from .errors import N_, DefinitionError
 from .limits import EARLIEST, LATEST, MAX_GRACE_DAYS
 
 _DATE = re.compile(
@@ -57,6 +58,21 @@ def parse_date(text: str) -> datetime:
 def in_range(moment: datetime) -> bool:
     """Whether an author may set ``moment`` (an aware datetime)."""
     return EARLIEST <= moment <= LATEST
+
+
+def out_of_range(where: str, attribute: str, value: str) -> DefinitionError:
+    """``dates.out_of_range``: the date ``value`` of ``attribute`` is outside what an author may set."""
+    return DefinitionError(
+        "dates.out_of_range",
+        N_("{attribute} must fall between {earliest} and {latest} (UTC), not {value}."),
+        where,
+        {
+            "attribute": attribute,
+            "earliest": EARLIEST.date().isoformat(),
+            "latest": LATEST.date().isoformat(),
+            "value": value,
+        },
+    )
 
 
 def _zone(text: str | None) -> timezone:

@@ -1,6 +1,7 @@
 """The step registry declares every step type once, and agrees with the names stored elsewhere."""
 
 from ora_xblock.definition.model import StepName
+from ora_xblock.definition.validate import ASSESSING_STEPS
 from ora_xblock.steps import BY_KIND, GRADE_PRECEDENCE, STEPS, step_type
 from ora_xblock.workflow import Status
 
@@ -20,3 +21,8 @@ def test_a_step_is_found_by_its_olx_name_or_its_kind():
 
 def test_only_grading_steps_give_grades_in_precedence():
     assert {step.name for step in STEPS if step.grades} == set(GRADE_PRECEDENCE)
+
+
+def test_the_validator_asks_for_a_grading_step():
+    """definition/ sits below the registry (steps.py imports its model), so the validator keeps its own set."""
+    assert {step.name for step in STEPS if step.grades} == ASSESSING_STEPS

@@ -8,9 +8,8 @@ from typing import Any, TypeVar
 
 from lxml import etree
 
-from ..dates import DateOutOfRange, parse_date
+from ..dates import DateOutOfRange, out_of_range, parse_date
 from ..errors import N_, DefinitionError
-from ..limits import EARLIEST, LATEST
 
 _T = TypeVar("_T")
 _TRUE = {"true", "1", "yes"}
@@ -100,15 +99,7 @@ class TypedReader:
         try:
             return parse_date(raw) if raw else None
         except DateOutOfRange:
-            self._error(
-                "dates.out_of_range",
-                N_("{attribute} must fall between {earliest} and {latest} (UTC), not {value}."),
-                where,
-                attribute=key,
-                earliest=EARLIEST.date().isoformat(),
-                latest=LATEST.date().isoformat(),
-                value=raw,
-            )
+            self.errors.append(out_of_range(where, key, raw))
         except ValueError:
             self._error(
                 "olx.not_date",
