@@ -6,24 +6,63 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTHON_FOR_VENV := $(shell scripts/find-python)
 DEMO := DJANGO_SETTINGS_MODULE=demo.settings $(BIN)/python -m django
-# Two stamps: the demo needs the package and the workbench only (requirements-demo.txt); tests, lint and the
-# screenshots add their tools on top (requirements-test.txt), so a venv built by `make demo` is completed by `make test`.
+# Pinned sets compiled by pip-tools from requirements/*.in (make upgrade), for Python 3.12. Three stamps: the demo
+# needs the package and the workbench only (requirements/demo.txt); tests, lint and the screenshots add their tools on
+# top (requirements/test.txt), so a venv built by `make demo` is completed by `make test`; `make requirements` adds
+# the maintainer's tools (requirements/dev.txt: pip-tools, twine, tox).
 DEMO_STAMP := $(VENV)/.installed-demo
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+# The Tutor plugin's tests run in a venv of their own (requirements/tutor.txt): Tutor pins its own tools.
+TUTOR_VENV := .venv-tutor
+TUTOR_STAMP := $(TUTOR_VENV)/.installed
 
 .PHONY: venv demo test test-fast test-browser lint format bench wheel clean translations screenshots
 
-$(DEMO_STAMP): setup.py requirements-demo.txt
+.PHONY: requirements upgrade release-check test-tutor
+
+$(DEMO_STAMP): setup.py requirements/demo.txt
 	@test -n "$(PYTHON_FOR_VENV)" || { echo "Python 3.12 (or 3.11) not found"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON_FOR_VENV) -m venv $(VENV)
-	$(BIN)/pip install --quiet --no-compile -e . -r requirements-demo.txt  # modules compile as they are first used
+	$(BIN)/pip install --quiet --no-compile -r requirements/demo.txt  # modules compile as they are first used
+	$(BIN)/pip install --quiet --no-compile --no-deps -e .  # its dependencies are the pins above
 	touch $(DEMO_STAMP)
 
-$(STAMP): $(DEMO_STAMP) requirements-test.txt
-	$(BIN)/pip install --quiet -r requirements-test.txt
+$(STAMP): $(DEMO_STAMP) requirements/test.txt
+	$(BIN)/pip install --quiet -r requirements/test.txt
 	touch $(STAMP)
 
+$(DEV_STAMP): $(STAMP) requirements/dev.txt
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	touch $(DEV_STAMP)
+
+$(TUTOR_STAMP): requirements/tutor.txt tutor-contrib-ora-xblock/pyproject.toml
+	test -x $(TUTOR_VENV)/bin/python || $(PYTHON_FOR_VENV) -m venv $(TUTOR_VENV)
+	$(TUTOR_VENV)/bin/pip install --quiet -r requirements/tutor.txt
+	$(TUTOR_VENV)/bin/pip install --quiet --no-deps -e tutor-contrib-ora-xblock
+	touch $(TUTOR_STAMP)
+
 venv: $(STAMP)
+
+# Every pinned set in .venv: the demo's, the tests' and the maintainer's tools.
+requirements: $(DEV_STAMP)
+
+# Recompile the pinned sets from requirements/*.in at the newest versions their ranges allow, in dependency order
+# (each set is compiled against the pins of the one it builds on). Review the diff, then `make test`.
+upgrade: export CUSTOM_COMPILE_COMMAND = make upgrade
+upgrade: $(DEV_STAMP)
+	for set in base demo test dev tutor; do \
+	  $(BIN)/pip-compile --quiet --upgrade --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+	    --output-file requirements/$$set.txt requirements/$$set.in || exit 1; \
+	done
+
+# What PyPI would get: the sdist and the wheel built from it, their metadata and README checked by twine; the same
+# for the Tutor plugin.
+release-check: $(DEV_STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/python -m build --outdir dist tutor-contrib-ora-xblock
+	$(BIN)/twine check --strict dist/*
 
 demo: $(DEMO_STAMP)
 	mkdir -p var
@@ -38,20 +77,25 @@ screenshots: $(STAMP)
 # Every test on SQLite; the fuzzers at full depth (tests/fuzz: 10,000 examples a target) on two processes, since
 # their targets are independent and CI has two cores; then the tests marked `databases` on PostgreSQL and MariaDB
 # (skipped if a server is down, a failure under CI=true). Exit code 5 means no test was marked, not a failure.
-test: $(STAMP)
+test: $(STAMP) $(TUTOR_STAMP)
 	$(BIN)/pytest --ignore=tests/fuzz
+	$(TUTOR_VENV)/bin/pytest tutor-contrib-ora-xblock
 	ORA_FUZZ_PROFILE=ci $(BIN)/pytest -n 2 tests/fuzz
 	@for db in postgresql mysql; do \
 	  echo "== tests marked databases, on ORA_TEST_DATABASE=$$db"; \
 	  ORA_TEST_DATABASE=$$db $(BIN)/pytest -m databases || { status=$$?; [ $$status -eq 5 ] || exit $$status; }; \
 	done
 
+# The Tutor plugin through Tutor's own Python API, in the Tutor venv (make test runs it too).
+test-tutor: $(TUTOR_STAMP)
+	$(TUTOR_VENV)/bin/pytest tutor-contrib-ora-xblock
+
 test-fast: $(STAMP)
 	$(BIN)/pytest -m "not browser and not slow"
 
 lint: $(STAMP)
-	$(BIN)/ruff check ora_xblock tests demo scripts bench
-	$(BIN)/ruff format --check ora_xblock tests demo scripts bench
+	$(BIN)/ruff check ora_xblock tests demo scripts bench setup.py tutor-contrib-ora-xblock
+	$(BIN)/ruff format --check ora_xblock tests demo scripts bench setup.py tutor-contrib-ora-xblock
 	$(BIN)/mypy
 
 format: $(STAMP)
@@ -73,4 +117,4 @@ wheel: $(STAMP)
 	$(BIN)/python -m build --wheel --outdir dist .
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(TUTOR_VENV) build dist *.egg-info .pytest_cache .ruff_cache

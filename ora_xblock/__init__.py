@@ -1,3 +1,3 @@
 """ora_xblock: Open Response Assessment for Open edX."""
 
-__version__ = "0.1.0"
+__version__ = "1.0.0"

@@ -1,9 +1,11 @@
 """The built wheel holds every file the package needs, builds without packaging warnings, and installs into a clean
-venv where it renders the block with the source tree out of reach."""
+venv where it renders the block with the source tree out of reach; its metadata is what the package index shows."""
 
 from __future__ import annotations
 
+import email
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -13,6 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+
+from tests.integration.test_release import PROJECT_URL, requirements_in
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGE = REPO / "ora_xblock"
@@ -64,9 +69,10 @@ RENDER = textwrap.dedent(
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
-    """The wheel built from the source tree, and everything the build printed."""
+    """The wheel built as a release is, from the sdist built from the source tree (so the sdist holds all that the
+    build reads), and everything the build printed."""
     dist = tmp_path_factory.mktemp("dist")
-    build = [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(REPO)]
+    build = [sys.executable, "-m", "build", "--outdir", str(dist), str(REPO)]
     done = subprocess.run(build, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     (wheel,) = dist.glob("ora_xblock-*.whl")
@@ -122,3 +128,48 @@ def test_wheel_renders_the_block_from_a_clean_venv(built: tuple[Path, str], tmp_
     cli = subprocess.run([environment / "bin" / "ora-xblock", "--help"], capture_output=True, text=True, check=False)
     assert cli.returncode == 0
     assert "validate" in cli.stdout
+
+
+def _metadata(wheel: Path) -> email.message.Message:
+    with zipfile.ZipFile(wheel) as archive:
+        (name,) = (name for name in archive.namelist() if name.endswith(".dist-info/METADATA"))
+        return email.message_from_bytes(archive.read(name))
+
+
+@pytest.mark.slow
+def test_wheel_requires_the_ranges_of_base_in_each_with_an_upper_bound(built: tuple[Path, str]) -> None:
+    metadata = _metadata(built[0])
+    required = [Requirement(line) for line in metadata.get_all("Requires-Dist")]
+    runtime = {str(requirement) for requirement in required if requirement.marker is None}
+    assert runtime == {str(requirement) for requirement in requirements_in("base")}
+    for requirement in required:
+        assert any(spec.operator == "<" for spec in requirement.specifier), f"{requirement} has no upper bound"
+
+
+@pytest.mark.slow
+def test_wheel_offers_the_s3_extra(built: tuple[Path, str]) -> None:
+    metadata = _metadata(built[0])
+    assert metadata.get_all("Provides-Extra") == ["s3"]
+    extra = [Requirement(line) for line in metadata.get_all("Requires-Dist") if "extra ==" in line]
+    assert {requirement.name for requirement in extra} == {requirement.name for requirement in requirements_in("s3")}
+    assert all(requirement.marker.evaluate({"extra": "s3"}) for requirement in extra)
+
+
+@pytest.mark.slow
+def test_wheel_description_is_the_readme_with_links_the_package_index_can_follow(built: tuple[Path, str]) -> None:
+    metadata = _metadata(built[0])
+    version = metadata["Version"]
+    description = metadata.get_payload()
+    assert metadata["Description-Content-Type"] == "text/markdown"
+    assert description.startswith("# ora_xblock")
+    targets = re.findall(r"\]\(([^)\s]+)\)", description)
+    assert targets, "the README links nothing"
+    at_tag = (
+        f"{PROJECT_URL}/blob/v{version}/",
+        f"{PROJECT_URL.replace('//github.com/', '//raw.githubusercontent.com/')}/v{version}/",
+    )
+    for target in targets:
+        assert target.startswith(("https://", "#")), f"relative link on the package index: {target}"
+        for prefix in at_tag:
+            if target.startswith(prefix):
+                assert (REPO / target.removeprefix(prefix).split("#")[0]).is_file(), f"{target} names no file"
