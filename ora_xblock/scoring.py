@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .definition.model import Definition, GradingStrategy, PeerStep, StepName
+from .steps import GRADE_PRECEDENCE
 
 Points = Mapping[str, int]
 
@@ -106,10 +107,11 @@ def grade(
 
 
 def _source(definition: Definition, available: Mapping[StepName, Points]) -> StepName | None:
+    """A staff grade whenever there is one; else the problem's first other step in :data:`GRADE_PRECEDENCE`,
+    once the learner has its assessments."""
     if StepName.STAFF in available:
         return StepName.STAFF
-    if StepName.PEER in definition.step_names:
-        return StepName.PEER if StepName.PEER in available else None
-    if StepName.SELF in definition.step_names and StepName.SELF in available:
-        return StepName.SELF
-    return None
+    deciding = next(
+        (name for name in GRADE_PRECEDENCE if name is not StepName.STAFF and name in definition.step_names), None
+    )
+    return deciding if deciding in available else None

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from .definition.model import Definition, PeerStep, StaffStep, StepName
 from .definition.schedule import HostDates, open_dates
+from .steps import STEPS
 
 
 class Status(enum.StrEnum):
@@ -29,7 +30,8 @@ class Status(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-STEP_STATUS = {StepName.TRAINING: Status.TRAINING, StepName.PEER: Status.PEER, StepName.SELF: Status.SELF}
+# The steps in which the learner has work to do, and their status meanwhile (from the step registry).
+STEP_STATUS = {step.name: Status(step.kind) for step in STEPS if step.learner_acts}
 FINAL = frozenset({Status.DONE, Status.CANCELLED})
 
 

@@ -101,3 +101,29 @@ def test_mean_strategy_applies_when_the_problem_asks() -> None:
     result = grade(peer_only, peer=[{"Users": 0, "Feasibility": 2}, {"Users": 3, "Feasibility": 3}])
     assert result is not None
     assert [item.points for item in result.criteria] == [2, 3]
+
+
+@pytest.mark.parametrize(
+    ("scenario", "given", "expected"),
+    [
+        ("peer_only.xml", {"staff"}, StepName.STAFF),  # a staff grade overrides even without a staff step
+        ("ideas_content_grammar.xml", {"peer", "self"}, StepName.PEER),  # a staff step alone decides nothing
+        ("self_staff.xml", {"self"}, StepName.SELF),
+        ("self_staff.xml", {"self", "staff"}, StepName.STAFF),
+        ("staff_only.xml", {"self", "peer"}, None),  # assessments of steps the problem lacks count for nothing
+        ("self_only.xml", {"peer"}, None),
+        ("default.xml", {"self"}, None),  # with a peer step, the peers decide
+    ],
+)
+def test_the_grade_comes_from_the_first_step_in_precedence_the_problem_has(
+    scenario: str, given: set[str], expected: StepName | None
+) -> None:
+    definition = load_olx(scenarios.resource_text(f"scenarios/{scenario}"))
+    points = {criterion.name: 0 for criterion in definition.rubric.criteria if criterion.options}
+    result = grade(
+        definition,
+        peer=[points] if "peer" in given else (),
+        self_assessed=points if "self" in given else None,
+        staff=points if "staff" in given else None,
+    )
+    assert (result.source if result else None) == expected
