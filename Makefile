@@ -17,7 +17,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 TUTOR_VENV := .venv-tutor
 TUTOR_STAMP := $(TUTOR_VENV)/.installed
 
-.PHONY: venv demo test test-fast test-browser lint format bench wheel clean translations screenshots
+.PHONY: venv demo test test-fast test-browser lint format bench wheel clean translations extract_translations screenshots
 
 .PHONY: requirements upgrade release-check test-tutor
 
@@ -109,7 +109,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_staff.py
 	$(BIN)/python bench/bench_uploads.py
 
-translations: $(STAMP)
+# The English source catalogs (conf/locale/en, the platform's layout), then the shipped catalogs merged and compiled.
+translations extract_translations: $(STAMP)
 	$(BIN)/python scripts/i18n.py
 
 wheel: $(STAMP)

@@ -73,6 +73,7 @@ class OraXBlock(XBlock):
     has_custom_completion = True
     has_author_view = True  # Studio shows author_view only when the class says so (xmodule/studio_editable.py)
     show_in_read_only_mode = True  # staff "viewing as" a learner see their page read-only (Page.read_only)
+    i18n_js_namespace = "OraXBlockI18N"  # the platform compiles the scripts' catalog under it (js_catalog.py)
     public_dir = "static"  # the folder runtime.local_resource_url serves from (XBlock.open_local_resource)
     icon_class = "problem"
     editable_fields = ("display_name",)  # no weight: the gradebook counts the rubric's points (decision 0010)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from babel.messages.catalog import Catalog
 
 from ora_xblock import scenarios
 from tests.conftest import Runtime
@@ -71,4 +72,29 @@ def test_the_scripts_get_their_messages_in_the_viewers_language(users) -> None:
     assert '"Saved.": ' + json.dumps("Sàvéd.") in "".join(r.data for r in block.studio_view().resources)
     english_runtime = Runtime(user=users)
     english = english_runtime.get_block(english_runtime.parse_xml_string(scenarios.demo_olx("self_only.xml")))
-    assert any("}({}));" in resource.data for resource in english.studio_view().resources)  # nothing to translate
+    assert any("}({}, " in resource.data for resource in english.studio_view().resources)  # nothing to translate
+
+
+def test_updating_a_translated_catalog_keeps_its_work_adds_new_messages_and_drops_old_ones() -> None:
+    sys.path.insert(0, str(REPO / "scripts"))
+    try:
+        import i18n
+    finally:
+        sys.path.remove(str(REPO / "scripts"))
+    template = Catalog()
+    for message in ("Rubric", "Staff grade", "Submit your response"):
+        template.add(message, locations=[("ora_xblock/templates/learner.html", 1)])
+    template.add(("{count} point", "{count} points"), locations=[("ora_xblock/presenters.py", 1)])
+    french = Catalog(locale="fr")
+    french.add("Rubric", "Grille d'évaluation", user_comments=["as the platform words it"])
+    french.add("Submit your responses", "Envoyez vos réponses")
+    french.add("A message no longer in the code", "Un message disparu")
+    french.add(("{count} point", "{count} points"), ("{count} point", "{count} points"))
+
+    merged = i18n.merged(french, template)
+    assert merged["Rubric"].string == "Grille d'évaluation"
+    assert merged["Rubric"].user_comments == ["as the platform words it"]
+    assert merged[("{count} point", "{count} points")].string == ("{count} point", "{count} points")
+    assert not merged["Staff grade"].string and not merged["Staff grade"].fuzzy  # new: for the translators
+    assert merged["Submit your response"].fuzzy  # close to an old one: its translation offered, to be checked
+    assert merged.get("A message no longer in the code") is None and not merged.obsolete
