@@ -18,7 +18,7 @@ from submissions import api as submissions_api
 from ora_xblock import scenarios
 from ora_xblock.definition import load_olx
 from ora_xblock.models import PartialUpload, ResponseFile, UploadPiece
-from ora_xblock.services import files
+from ora_xblock.services import file_pieces, files
 from ora_xblock.services import peer as peer_service
 from ora_xblock.services.common import Learner, Problem, Refusal
 from ora_xblock.services.responses import submit
@@ -535,7 +535,7 @@ def test_the_cleaning_command_empties_storage_of_abandoned_pieces(
     data = pdf_of(2 * PIECE)
     for name in ("ann", "bob", "cat"):
         send(name, begin(name, "report.pdf", data), data, 0)
-    monkeypatch.setattr(files, "CLEAN_BATCH", 2)
+    monkeypatch.setattr(file_pieces, "CLEAN_BATCH", 2)  # the batch of idle uploads in pieces
     monkeypatch.setattr(platform, "now", lambda: NOW + timedelta(days=2))
     out = io.StringIO()
     with django_capture_on_commit_callbacks(execute=True):
