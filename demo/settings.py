@@ -54,7 +54,11 @@ TEMPLATES = [
         "DIRS": [str(ROOT / "demo" / "templates"), *_templates["DIRS"]],
         "OPTIONS": {
             **_templates["OPTIONS"],
-            "context_processors": [*_templates["OPTIONS"]["context_processors"], "demo.context_processors.personas"],
+            "context_processors": [
+                *_templates["OPTIONS"]["context_processors"],
+                "demo.context_processors.personas",
+                "demo.languages.context",
+            ],
         },
     }
 ]
@@ -63,6 +67,7 @@ MIDDLEWARE = [
     *MIDDLEWARE,  # noqa: F405
     "crum.CurrentRequestUserMiddleware",
     "demo.middleware.request_user",
+    "demo.languages.middleware",  # the persona's language for the request, as the LMS activates the learner's
     "demo.middleware.load_scenarios",
     "demo.limits.lms_upload_limits",
 ]
@@ -78,6 +83,7 @@ WORKBENCH = {
         "user": "demo.services.DemoUserService",
         "studio_user_permissions": "demo.services.DemoStudioPermissions",
         "replace_urls": "demo.services.DemoReplaceURLService",
+        "i18n": "demo.languages.DemoI18nService",
     },
 }
 

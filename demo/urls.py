@@ -4,11 +4,12 @@ import os
 
 from django.urls import include, path, re_path
 
-from . import clock, resources, views
+from . import clock, languages, resources, views
 
 urlpatterns = [
     path("", views.home, name="demo_home"),
     path("reset/", views.reset, name="demo_reset"),
+    path("language/", languages.switch, name="demo_language"),
     re_path(r"^reset_state$", views.reset),  # the workbench's own reset, which would not ask
     re_path(r"^resource/(?P<block_type>[^/]+)/(?P<resource>.*)$", resources.package_resource),
     path("", include("workbench.urls")),
