@@ -17,6 +17,7 @@ def simulate_in_a_process(*args: str) -> str:
     return subprocess.run(command, capture_output=True, text=True, check=True, timeout=120).stdout
 
 
+@pytest.mark.slow  # two runs of 30 learners: about 26 s; make test runs it, make test-fast does not
 def test_the_same_seed_gives_the_same_report_and_nobody_deserving_is_left_behind() -> None:
     first = simulate_in_a_process("--learners", "30", "--seed", "7")
     assert simulate_in_a_process("--learners", "30", "--seed", "7") == first
@@ -32,6 +33,7 @@ def test_the_same_seed_gives_the_same_report_and_nobody_deserving_is_left_behind
     assert shares == sorted(shares)
 
 
+@pytest.mark.slow  # about 14 s with its transactional database
 @pytest.mark.django_db(transaction=True)
 def test_the_command_prints_the_report(capsys: pytest.CaptureFixture[str]) -> None:
     """In a process whose Django is already set up, the command uses that database."""
