@@ -14,11 +14,11 @@ from ..errors import N_, DefinitionError, InvalidDefinition
 from ..limits import MAX_PROMPTS
 from ..model import Definition
 from .advice import WEEK_SECONDS, warnings
+from .assessments import ASSESSING_STEPS, example_errors, step_errors, training_example_errors
 from .common import too_many
 from .release import release_errors
 from .responses import response_errors, setting_errors
 from .rubric import rubric_errors
-from .steps import ASSESSING_STEPS, example_errors, step_errors, training_example_errors
 from .texts import text_errors
 from .windows import date_errors
 

@@ -1,4 +1,4 @@
-"""Rules on the steps: which, in which order, with which settings, and the training examples."""
+"""Rules on the steps (OLX `<assessments>`): which, in which order, with which settings, and the training examples."""
 
 from __future__ import annotations
 
