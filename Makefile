@@ -16,6 +16,8 @@ DEV_STAMP := $(VENV)/.installed-dev
 # The Tutor plugin's tests run in a venv of their own (requirements/tutor.txt): Tutor pins its own tools.
 TUTOR_VENV := .venv-tutor
 TUTOR_STAMP := $(TUTOR_VENV)/.installed
+# ESLint for the browser scripts (static/js), from npm at the versions package-lock.json pins.
+NODE_STAMP := node_modules/.installed
 
 .PHONY: venv demo test test-fast test-browser lint format bench wheel clean translations extract_translations screenshots
 
@@ -41,6 +43,10 @@ $(TUTOR_STAMP): requirements/tutor.txt tutor-contrib-ora-xblock/pyproject.toml
 	$(TUTOR_VENV)/bin/pip install --quiet -r requirements/tutor.txt
 	$(TUTOR_VENV)/bin/pip install --quiet --no-deps -e tutor-contrib-ora-xblock
 	touch $(TUTOR_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
 
 venv: $(STAMP)
 
@@ -79,6 +85,7 @@ screenshots: $(STAMP)
 # (skipped if a server is down, a failure under CI=true). Exit code 5 means no test was marked, not a failure.
 test: $(STAMP) $(TUTOR_STAMP)
 	$(BIN)/pytest --ignore=tests/fuzz
+	node --test tests/js/*.test.js  # the browser scripts' pure parts, on Node's own runner
 	$(TUTOR_VENV)/bin/pytest tutor-contrib-ora-xblock
 	ORA_FUZZ_PROFILE=ci $(BIN)/pytest -n 2 tests/fuzz
 	@for db in postgresql mysql; do \
@@ -93,10 +100,11 @@ test-tutor: $(TUTOR_STAMP)
 test-fast: $(STAMP)
 	$(BIN)/pytest -m "not browser and not slow"
 
-lint: $(STAMP)
+lint: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check ora_xblock tests demo scripts bench setup.py tutor-contrib-ora-xblock
 	$(BIN)/ruff format --check ora_xblock tests demo scripts bench setup.py tutor-contrib-ora-xblock
 	$(BIN)/mypy
+	npx --no-install eslint ora_xblock/static/js tests/js eslint.config.js
 
 format: $(STAMP)
 	$(BIN)/ruff format ora_xblock tests demo
@@ -118,4 +126,4 @@ wheel: $(STAMP)
 	$(BIN)/python -m build --wheel --outdir dist .
 
 clean:
-	rm -rf $(VENV) $(TUTOR_VENV) build dist *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(TUTOR_VENV) node_modules build dist *.egg-info .pytest_cache .ruff_cache

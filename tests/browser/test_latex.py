@@ -188,7 +188,7 @@ def test_a_problem_without_latex_typesets_nothing_and_loads_nothing(open_as: Any
     expect(answer).to_contain_text(r"My working: \(x^2\) and [mathjax]y[/mathjax]")
     expect(page.locator(".katex")).to_have_count(0)
     expect(page.locator(".ora-block").first).to_have_class("ora-block tex2jax_ignore mathjax_ignore")
-    assert page.evaluate("typeof window.OraLatex") == "undefined"
+    assert page.evaluate("typeof window.OraXBlock.latex") == "undefined"
     assert katex_files(page) == []
 
 

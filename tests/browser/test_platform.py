@@ -41,7 +41,7 @@ def test_staff_viewing_as_bob_see_his_answer_and_cannot_change_it(page: Any, dem
         """async () => {
           const url = RuntimeProvider.getRuntime(1).handlerUrl(document.querySelector("[data-usage]"), "self_assess");
           const answer = await fetch(url, {method: "POST", credentials: "same-origin",
-            headers: {"Content-Type": "application/json", "X-CSRFToken": OraHttp.csrfToken()},
+            headers: {"Content-Type": "application/json", "X-CSRFToken": OraXBlock.http.csrfToken()},
             body: JSON.stringify({options_selected: {}})});
           return [answer.status, (await answer.json()).error.code];
         }"""

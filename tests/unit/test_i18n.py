@@ -68,7 +68,8 @@ def test_the_scripts_get_their_messages_in_the_viewers_language(users) -> None:
         scripts = "".join(
             resource.data for resource in fragment.resources if resource.mimetype == "application/javascript"
         )
-        assert scripts.index("window.OraI18n") < scripts.index("OraHttp")  # defined before any script uses it
+        registered = scripts.index("window.OraXBlock = window.OraXBlock")  # the first script's module
+        assert scripts.index("window.OraI18n") < registered  # defined before any script uses it
     assert '"Saved.": ' + json.dumps("Sàvéd.") in "".join(r.data for r in block.studio_view().resources)
     english_runtime = Runtime(user=users)
     english = english_runtime.get_block(english_runtime.parse_xml_string(scenarios.demo_olx("self_only.xml")))

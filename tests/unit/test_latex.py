@@ -35,7 +35,7 @@ def root_classes(fragment: Any) -> list[str]:
 
 def test_a_problem_with_latex_declares_the_renderer_and_the_katex_files(make_block: Any, serving: Any) -> None:
     fragment = make_block(LATEX).student_view()
-    assert "var OraLatex" in scripts(fragment)
+    assert "OraXBlock.latex = " in scripts(fragment)
     urls = fragment.json_init_args["latex"]
     assert urls == {
         "script": "/resource/ora_xblock/static/vendor/katex/katex.min.js",
@@ -48,21 +48,21 @@ def test_a_problem_with_latex_declares_the_renderer_and_the_katex_files(make_blo
 
 def test_a_problem_without_latex_loads_nothing_and_tells_mathjax_to_keep_out(make_block: Any, serving: Any) -> None:
     fragment = make_block(PLAIN).student_view()
-    assert "var OraLatex" not in scripts(fragment)
+    assert "OraXBlock.latex = " not in scripts(fragment)
     assert fragment.json_init_args is None
     assert {"tex2jax_ignore", "mathjax_ignore"} <= set(root_classes(fragment))
 
 
 def test_studio_preview_declares_the_renderer_too(make_block: Any, serving: Any) -> None:
     fragment = make_block(LATEX).author_view()
-    assert "var OraLatex" in scripts(fragment)
+    assert "OraXBlock.latex = " in scripts(fragment)
     assert fragment.json_init_args["latex"]["script"].endswith("/katex.min.js")
 
 
 def test_a_runtime_that_serves_no_files_leaves_the_math_to_mathjax(make_block: Any) -> None:
     fragment = make_block(LATEX).student_view()  # xblock's TestRuntime: local_resource_url is not implemented
     assert fragment.json_init_args == {"latex": {}}
-    assert "var OraLatex" in scripts(fragment)
+    assert "OraXBlock.latex = " in scripts(fragment)
 
 
 @pytest.mark.parametrize("path", [path for _, path in KATEX] + ["fonts/KaTeX_Main-Regular.woff2", "LICENSE"])

@@ -1,11 +1,12 @@
-/* A learner's answer box: the textarea itself, or a Quill rich-text editor that keeps the
-   (hidden) textarea's value equal to its HTML, so the form and any code reading the textarea
-   still work. Needs window.Quill (static/vendor/quill/quill.js) only for rich editors.
+/* OraXBlock.editor: a learner's answer box. The textarea itself, or a Quill rich-text editor that keeps the
+   (hidden) textarea's value equal to its HTML, so the form and any code reading the textarea still work. Needs
+   window.Quill (static/vendor/quill/quill.js) only for rich editors; OraXBlock.editorToolbar names its buttons.
 
-   var editor = OraEditor.attach(textarea, {rich: true, label: "Your response", onChange: fn});
+   var editor = OraXBlock.editor.attach(textarea, {rich: true, label: "Your response", onChange: fn});
    editor.getValue(); editor.setValue(html); editor.setDisabled(true); editor.focus(); */
-window.OraEditor = window.OraEditor || (function () {
+(function (OraXBlock) {
   "use strict";
+  if (OraXBlock.editor) { return; }  // several blocks on a page load this once each; editors stay attached once
 
   var FORMATS = ["bold", "italic", "underline", "list", "indent", "link", "blockquote", "code-block"];
   var TOOLBAR = [
@@ -29,20 +30,6 @@ window.OraEditor = window.OraEditor || (function () {
 
   function translator() {
     return window.OraI18n ? window.OraI18n.gettext : function (text) { return text; };
-  }
-
-  function buttonLabels(gettext) {
-    return {
-      bold: gettext("Bold"),
-      italic: gettext("Italic"),
-      underline: gettext("Underline"),
-      "list:ordered": gettext("Numbered list"),
-      "list:bullet": gettext("Bulleted list"),
-      link: gettext("Link"),
-      blockquote: gettext("Quote"),
-      "code-block": gettext("Code block"),
-      clean: gettext("Clear formatting")
-    };
   }
 
   function uniqueId(prefix) {
@@ -130,7 +117,6 @@ window.OraEditor = window.OraEditor || (function () {
 
   function richEditor(textarea, options, Quill) {
     var gettext = translator();
-    var names = buttonLabels(gettext);
     var labels = Array.prototype.slice.call(textarea.labels || []);
     var anchor = textarea.parentNode.tagName === "LABEL" ? textarea.parentNode : textarea;
     var wrapper = document.createElement("div");
@@ -163,31 +149,9 @@ window.OraEditor = window.OraEditor || (function () {
       root.setAttribute("aria-required", "true");
     }
 
-    toolbar.setAttribute("aria-label", options.label ?
-      gettext("Formatting") + ": " + options.label : gettext("Formatting"));
-    toolbar.setAttribute("aria-controls", rootId);
-    Array.prototype.forEach.call(toolbar.querySelectorAll("button"), function (button) {
-      var format = (button.className.match(/\bql-([a-z-]+)/) || [])[1];
-      var name = names[button.value ? format + ":" + button.value : format] || format;
-      button.setAttribute("aria-label", name);
-      button.setAttribute("title", name);
-      Array.prototype.forEach.call(button.querySelectorAll("svg"), function (svg) {
-        svg.setAttribute("aria-hidden", "true");
-        svg.setAttribute("focusable", "false");
-      });
-    });
-    toolbar.addEventListener("keydown", function (event) {
-      var buttons = Array.prototype.filter.call(toolbar.querySelectorAll("button"), function (button) {
-        return !button.disabled;
-      });
-      var index = buttons.indexOf(document.activeElement);
-      var next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: buttons.length - 1 }[event.key];
-      if (index < 0 || next === undefined || !buttons.length) { return; }
-      buttons[(next + buttons.length) % buttons.length].focus();
-      event.preventDefault();
-    });
+    OraXBlock.editorToolbar.label(toolbar, options.label, rootId, gettext);
 
-    if (tooltip) { accessibleTooltip(tooltip, gettext); }
+    if (tooltip) { OraXBlock.editorToolbar.tooltip(tooltip, gettext); }
 
     function html() {
       return /\S/.test(quill.getText()) ? tidyHtml(quill.getSemanticHTML()) : "";
@@ -259,40 +223,6 @@ window.OraEditor = window.OraEditor || (function () {
     };
   }
 
-  // The snow theme's link box: label its field, and make "Edit", "Save" and "Remove" reachable
-  // by keyboard (they are links without an href).
-  function accessibleTooltip(tooltip, gettext) {
-    var input = tooltip.querySelector("input[type=text]");
-    var action = tooltip.querySelector("a.ql-action");
-    var remove = tooltip.querySelector("a.ql-remove");
-    if (input) {
-      input.setAttribute("aria-label", gettext("Link address"));
-      input.setAttribute("data-link", "https://");
-    }
-    [action, remove].forEach(function (link) {
-      if (!link) { return; }
-      link.setAttribute("role", "button");
-      link.setAttribute("tabindex", "0");
-      link.addEventListener("keydown", function (event) {
-        if (event.key === "Enter" || event.key === " ") {
-          event.preventDefault();
-          link.click();
-        }
-      });
-    });
-    if (remove) { remove.setAttribute("aria-label", gettext("Remove link")); }
-    function name() {
-      if (action) {
-        action.setAttribute("aria-label", tooltip.classList.contains("ql-editing") ?
-          gettext("Save link") : gettext("Edit link"));
-      }
-    }
-    name();
-    if (typeof MutationObserver === "function") {
-      new MutationObserver(name).observe(tooltip, { attributes: true, attributeFilter: ["class"] });
-    }
-  }
-
   function attach(textarea, options) {
     options = options || {};
     if (attached && attached.has(textarea)) { return attached.get(textarea); }
@@ -302,7 +232,7 @@ window.OraEditor = window.OraEditor || (function () {
       editor = richEditor(textarea, options, Quill);
     } else {
       if (options.rich && window.console) {
-        window.console.warn("OraEditor: Quill is not loaded; using a plain textarea.");
+        window.console.warn("OraXBlock.editor: Quill is not loaded; using a plain textarea.");
       }
       editor = plainEditor(textarea, options);
     }
@@ -310,5 +240,5 @@ window.OraEditor = window.OraEditor || (function () {
     return editor;
   }
 
-  return { attach: attach };
-}());
+  OraXBlock.editor = { attach: attach };
+}(window.OraXBlock = window.OraXBlock || {}));

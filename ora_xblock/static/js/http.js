@@ -1,5 +1,9 @@
-/* POST JSON to an XBlock handler with Django's CSRF token (resolves to {ok, status, body}), and list refusals. */
-var OraHttp = (function () {
+/* OraXBlock.http: POST JSON to an XBlock handler with Django's CSRF token (resolves to {ok, status, body}), and
+ * list refusals.
+ *
+ * Every script of the package is a plain script (the LMS inlines them next to RequireJS, Studio too), and each
+ * registers its module on the one global, window.OraXBlock, reading the modules it needs from there. */
+(function (OraXBlock) {
   "use strict";
 
   function cookie(name) {
@@ -28,6 +32,11 @@ var OraHttp = (function () {
     });
   }
 
+  /* ``post`` that never rejects: a server out of reach answers {ok: false, status: 0, body: {}}. */
+  function attempt(url, body) {
+    return post(url, body).catch(function () { return { ok: false, status: 0, body: {} }; });
+  }
+
   /* List a refused request's errors in ``list``; returns the message to announce. */
   function listErrors(list, result, fallback) {
     var error = (result.body && result.body.error) || {};
@@ -41,5 +50,5 @@ var OraHttp = (function () {
     return error.message || items[0].message;
   }
 
-  return { post: post, csrfToken: csrfToken, listErrors: listErrors };
-}());
+  OraXBlock.http = { post: post, attempt: attempt, csrfToken: csrfToken, listErrors: listErrors };
+}(window.OraXBlock = window.OraXBlock || {}));

@@ -1,10 +1,11 @@
-/* LaTeX in a problem that allows it (allow_latex). TeX between the LMS's delimiters is typeset in the text the
- * server has already sanitised; form fields, editors and anything marked to be ignored are left alone.
- * The host's MathJax does it where the page has one (the LMS's courseware; v2's Hub.Queue or v3/v4's
+/* OraXBlock.latex: LaTeX in a problem that allows it (allow_latex). TeX between the LMS's delimiters is typeset
+ * in the text the server has already sanitised; form fields, editors and anything marked to be ignored are left
+ * alone. The host's MathJax does it where the page has one (the LMS's courseware; v2's Hub.Queue or v3/v4's
  * typesetPromise). Elsewhere (the workbench, Studio before it loads MathJax) the vendored KaTeX 0.19.1 does it,
  * loaded by URL once per page, and only when there is some math to show. One loader serves every block. */
-var OraLatex = window.OraLatex || (function () {
+(function (OraXBlock) {
   "use strict";
+  if (OraXBlock.latex) { return; }  // one loader serves every block on the page
 
   // The delimiters of the LMS's MathJax configuration (common/templates/mathjax_include.html, and Studio's in
   // cms/static/cms/js/require-config.js), so that a problem reads the same whichever renderer typesets it.
@@ -164,7 +165,5 @@ var OraLatex = window.OraLatex || (function () {
     return done.catch(function () {});
   }
 
-  var api = { render: render, DELIMITERS: DELIMITERS };
-  window.OraLatex = api;
-  return api;
-}());
+  OraXBlock.latex = { render: render, DELIMITERS: DELIMITERS };
+}(window.OraXBlock = window.OraXBlock || {}));

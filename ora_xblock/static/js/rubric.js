@@ -1,5 +1,6 @@
-/* A rubric form read as an assessment: the option chosen per criterion, comments, and the form's hidden fields. */
-var OraRubric = (function () {
+/* OraXBlock.rubric: a rubric form read as an assessment: the option chosen per criterion, comments, and the form's
+ * hidden fields. */
+(function (OraXBlock) {
   "use strict";
 
   function read(form) {
@@ -18,5 +19,5 @@ var OraRubric = (function () {
     return body;
   }
 
-  return { read: read };
-}());
+  OraXBlock.rubric = { read: read };
+}(window.OraXBlock = window.OraXBlock || {}));
