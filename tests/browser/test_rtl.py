@@ -118,3 +118,24 @@ def test_the_editor_reads_right_to_left(page: Any, demo_server: str, axe: Any) -
     assert_reads_from_the_right(head.locator(".ora-drag-handle"), head.locator(".ora-check"))
     assert_accessible(axe, page)
     shoot(page, "rtl-06-editor")
+
+
+def test_the_landing_page_switches_everyone_and_each_persona_chooses_their_own(
+    page: Any, demo_server: str, axe: Any
+) -> None:
+    page.goto(demo_server + "/")
+    page.get_by_label("Language for everyone").select_option("ar")
+    page.get_by_role("button", name="Change").click()
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    assert_accessible(axe, page)
+
+    url = scenario_url(demo_server, SELF, "rtl_eve")
+    page.goto(url)
+    expect(page.locator("html")).to_have_attribute("lang", "ar")  # everyone's language, until she chooses
+    page.get_by_label("Language for Rtl_Eve").select_option("fr")
+    page.get_by_role("button", name="Change").click()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("html")).to_have_attribute("dir", "ltr")
+    expect(page.locator(".ora-step-list > .ora-step").first).not_to_contain_text("Your response")
+    page.goto(scenario_url(demo_server, SELF, "rtl_fay"))
+    expect(page.locator("html")).to_have_attribute("lang", "ar")  # another persona keeps everyone's
