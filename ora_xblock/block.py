@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
@@ -12,20 +13,14 @@ from xblock.fields import Boolean, Scope, String
 
 from . import assets, platform, scenarios
 from .definition import parse_olx_cached
-from .definition.codec import editor_path, from_dict
-from .definition.errors import DefinitionError, InvalidDefinition
-from .definition.model import DateConfig, Definition, PromptsType
-from .definition.olx import ROOT_ATTRIBUTES, definition_from_element, parse_olx, to_olx, write_into
-from .definition.validate import raise_if_invalid, validate, warnings
-from .handlers import HandlerError, file_endpoint, json_endpoint, piece_endpoint, upload_endpoint
+from .definition.model import Definition, PromptsType
+from .definition.olx import ROOT_ATTRIBUTES, definition_from_element, to_olx, write_into
+from .definition.validate import raise_if_invalid
+from .handlers import file_endpoint, json_endpoint, piece_endpoint, upload_endpoint
 from .html import plain_text
 from .js_catalog import catalog_script
-from .presenters import author_context, studio_context
+from .presenters.author import author_context
 from .templating import add_stylesheet, add_umd_script, render, resource_text
-
-if TYPE_CHECKING:
-    from .page import Page
-    from .staff_area import StaffArea
 
 # Fields the OLX never sets directly: the definition itself, and the runtime's own bookkeeping.
 _NOT_FROM_OLX = frozenset({"definition_olx", "parent", "children", "tags", "xblock-family"})
@@ -72,7 +67,7 @@ class OraXBlock(XBlock):
     has_score = True
     has_custom_completion = True
     has_author_view = True  # Studio shows author_view only when the class says so (xmodule/studio_editable.py)
-    show_in_read_only_mode = True  # staff "viewing as" a learner see their page read-only (Page.read_only)
+    show_in_read_only_mode = True  # staff "viewing as" a learner see their page read-only (Request.read_only)
     i18n_js_namespace = "OraXBlockI18N"  # the platform compiles the scripts' catalog under it (js_catalog.py)
     public_dir = "static"  # the folder runtime.local_resource_url serves from (XBlock.open_local_resource)
     icon_class = "problem"
@@ -105,12 +100,10 @@ class OraXBlock(XBlock):
 
     def student_view(self, context: dict[str, Any] | None = None) -> Fragment:
         """The learner's page: the prompts, their steps and grade; course staff also get a grading panel."""
-        page = self._page()
+        page = self._role("page").student_page(self._request())
         html = render(
             "student_view.html",
-            content=page.content(),
-            staff=page.staff_shell(),
-            read_only_as=page.viewer.username if page.read_only else None,
+            **page,
             latex=self.definition.allow_latex,
             csrf=platform.csrf(),
             uid=self.dom_id,
@@ -158,7 +151,7 @@ class OraXBlock(XBlock):
         i18n = platform.translations(self)
         html = render(
             "studio_view.html",
-            form=self._studio_form(self.definition, self.is_released()),
+            form=self._role("studio").form_html(self, self.definition, self.is_released()),
             olx=to_olx(self.definition),
             csrf=platform.csrf(),
             uid=self.dom_id,
@@ -170,21 +163,19 @@ class OraXBlock(XBlock):
         fragment.initialize_js(assets.STUDIO_INIT)
         return fragment
 
-    def _studio_form(self, definition: Definition, released: bool) -> str:
-        i18n = platform.translations(self)
-        context = studio_context(definition, released=released)
-        return render("studio_form.html", **context, uid=self.dom_id, _=i18n.gettext, ngettext=i18n.ngettext)
+    @staticmethod
+    def _role(name: str) -> Any:
+        """The handlers module ``name`` (ora_xblock.handlers): imported on the first request, so that the block
+        loads before Django is set up."""
+        return importlib.import_module(f"{__package__}.handlers.{name}")
 
-    def _staff(self) -> StaffArea:
-        from .staff_area import StaffArea
+    def _request(self) -> Any:
+        """This request's context (handlers.context.Request), built once and handed to the handler."""
+        return self._role("context").Request(self)
 
-        return StaffArea(self._page())
-
-    def _page(self) -> Page:
-        """The page for this request; imported here so that the block loads before Django is set up."""
-        from .page import Page
-
-        return Page(self)
+    def _handle(self, role: str, handler: str, *args: Any) -> Any:
+        """Answer with handler ``handler`` of the handlers module ``role``."""
+        return getattr(self._role(role), handler)(self._request(), *args)
 
     @property
     def dom_id(self) -> str:
@@ -197,202 +188,135 @@ class OraXBlock(XBlock):
             fragment.add_css(resource_text(f"static/css/{stylesheet}"))
         return fragment
 
-    # Handlers: one line each; Page calls the services and renders the answer.
+    # Handlers: one line each, routed by role to ora_xblock.handlers, whose functions say what each does.
 
     @json_endpoint
     def render_page(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """The learner's page as it stands now."""
-        return self._page().view()
+        return self._handle("learner", "render_page")
 
     @json_endpoint
     def save_draft(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Keep the learner's unsent answers."""
-        return self._page().save_draft(data)
+        return self._handle("learner", "save_draft", data)
 
     @json_endpoint
     def submit(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Submit the learner's answers."""
-        return self._page().submit(data)
+        return self._handle("learner", "submit", data)
 
     @json_endpoint
     def withdraw(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Take a submitted response back to edit, where the problem allows it."""
-        return self._page().withdraw()
+        return self._handle("learner", "withdraw")
 
     @json_endpoint
     def self_assess(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Record the learner's self assessment."""
-        return self._page().self_assess(data)
+        return self._handle("learner", "self_assess", data)
 
     @json_endpoint
     def peer_next(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Hand the learner a peer's response to review, or the one they already hold."""
-        return self._page().peer_next()
+        return self._handle("peer", "peer_next")
 
     @json_endpoint
     def peer_assess(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Record the learner's review of the response leased to them."""
-        return self._page().peer_assess(data)
+        return self._handle("peer", "peer_assess", data)
 
     @json_endpoint
     def training_assess(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Check the learner's assessment of a training sample against the author's."""
-        return self._page().training_assess(data)
+        return self._handle("learner", "training_assess", data)
 
     @upload_endpoint
     def upload_file(self, filename: str, form: dict[str, str], stream: Any, size: int) -> dict[str, Any]:
-        """Add a file that fits in one request to the learner's draft (multipart: file, description)."""
-        return self._page().upload_file(filename, form.get("description"), stream, size)
+        return self._handle("files", "upload_file", filename, form, stream, size)
 
     @json_endpoint
     def upload_begin(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Start a file sent in pieces, for hosts that cap each request: its upload id and the piece size."""
-        return self._page().upload_begin(data)
+        return self._handle("files", "upload_begin", data)
 
     @piece_endpoint
     def upload_piece(self, filename: str, form: dict[str, str], stream: Any, size: int) -> dict[str, Any]:
-        """The next piece of a file begun with upload_begin (multipart: upload_id, index, offset, piece)."""
-        return self._page().upload_piece(form, stream, size)
+        return self._handle("files", "upload_piece", form, stream, size)
 
     @json_endpoint
     def upload_finish(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Join a file's pieces, check the whole file, and add it to the draft."""
-        return self._page().upload_finish(data)
+        return self._handle("files", "upload_finish", data)
 
     @json_endpoint
     def upload_abort(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Give up a file sent in pieces, and delete what arrived."""
-        return self._page().upload_abort(data)
+        return self._handle("files", "upload_abort", data)
 
     @json_endpoint
     def upload_start(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Where the storage takes files itself (S3), a presigned form to send the file straight to it."""
-        return self._page().upload_start(data)
+        return self._handle("files", "upload_start", data)
 
     @json_endpoint
     def upload_confirm(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Check a file sent straight to the storage, and add it to the draft."""
-        return self._page().upload_confirm(data)
+        return self._handle("files", "upload_confirm", data)
 
     @json_endpoint
     def remove_file(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Take a file out of the learner's draft."""
-        return self._page().remove_file(data)
+        return self._handle("files", "remove_file", data)
 
     @file_endpoint
     def download_file(self, suffix: str = "") -> Any:
-        """A response file (GET, the file's id as the suffix), for those allowed to see it."""
-        return self._page().download(suffix)
+        return self._handle("files", "download_file", suffix)
 
     @file_endpoint
     def staff_files_zip(self, suffix: str = "") -> Any:
-        """Staff only (GET): every submitted file of the problem in one zip."""
-        return self._page().files_zip()
-
-    # Staff area: course staff only (see staff_area.StaffArea).
+        return self._handle("files", "staff_files_zip")
 
     @json_endpoint
     def staff_overview(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Staff only: learners per step and the spread of final scores."""
-        return self._staff().overview()
+        return self._handle("staff", "staff_overview")
 
     @json_endpoint
     def staff_learner(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Staff only: find a learner by username or email (``query``), or open one (``student_id``)."""
-        return self._staff().learner(data)
+        return self._handle("staff", "staff_learner", data)
 
     @json_endpoint
     def staff_grade(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Staff only: grade or override a learner with the rubric (``reason``; ``from_queue``)."""
-        return self._staff().grade(data)
+        return self._handle("staff", "staff_grade", data)
 
     @json_endpoint
     def staff_remove(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Staff only: remove a learner's response from peer grading, with a ``comment`` the learner reads."""
-        return self._staff().remove(data)
+        return self._handle("staff", "staff_remove", data)
 
     @json_endpoint
     def staff_reset(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Staff only: delete a learner's state in the problem so they start again."""
-        return self._staff().reset(data)
+        return self._handle("staff", "staff_reset", data)
 
     @json_endpoint
     def staff_queue_next(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Staff only: hold the next response waiting for a staff grade (``skip`` lets one go first)."""
-        return self._staff().queue_next(data)
+        return self._handle("staff", "staff_queue_next", data)
 
     @json_endpoint
     def staff_queue_release(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Staff only: give a held response back to the queue."""
-        return self._staff().queue_release(data)
+        return self._handle("staff", "staff_queue_release", data)
 
     @json_endpoint
     def staff_gradebook(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Staff only: a page of the gradebook, filtered."""
-        return self._staff().gradebook(data)
+        return self._handle("staff", "staff_gradebook", data)
 
     @json_endpoint
     def staff_reports(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Staff only: the problem's reports, with download links valid for 5 minutes."""
-        return self._staff().reports()
+        return self._handle("staff", "staff_reports")
 
     @json_endpoint
     def staff_report_start(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Staff only: generate the grade or data report (``kind``) in the background."""
-        return self._staff().report_start(data)
+        return self._handle("staff", "staff_report_start", data)
 
     @file_endpoint
     def staff_report_download(self, suffix: str = "") -> Any:
-        """Staff only (GET): a finished report, through the signed link (the suffix) made for this staff member."""
-        return self._staff().report_download(suffix)
+        return self._handle("staff", "staff_report_download", suffix)
 
     @json_endpoint
     def save_definition(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Validate and store an author's OLX; on any error nothing changes."""
-        olx = data.get("olx")
-        if not isinstance(olx, str):
-            gettext = platform.translations(self).gettext
-            raise HandlerError(400, "bad_request", gettext("Send the problem's OLX as a string in the 'olx' field."))
-        return self._save(lambda: parse_olx(olx))
+        return self._handle("studio", "save_definition", data)
 
     @json_endpoint
     def save_editor(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Validate and store the editor's JSON form of the problem (see definition.codec)."""
-        return self._save(lambda: from_dict(data.get("definition")))
+        return self._handle("studio", "save_editor", data)
 
     @json_endpoint
     def check_editor(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
-        """Judge the editor's JSON as saving would, without storing anything."""
-        return self._save(lambda: from_dict(data.get("definition")), store=False)
-
-    def _save(self, read: Any, store: bool = True) -> dict[str, Any]:
-        """Read a new definition, check it with the one validator, and store it; on any error nothing changes."""
-        gettext = platform.translations(self).gettext
-        if not platform.can_edit(self):
-            raise HandlerError(403, "forbidden", gettext("Only the course's authors can edit this problem."))
-        errors: list[DefinitionError] = []
-        released = self.is_released()
-        try:
-            definition = read()
-            errors += validate(definition, **self.validation_context(), current=self.definition, released=released)
-        except InvalidDefinition as invalid:
-            errors += invalid.errors
-        if errors:
-            raise HandlerError(
-                400,
-                "invalid_definition",
-                gettext("The problem was not saved: correct the errors listed."),
-                errors=[_editor_error(error, gettext) for error in errors],
-            )
-        advice = {"warnings": [_editor_error(warning, gettext) for warning in warnings(definition)]}
-        if not store:
-            return advice
-        self._store(definition)
-        return advice | {
-            "olx": self.definition_olx,
-            "display_name": self.display_name,
-            "form": self._studio_form(definition, released),
-        }
+        return self._handle("studio", "check_editor", data)
 
     def validation_context(self) -> dict[str, Any]:
         """What the validator needs to know beyond the definition: the course's dates and policy."""
@@ -404,24 +328,14 @@ class OraXBlock(XBlock):
         }
 
     def is_released(self) -> bool:
-        """Whether learners may already have answered, which freezes the rubric and steps.
+        """Whether learners may already have answered, which freezes the rubric and steps (services.definitions)."""
+        from .services import definitions
 
-        The problem counts as released once it has opened (its subsection's start has passed, and its own
-        response start when the author sets the dates) or once anyone has a draft or a response in it,
-        whatever the dates say now.
-        """
-        manual = self.definition.date_config_type is DateConfig.MANUAL
-        own = self.definition.submission_start if manual else None
-        opens = [date for date in (platform.course_dates(self)[0], own) if date]
-        return (bool(opens) and max(opens) <= platform.now()) or self._has_learner_work()
+        course_start = platform.course_dates(self)[0]
+        return definitions.released(self.definition, platform.item_id(self), course_start, platform.now())
 
-    def _has_learner_work(self) -> bool:
-        from .models import Draft, Workflow
-
-        item_id = platform.item_id(self)
-        return Workflow.objects.filter(item_id=item_id).exists() or Draft.objects.filter(item_id=item_id).exists()
-
-    def _store(self, definition: Definition) -> None:
+    def store_definition(self, definition: Definition) -> None:
+        """Keep ``definition`` as the problem, in canonical OLX; the display name follows its title."""
         self.definition_olx = to_olx(definition)
         self.display_name = definition.title or self.fields["display_name"].default
 
@@ -459,7 +373,7 @@ class OraXBlock(XBlock):
         definition = definition_from_element(node)
         block = runtime.construct_xblock_from_class(cls, keys)
         raise_if_invalid(definition, **block.validation_context())
-        block._store(definition)
+        block.store_definition(definition)
         for name, value in node.attrib.items():
             field = block.fields.get(name)
             if field is not None and field.scope == Scope.settings and name not in ROOT_ATTRIBUTES | _NOT_FROM_OLX:
@@ -480,8 +394,3 @@ class OraXBlock(XBlock):
     def workbench_scenarios() -> list[tuple[str, str]]:
         """Demo problems for the xblock-sdk workbench."""
         return scenarios.workbench_scenarios()
-
-
-def _editor_error(error: DefinitionError, gettext: Any) -> dict[str, str]:
-    """An error as the editor shows it: also the path of the field it concerns, and its text without the place."""
-    return error.as_dict(gettext) | {"field": editor_path(error), "text": error.text(gettext)}

@@ -1,7 +1,9 @@
-"""JSON handler plumbing: POST only, JSON in, JSON out, errors as 4xx.
+"""The handlers' edge: POST only, JSON in, JSON out, files out, and every refusal as a 4xx JSON error.
 
 Every error reply has the shape ``{"error": {"code": ..., "message": ...}}``
-and a 4xx status, so that callers never see a 500 for bad input.
+and a 4xx status, so that callers never see a 500 for bad input. A
+service's :class:`~ora_xblock.services.common.Refusal` becomes its HTTP
+answer here, in one place, in the viewer's language and dates.
 """
 
 from __future__ import annotations
@@ -11,15 +13,17 @@ import functools
 import json
 import logging
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import IO, Any
 
 from django.db import DatabaseError, transaction
 from webob import Response
 from xblock.core import XBlock
 
-from . import platform
-from .definition.errors import N_
-from .json_body import BadJson, read_object
+from .. import platform
+from ..definition.errors import N_
+from ..json_body import BadJson, read_object
+from ..services.common import Refusal
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +114,8 @@ def file_endpoint(method: Callable[..., Response]) -> Callable[..., Response]:
             return method(block, suffix)
         except HandlerError as refusal:
             return _error(refusal)
+        except Refusal as refusal:
+            return _error(refused(block, refusal))
 
     return handler
 
@@ -142,11 +148,24 @@ def _answer(block: Any, call: Callable[[], Any], atomic: bool = True) -> Respons
         return _json(result, 200)
     except HandlerError as refusal:
         return _error(refusal)
+    except Refusal as refusal:
+        return _error(refused(block, refusal))
     except DatabaseError:
         log.exception("A handler's transaction failed and was rolled back")
         return _refuse(
             block, 503, "try_again", N_("Nothing was saved: the server could not reach its database. Try again.")
         )
+
+
+def refused(block: Any, refusal: Refusal) -> HandlerError:
+    """A service's refusal as the viewer reads it: its template translated, a moment among its parameters (a
+    window's opening or closing) shown as they read dates."""
+    gettext = platform.translations(block).gettext
+    dates = platform.reader(block, platform.now())
+    params = {key: dates.text(value) if isinstance(value, datetime) else value for key, value in refusal.params.items()}
+    errors = [error.as_dict(gettext) for error in refusal.errors]
+    message = str(gettext(refusal.template)).format(**params)
+    return HandlerError(refusal.status, refusal.code, message, **({"errors": errors} if errors else {}))
 
 
 def _refuse(block: Any, status: int, code: str, template: str, allow: str | None = None, **params: Any) -> Response:

@@ -1,4 +1,4 @@
-"""Turn a definition and a learner's state into what the templates show; no markup is built here."""
+"""The learner's page: the problem, where the learner stands, their grade, and the peer, training and files pieces."""
 
 from __future__ import annotations
 
@@ -6,34 +6,24 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .definition.codec import to_dict
-from .definition.errors import N_
-from .definition.model import DateConfig, Definition, Necessity, PeerStep, PromptsType, StaffStep, StepName
-from .definition.schedule import HostDates, open_dates
-from .definition.validate import warnings
-from .html import answers_html, plain_text
-from .services.common import Problem
-from .when import Moment, Reader
-from .workflow import STEP_STATUS, Status, Window
+from .. import uploads
+from ..definition.errors import N_
+from ..definition.model import Definition, Necessity, PeerStep, StepName, TrainingStep
+from ..html import answers_html
+from ..services.common import Problem
+from ..steps import BY_KIND, STEPS
+from ..when import Reader
+from ..workflow import Status, Window
+from .common import STEP_TITLES, file_view, moment, prompt_views
 
 if TYPE_CHECKING:
-    from .services.state import LearnerState
+    from ..services.state import LearnerState
 
-STEP_TITLES = {
-    "submission": N_("Your response"),
-    StepName.TRAINING: N_("Learn to assess responses"),
-    StepName.PEER: N_("Assess peers"),
-    StepName.SELF: N_("Assess your response"),
-    StepName.STAFF: N_("Staff assessment"),
-    "grade": N_("Your grade"),
-}
+Gettext = Callable[[str], str]
 
 WHAT_NEXT = {
     None: N_("Answer the prompts below, then submit your response."),
-    Status.TRAINING: N_("Next, practise assessing sample responses."),
-    Status.PEER: N_("Next, assess your peers' responses."),
-    Status.SELF: N_("Next, assess your own response with the rubric."),
-    Status.STAFF: N_("Your part is done. Course staff will grade your response; your grade appears here then."),
+    **{Status(step.kind): step.next_hint for step in STEPS},
     Status.WAITING: N_("Your part is done. Your grade appears here once enough peers have assessed your response."),
     Status.DONE: N_("Your response has been graded."),
     Status.CANCELLED: N_("Your response was removed by course staff, so it will not be graded."),
@@ -45,7 +35,7 @@ def student_context(
 ) -> dict[str, Any]:
     """The problem itself: title, prompts, rubric and steps, the same for everyone.
 
-    ``author_html`` turns the author's markup into what the page shows (see ``Page.author_html``).
+    ``author_html`` turns the author's markup into what the page shows (see ``Request.author_html``).
     """
     return {
         "title": definition.title,
@@ -55,30 +45,6 @@ def student_context(
         "max_score": definition.max_score,
         "show_rubric": definition.show_rubric_during_response,
     }
-
-
-SUMMARY_CHARACTERS = 160  # a prompt shown beside an answer is cut to this, at a word, with the whole a click away
-
-
-def prompt_views(definition: Definition, author_html: Callable[[str], str]) -> list[dict[str, Any]]:
-    """Each prompt as the templates show it: whole (``html`` for HTML prompts, else ``text``), and as a one-line
-    ``summary`` (``truncated`` when cut) that labels the answers to it wherever a response is shown."""
-    html_prompts = definition.prompts_type is PromptsType.HTML
-    views = []
-    for prompt in definition.prompts:
-        words = plain_text(prompt.description) if html_prompts else " ".join(prompt.description.split())
-        summary = words
-        if len(words) > SUMMARY_CHARACTERS:
-            summary = words[:SUMMARY_CHARACTERS].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
-        views.append(
-            {
-                "html": author_html(prompt.description) if html_prompts else None,
-                "text": prompt.description,
-                "summary": summary,
-                "truncated": summary != words,
-            }
-        )
-    return views
 
 
 def learner_context(
@@ -112,86 +78,6 @@ def learner_context(
     }
 
 
-def author_context(
-    definition: Definition, gettext: Callable[[str], str], dates: Reader, host: HostDates | None = None
-) -> dict[str, Any]:
-    """Values for ``author_summary.html``: steps with their dates (as ``dates`` reads them) and settings, points,
-    advice.
-
-    When the platform owns the dates, each step shows the window ``host`` gives it (the subsection's or the
-    course's dates), not the unused dates the author set.
-    """
-    owned = open_dates(definition, host) if definition.date_config_type is not DateConfig.MANUAL else None
-    windows = [("submission", definition.submission_start, definition.submission_due, "")]
-    for step in definition.steps:
-        detail = ""
-        if isinstance(step, PeerStep):
-            detail = gettext("Must Grade {must_grade}, Graded By {graded_by}").format(
-                must_grade=step.must_grade, graded_by=step.must_be_graded_by
-            )
-        elif isinstance(step, StaffStep):
-            detail = gettext("required") if step.required else gettext("optional")
-        windows.append((step.name, step.start, step.due, detail))
-    steps = []
-    for key, start, due, detail in windows:
-        shown = (owned[key][0], owned[key][1]) if owned else (start, due)
-        steps.append(
-            {
-                "title": gettext(STEP_TITLES[key]),
-                "start": _bounded(shown[0], dates),
-                "due": _bounded(shown[1], dates),
-                "detail": detail,
-            }
-        )
-    return {
-        "max_score": definition.max_score,
-        "steps": steps,
-        "dates_from": gettext(DATES_FROM[definition.date_config_type]),
-        "warnings": [warning.message(gettext) for warning in warnings(definition)],
-    }
-
-
-DATES_FROM = {
-    DateConfig.MANUAL: N_("Dates: set on each step of this problem."),
-    DateConfig.SUBSECTION: N_("Dates: every step is open from the subsection's release date to its due date."),
-    DateConfig.COURSE_END: N_("Dates: every step is open from the course start to the course end."),
-}
-
-AUTHOR_STEP_TITLES = {
-    StepName.TRAINING: N_("Learner training"),
-    StepName.PEER: N_("Peer assessment"),
-    StepName.SELF: N_("Self assessment"),
-    StepName.STAFF: N_("Staff assessment"),
-}
-_NEW_STEP = {
-    StepName.TRAINING: {"examples": []},
-    StepName.PEER: {
-        "must_grade": PeerStep.must_grade,
-        "must_be_graded_by": PeerStep.must_be_graded_by,
-        "enable_flexible_grading": False,
-        "grading_strategy": "median",
-    },
-    StepName.SELF: {},
-    StepName.STAFF: {"required": False},
-}
-
-
-def studio_context(definition: Definition, *, released: bool) -> dict[str, Any]:
-    """Values for ``studio_form.html``: the editor's JSON, with every step shown, the problem's first."""
-    data = to_dict(definition)
-    used = {step["name"]: step for step in data["steps"]}
-    unused = [
-        {"name": str(name), "start": None, "due": None, **_NEW_STEP[name]} for name in StepName if name not in used
-    ]
-    return {
-        "data": data,
-        "steps": [{**step, "enabled": True} for step in data["steps"]] + [{**s, "enabled": False} for s in unused],
-        "step_titles": {str(name): title for name, title in AUTHOR_STEP_TITLES.items()},
-        "max_score": definition.max_score,
-        "released": released,
-    }
-
-
 def _steps(problem: Problem, state: LearnerState, gettext: Callable[[str], str], dates: Reader) -> list[dict[str, Any]]:
     definition = problem.definition
     order = ["submission", *definition.step_names]
@@ -217,16 +103,15 @@ def _steps(problem: Problem, state: LearnerState, gettext: Callable[[str], str],
 
 
 def _current_key(state: LearnerState) -> str | StepName | None:
+    """The part of the page the learner is at: the response, the step their status names, or none (finished)."""
     if state.status is None:
         return "submission"
-    reverse = {status: name for name, status in STEP_STATUS.items()}
-    if state.status in reverse:
-        return reverse[state.status]
-    return StepName.STAFF if state.status is Status.STAFF else None
+    step = BY_KIND.get(state.status)
+    return step.name if step else None
 
 
 def _window_view(state: Window, start: datetime, due: datetime, dates: Reader) -> dict[str, Any]:
-    return {"window": state.value, "start": _bounded(start, dates), "due": _bounded(due, dates)}
+    return {"window": state.value, "start": moment(start, dates), "due": moment(due, dates)}
 
 
 def _step_window(problem: Problem, name: StepName, dates: Reader) -> dict[str, Any] | None:
@@ -234,11 +119,6 @@ def _step_window(problem: Problem, name: StepName, dates: Reader) -> dict[str, A
         return None
     window = problem.windows[name]
     return _window_view(window.state, window.start, window.due, dates)
-
-
-def _bounded(moment: datetime | None, dates: Reader) -> Moment | None:
-    """A real date as the reader sees it; None for no date and the open-ended defaults (years 1 and 9999)."""
-    return dates.moment(moment) if moment is not None and 1 < moment.year < 9999 else None
 
 
 def _grade_view(state: LearnerState, gettext: Callable[[str], str]) -> dict[str, Any] | None:
@@ -302,3 +182,78 @@ def score_notice(
 def without_score(grade: dict[str, Any]) -> dict[str, Any]:
     """The grade view with every number taken out: the feedback stays, the score and the points do not."""
     return {**grade, "earned": None, "possible": None, "criteria": []}
+
+
+def peer_view(problem: Problem, state: LearnerState, review: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The peer step as the learner stands in it: reviews done and owed, its window, and the response they review
+    (``review``, see :func:`review_view`); None without a peer step or before submitting."""
+    step = problem.definition.step(StepName.PEER)
+    if not isinstance(step, PeerStep) or state.workflow is None:
+        return None
+    return {
+        "done": state.workflow.peers_assessed,
+        "required": step.must_grade,
+        "can_continue": state.status in (Status.SELF, Status.STAFF, Status.WAITING, Status.DONE),
+        "window": problem.windows[StepName.PEER].state.value,
+        "review": review,
+    }
+
+
+def review_view(
+    lease_id: int, answers: list[str], rich: bool, files: list[Any], file_url: Callable[[int], str], gettext: Gettext
+) -> dict[str, Any]:
+    """A peer's response under review: its answers, and its files under neutral names that say nothing of the
+    author's own."""
+    return {
+        "lease_id": lease_id,
+        "answers": answers,
+        "answers_html": answers_html(answers, rich),
+        "files": [
+            file_view(
+                item,
+                gettext("File {number} (.{extension})").format(number=number, extension=item.extension),
+                file_url(item.pk),
+            )
+            for number, item in enumerate(files, start=1)
+        ],
+    }
+
+
+def training_view(
+    problem: Problem,
+    current: tuple[int, Any] | None,
+    differing: list[str] | None,
+    author_html: Callable[[str], str],
+) -> dict[str, Any] | None:
+    """The training sample the learner assesses now (``current``: its number and the example), and the labels of
+    the criteria their last attempt got wrong (``differing``: their names)."""
+    definition = problem.definition
+    step = definition.step(StepName.TRAINING)
+    if current is None or not isinstance(step, TrainingStep):
+        return None
+    number, example = current
+    labels = {criterion.name: criterion.display_label for criterion in definition.rubric.criteria}
+    rich = definition.rich_text  # a sample is written as the learners write: HTML in a rich-text problem
+    return {
+        "number": number,
+        "count": len(step.examples),
+        "answers": list(example.answer),
+        "answers_html": [author_html(text) if rich else None for text in example.answer],
+        "differing": [labels.get(name, name) for name in differing or []],
+        "passed_previous": differing == [] and number > 1,
+    }
+
+
+def files_view(
+    definition: Definition, max_files: int, max_file_bytes: int, listed: list[Any], file_url: Callable[[int], str]
+) -> dict[str, Any]:
+    """The learner's files (``listed``) and what they may add, in a problem that asks for files."""
+    allowed = uploads.allowed_extensions(definition.file_upload_type, definition.white_listed_file_types)
+    return {
+        "required": definition.file_upload_response is Necessity.REQUIRED,
+        "allowed": ", ".join(f".{extension}" for extension in allowed),
+        "accept": ",".join(f".{extension}" for extension in allowed),
+        "max_files": max_files if definition.allow_multiple_files else 1,
+        "max_file_mb": max_file_bytes // 10**6,
+        "items": [file_view(item, item.name, file_url(item.pk)) for item in listed],
+    }

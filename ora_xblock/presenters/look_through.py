@@ -14,13 +14,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from . import uploads
-from .definition.dates import DISTANT_FUTURE, DISTANT_PAST
-from .definition.errors import N_
-from .definition.model import Definition, Necessity, PeerStep, StaffStep, StepName, TrainingStep
-from .presenters import DATES_FROM, STEP_TITLES, prompt_views
-from .services.common import Problem
-from .when import Moment, Reader
+from .. import uploads
+from ..definition.dates import DISTANT_FUTURE, DISTANT_PAST
+from ..definition.errors import N_
+from ..definition.model import Definition, Necessity, PeerStep, StaffStep, StepName, TrainingStep
+from ..services.common import Problem
+from ..when import Moment, Reader
+from .common import DATES_FROM, STEP_TITLES, prompt_views
 
 TEXT_ASKED = {
     Necessity.REQUIRED: N_("A written answer to each question (required)."),

@@ -41,7 +41,7 @@ def test_the_database_failing_mid_submit_leaves_neither_submission_nor_workflow(
     def gone(*args, **kwargs):
         raise OperationalError("deadlock detected")
 
-    monkeypatch.setattr("ora_xblock.page.overdue.remember", gone)  # the submit's last write
+    monkeypatch.setattr("ora_xblock.handlers.learner.overdue.remember", gone)  # the submit's last write
     answer = call_handler(block, "submit", {"answers": ["mine"]})
 
     assert answer.status_code == 503

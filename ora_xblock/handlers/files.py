@@ -1,0 +1,95 @@
+"""Response files: uploads (in one request, in pieces, or straight to the storage), removal, and downloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from webob import Response
+
+from .. import uploads
+from ..services import files
+from .context import Request
+from .endpoints import attachment
+from .inputs import number
+from .page import page_answer
+
+
+def upload_file(request: Request, filename: str, form: dict[str, str], stream: Any, size: int) -> dict[str, Any]:
+    """Add a file that fits in one request to the learner's draft (multipart: file, description)."""
+    learner = request.require_learner()
+    files.upload(request.problem, learner, filename, form.get("description"), stream, size, request.limits)
+    return page_answer(request)
+
+
+def upload_start(request: Request, data: dict[str, Any]) -> dict[str, Any]:
+    """A presigned form when the storage takes uploads directly, else ``{"direct": None}``; and the largest
+    piece one request may carry (bigger files go through :func:`upload_begin`)."""
+    form = files.direct_upload(*_announced(request, data))
+    return {"direct": form, "piece_bytes": request.limits.piece_bytes}
+
+
+def upload_begin(request: Request, data: dict[str, Any]) -> dict[str, Any]:
+    """Start a file sent in pieces, for hosts that cap each request: its upload id and the piece size."""
+    upload = files.begin(*_announced(request, data))
+    return {"upload_id": upload.public_id, "piece_bytes": upload.piece_bytes, "next_index": 0}
+
+
+def _announced(request: Request, data: dict[str, Any]) -> tuple[Any, ...]:
+    """A file the learner announces before sending it: the arguments its services take."""
+    learner = request.require_learner()
+    name = str(data.get("filename", ""))
+    return request.problem, learner, name, data.get("description"), data.get("size"), request.limits
+
+
+def upload_piece(request: Request, form: dict[str, str], stream: Any, size: int) -> dict[str, Any]:
+    """The next piece of a file begun with upload_begin (multipart: upload_id, index, offset, piece)."""
+    index, offset = number(form.get("index")), number(form.get("offset"))
+    learner, limits, now = request.require_learner(), request.limits, request.problem.now
+    upload = files.add_piece(
+        learner, form.get("upload_id"), index, offset, stream, size, limits, now, problem=request.problem
+    )
+    return {"next_index": upload.next_index, "received": upload.received}
+
+
+def upload_finish(request: Request, data: dict[str, Any]) -> dict[str, Any]:
+    """Join a file's pieces, check the whole file, and add it to the draft."""
+    files.finish(request.problem, request.require_learner(), data.get("upload_id"), request.limits)
+    return page_answer(request)
+
+
+def upload_abort(request: Request, data: dict[str, Any]) -> dict[str, Any]:
+    """Give up a file sent in pieces, and delete what arrived."""
+    files.abort(request.require_learner(), data.get("upload_id"), request.limits)
+    return {"aborted": True}
+
+
+def upload_confirm(request: Request, data: dict[str, Any]) -> dict[str, Any]:
+    """Check a file sent straight to the storage, and add it to the draft."""
+    files.confirm(request.problem, request.require_learner(), number(data.get("file_id")), request.limits)
+    return page_answer(request)
+
+
+def remove_file(request: Request, data: dict[str, Any]) -> dict[str, Any]:
+    """Take a file out of the learner's draft."""
+    files.remove(request.require_learner(), number(data.get("file_id")), request.limits)
+    return page_answer(request)
+
+
+def download_file(request: Request, file_id: str) -> Response:
+    """A file as an attachment, for its author, a peer reviewing it, or staff; never sniffed or shown inline."""
+    viewer = request.viewer
+    item = files.for_download(
+        request.item_id, number(file_id) or 0, viewer.anonymous_id, viewer.can_author, request.problem.now
+    )
+    stored = files.open_to_send(item, request.limits)
+    neutral = f"file.{item.extension}"  # what peers see: nothing of the author's own file name
+    own_or_staff = viewer.can_author or item.student_id == viewer.anonymous_id
+    disposition = uploads.content_disposition(item.name if own_or_staff else neutral, neutral)
+    return attachment(stored, item.content_type, disposition, item.size)
+
+
+def staff_files_zip(request: Request) -> Response:
+    """Staff only: every submitted file of the problem in one zip, a folder per learner."""
+    request.require_staff()
+    archive = files.zip_of_problem(request.item_id, request.limits)
+    return attachment(archive, "application/zip", uploads.content_disposition("ora-files.zip", "ora-files.zip"))

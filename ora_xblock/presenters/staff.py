@@ -1,0 +1,192 @@
+"""The staff area's sections as ``staff_area.html`` shows them: overview, one learner, the queue's response, the
+gradebook and the reports, each a plain value with its dates formatted for the reader."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any
+
+from ..definition.errors import N_
+from ..definition.model import Definition, StepName
+from ..html import answers_html
+from ..steps import BY_KIND
+from ..when import Reader
+from ..workflow import Status
+from .common import file_view, learner_name
+
+Gettext = Callable[[str], str]
+FileUrl = Callable[[int], str]
+
+STATUS_LABELS = {
+    Status.TRAINING: N_("In learner training"),
+    Status.PEER: N_("Assessing peers"),
+    Status.SELF: N_("Assessing their own response"),
+    Status.STAFF: N_("Waiting for staff"),
+    Status.WAITING: N_("Waiting for peer reviews"),
+    Status.DONE: N_("Graded"),
+    Status.CANCELLED: N_("Removed from peer grading"),
+}
+ACTION_LABELS = {
+    "grade": N_("Graded"),
+    "override": N_("Overrode the grade"),
+    "cancel": N_("Removed from peer grading"),
+    "reset": N_("Reset the learner's state"),
+}
+STEP_FILTERS = {  # the gradebook's "whose grade counts" choices, by the step that gave it
+    StepName.PEER: N_("Peer grade counts"),
+    StepName.SELF: N_("Self grade counts"),
+    StepName.STAFF: N_("Staff grade counts"),
+}
+
+
+def overview_view(summary: Any, gettext: Gettext) -> dict[str, Any]:
+    """The overview (``services.overview.Overview``): learners per status, and each bucket's bar as a width in
+    percent of the fullest (at least 2, so that a bucket with learners shows; none for an empty one)."""
+    most = max([bucket.count for bucket in summary.distribution] + [1])
+    return {
+        "submitted": summary.submitted,
+        "by_status": [(gettext(STATUS_LABELS[status]), count) for status, count in summary.by_status.items()],
+        "escalated": summary.escalated,
+        "distribution": [
+            {
+                "low": bucket.low,
+                "high": bucket.high,
+                "count": bucket.count,
+                "width": max(2, round(100 * bucket.count / most)) if bucket.count else 0,
+            }
+            for bucket in summary.distribution
+        ],
+    }
+
+
+def response_view(
+    workflow: Any, answers: list[str], files: list[Any], definition: Definition, file_url: FileUrl
+) -> dict[str, Any]:
+    """A learner's submitted response as staff read it: who, their answers and their files."""
+    return {
+        "student_id": workflow.student_id,
+        "username": learner_name(workflow.username, workflow.student_id),
+        "answers": answers,
+        "answers_html": answers_html(answers, definition.rich_text),
+        "files": [file_view(item, item.name, file_url(item.pk)) for item in files],
+    }
+
+
+def record_view(
+    record: Any, scorers: dict[str, str], definition: Definition, dates: Reader, gettext: Gettext, file_url: FileUrl
+) -> dict[str, Any]:
+    """A learner's record (``services.learners.LearnerRecord``) with ``scorers``, the usernames of those who
+    assessed them by id: the facts, the response, the assessments received and given, and staff's history."""
+    workflow, state, lease = record.workflow, record.state, record.lease
+    earned = workflow.score_earned
+    return response_view(workflow, state.answers, record.files, definition, file_url) | {
+        "status": gettext(STATUS_LABELS[state.status]),
+        "open": state.status is not Status.CANCELLED,
+        "submitted": dates.moment(workflow.submitted_at),
+        "score": None if earned is None else (earned, workflow.score_possible),
+        "sending": workflow.needs_publishing,
+        "published": record.published,
+        "removal_comment": state.removal_comment if state.removed else None,
+        "held": lease is not None and lease.expires_at > dates.now,
+        "held_by": lease and lease.holder_username,
+        "held_until": lease and dates.moment(lease.expires_at, "time"),
+        "received": [
+            _assessment(
+                assessment,
+                scorers.get(assessment.scorer_id)
+                or (None if assessment.kind == "staff" else learner_name("", assessment.scorer_id)),
+                dates,
+                gettext,
+            )
+            for assessment in state.received
+        ],
+        "given": [
+            _assessment(
+                assessment, learner_name(assessment.workflow.username, assessment.workflow.student_id), dates, gettext
+            )
+            for assessment in record.given
+        ],
+        "history": [
+            {
+                "when": dates.moment(entry.created_at),
+                "action": gettext(ACTION_LABELS[entry.action]) if entry.action in ACTION_LABELS else entry.action,
+                "by": entry.actor_username,
+                "reason": entry.reason,
+            }
+            for entry in record.history
+        ],
+    }
+
+
+def _assessment(assessment: Any, who: str | None, dates: Reader, gettext: Gettext) -> dict[str, Any]:
+    """An assessment as staff read it; ``who`` gave it or received it (None: course staff)."""
+    kind = BY_KIND.get(assessment.kind)
+    return {
+        "kind": gettext(kind.staff_label) if kind else assessment.kind,
+        "who": who,
+        "when": dates.moment(assessment.created_at),
+        "earned": assessment.points_earned,
+        "possible": assessment.points_possible,
+        "parts": assessment.parts,
+        "overall": assessment.overall_feedback,
+    }
+
+
+def turn_view(
+    turn: Any, answers: list[str], files: list[Any], definition: Definition, dates: Reader, file_url: FileUrl
+) -> dict[str, Any]:
+    """The response the queue handed this grader (``services.queue.Turn``), with its answers and files."""
+    lease = turn.lease
+    return response_view(turn.workflow, answers, files, definition, file_url) | {
+        "escalated": turn.escalated,
+        "held_until": lease and lease.expires_at and dates.moment(lease.expires_at, "time"),
+    }
+
+
+def gradebook_view(book: Any, chosen: Any, definition: Definition, dates: Reader, gettext: Gettext) -> dict[str, Any]:
+    """A page of the gradebook (``services.gradebook.Page``) under the filters ``chosen``, with the choices of
+    each filter."""
+    criteria = [(criterion.name, criterion.display_label) for criterion in definition.rubric.criteria]
+    return {
+        "chosen": asdict(chosen),
+        "statuses": [(status.value, gettext(STATUS_LABELS[status])) for status in Status],
+        "step_filters": [(str(step), gettext(text)) for step, text in STEP_FILTERS.items()],
+        "criteria": [label for _name, label in criteria],
+        "total": book.total,
+        "number": book.number,
+        "pages": book.pages,
+        "rows": [
+            {
+                "student_id": row.student_id,
+                "name": learner_name(row.username, row.student_id),
+                "username": row.username,
+                "status": gettext(STATUS_LABELS[row.status]),
+                "points": [row.criteria.get(name) for name, _label in criteria],
+                "score": None if row.earned is None else (row.earned, row.possible),
+                "submitted": dates.moment(row.submitted_at, "date"),
+            }
+            for row in book.rows
+        ],
+    }
+
+
+def reports_view(listed: Any, links: dict[int, str], dates: Reader) -> dict[str, Any]:
+    """The problem's reports (``services.reports.Reports``): pending, finished with their ``links`` by id, and
+    failed."""
+    return {
+        "pending": [
+            {
+                "kind": task.kind,
+                "requested": dates.moment(task.created_at),
+                "by": task.requested_by,
+                "running": task.status == "running",
+            }
+            for task in listed.pending
+        ],
+        "finished": [
+            {"url": links[task.pk], "name": task.file_name.rsplit("/", 1)[-1], "rows": task.rows}
+            for task in listed.finished
+        ],
+        "failed": [{"when": dates.moment(task.created_at), "error": task.error} for task in listed.failed],
+    }
