@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import webob
@@ -84,6 +84,50 @@ def test_no_staff_handler_answers_anyone_but_course_staff(problem, users, runtim
     assert body(response)["error"]["code"] == "forbidden"
     assert "alice" not in response.text.replace('"alice"', "")
     assert (Workflow.objects.count(), AuditEntry.objects.count(), ReportTask.objects.count()) == before
+
+
+def test_the_staff_area_templates_get_plain_values_and_dates_already_formatted(problem, monkeypatch) -> None:
+    from django.db.models import Model
+
+    from ora_xblock.handlers import staff
+    from ora_xblock.when import Moment
+
+    contexts: list[dict] = []
+    render = staff.render
+    monkeypatch.setattr(staff, "render", lambda name, **context: contexts.append(context) or render(name, **context))
+    alice = anonymous_id("alice")
+    grade = {"student_id": alice, "options_selected": {"Argument": "Convincing"}, "reason": ""}
+    call_handler(problem, "staff_grade", grade)  # a history entry, a staff assessment received
+    call_handler(problem, "staff_report_start", {"kind": "grade"})
+    for handler, data in (
+        ("staff_overview", {}),
+        ("staff_learner", {"student_id": alice}),
+        ("staff_queue_next", {}),
+        ("staff_gradebook", {}),
+        ("staff_reports", {}),
+    ):
+        assert call_handler(problem, handler, data).status_code == 200
+
+    moments = []
+
+    def plain(value: object, where: str) -> None:
+        assert not isinstance(value, Model | datetime), f"{where} is {type(value).__name__}"
+        if isinstance(value, Moment):
+            moments.append(value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                plain(item, f"{where}.{key}")
+        elif isinstance(value, list | tuple):
+            for index, item in enumerate(value):
+                plain(item, f"{where}[{index}]")
+
+    sections = {context["section"] for context in contexts}
+    assert {"overview_section", "learner_section", "queue_section", "gradebook_section", "reports_section"} <= sections
+    for context in contexts:
+        for key, value in context.items():
+            if key not in ("_", "ngettext", "rubric"):  # the words, and the author's rubric (a definition value)
+                plain(value, f"{context['section']}.{key}")
+    assert moments  # submitted, assessed, recorded and requested: each a moment formatted for the reader
 
 
 def test_staff_find_a_learner_by_username_or_email_and_override_their_grade(
