@@ -100,6 +100,7 @@ def test_the_peer_step_reads_right_to_left(page: Any, demo_server: str, axe: Any
 def test_the_staff_area_reads_right_to_left(page: Any, demo_server: str, axe: Any) -> None:
     block = in_arabic(page, scenario_url(demo_server, PEER, "staff"))
     block.locator('[data-staff="staff_overview"]').click()
+    expect(block.locator(".ora-staff-work .ora-staff-heading")).to_be_focused()  # the overview has come
     table = block.locator(".ora-staff-work .ora-staff-table").first
     expect(table).to_be_visible()
     headers = table.locator("thead th")
