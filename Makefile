@@ -104,6 +104,7 @@ lint: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check ora_xblock tests demo scripts bench setup.py tutor-contrib-ora-xblock
 	$(BIN)/ruff format --check ora_xblock tests demo scripts bench setup.py tutor-contrib-ora-xblock
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	npx --no-install eslint ora_xblock/static/js tests/js eslint.config.js
 
 format: $(STAMP)
