@@ -18,7 +18,7 @@ from .definition.olx import ROOT_ATTRIBUTES, definition_from_element, to_olx, wr
 from .definition.validate import raise_if_invalid
 from .handlers import file_endpoint, json_endpoint, piece_endpoint, upload_endpoint
 from .html import plain_text
-from .js_catalog import catalog_script
+from .js_catalog import add_catalog
 from .presenters.author import author_context
 from .templating import add_stylesheet, add_umd_script, render, resource_text
 
@@ -113,7 +113,7 @@ class OraXBlock(XBlock):
         if self.definition.rich_text:  # by URL, so that browsers cache Quill's 209 KB; window.Quill under RequireJS too
             add_stylesheet(fragment, self, "static/vendor/quill/quill.snow.css")
             add_umd_script(fragment, self, "static/vendor/quill/quill.js", "Quill")
-        fragment.add_javascript(catalog_script(platform.translations(self)))
+        add_catalog(fragment, self, platform.translations(self))
         assets.add_scripts(fragment, assets.LEARNER_SCRIPTS)
         fragment.initialize_js(assets.LEARNER_INIT, self._latex(fragment))
         return fragment
@@ -158,7 +158,7 @@ class OraXBlock(XBlock):
             _=i18n.gettext,
         )
         fragment = self._fragment(html, "ora.css")
-        fragment.add_javascript(catalog_script(i18n))
+        add_catalog(fragment, self, i18n)
         assets.add_scripts(fragment, assets.STUDIO_SCRIPTS)
         fragment.initialize_js(assets.STUDIO_INIT)
         return fragment
