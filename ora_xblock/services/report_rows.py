@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property, partial
 from itertools import islice
-from typing import Any, Generic, TypeVar
+from operator import attrgetter
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from .. import platform
 from ..definition.model import Definition, StepName
@@ -30,6 +31,7 @@ CHUNK = 500
 FORMULA_STARTS = frozenset("=+-@")
 STAFF_GRADES = (audit.GRADE, audit.OVERRIDE)
 Row = TypeVar("Row")
+_NO_PART: dict[str, Any] = {}  # a criterion the assessment has no part for (read only)
 
 
 def safe(cell: Any) -> Any:
@@ -139,9 +141,8 @@ def grade_rows(problem: Problem, item_id: str, chunk: int = CHUNK) -> Iterator[l
             yield [column.value(row) for column in columns]
 
 
-@dataclass(frozen=True)
-class Given:
-    """What a data report row is made of: one assessment, its parts by criterion."""
+class Given(NamedTuple):
+    """What a data report row is made of: one assessment, its parts by criterion (a tuple: one per assessment)."""
 
     learner: str
     kind: str
@@ -156,23 +157,23 @@ class Given:
 def data_columns(definition: Definition) -> list[Column[Given]]:
     """The data report's columns: who assessed whom and when, each criterion's option, points and feedback."""
     columns: list[Column[Given]] = [
-        Column("learner_id", lambda row: row.learner),
-        Column("step", lambda row: row.kind),
-        Column("assessor_id", lambda row: row.scorer),
+        Column("learner_id", attrgetter("learner")),
+        Column("step", attrgetter("kind")),
+        Column("assessor_id", attrgetter("scorer")),
         Column("assessed_at", lambda row: row.created_at.isoformat()),
     ]
     for criterion in definition.rubric.criteria:
         name = criterion.name
         columns += [
-            Column(f"{name} option", lambda row, name=name: row.parts.get(name, {}).get("option")),
-            Column(f"{name} points", lambda row, name=name: row.parts.get(name, {}).get("points")),
-            Column(f"{name} feedback", lambda row, name=name: row.parts.get(name, {}).get("feedback", "")),
+            Column(f"{name} option", lambda row, name=name: row.parts.get(name, _NO_PART).get("option")),
+            Column(f"{name} points", lambda row, name=name: row.parts.get(name, _NO_PART).get("points")),
+            Column(f"{name} feedback", lambda row, name=name: row.parts.get(name, _NO_PART).get("feedback", "")),
         ]
     return [
         *columns,
-        Column("overall_feedback", lambda row: row.overall_feedback),
-        Column("points_earned", lambda row: row.earned),
-        Column("points_possible", lambda row: row.possible),
+        Column("overall_feedback", attrgetter("overall_feedback")),
+        Column("points_earned", attrgetter("earned")),
+        Column("points_possible", attrgetter("possible")),
     ]
 
 
