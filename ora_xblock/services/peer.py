@@ -116,7 +116,9 @@ def withdraw(workflow: Workflow) -> None:
 
 
 def rerank(step: PeerStep, workflow: Workflow) -> None:
-    """Put the response where it belongs in the queue, from its counters."""
+    """Put the response where it belongs in the queue, from its counters, against the full Graded By whatever
+    flexible grading allows (decision 0025). A graded response is over-graded in random order; one short of
+    reviews waits by submission time (again so, should a larger Graded By take it out of the graded ones)."""
     new_rank = peer.rank(
         author_reviews=workflow.peers_assessed,
         must_grade=step.must_grade,
@@ -126,6 +128,8 @@ def rerank(step: PeerStep, workflow: Workflow) -> None:
     )
     if new_rank == peer.GRADED and workflow.peer_rank != peer.GRADED:
         workflow.peer_tiebreak = random.random()  # noqa: S311 - spreading over-grading, not security
+    elif new_rank != peer.GRADED and workflow.peer_rank == peer.GRADED:
+        workflow.peer_tiebreak = workflow.submitted_at.timestamp()
     workflow.peer_rank = new_rank
 
 
