@@ -26,6 +26,7 @@ from ora_xblock.definition import load_olx
 from ora_xblock.definition.codec import from_dict, to_dict
 from ora_xblock.definition.olx import parse_olx, to_olx
 from ora_xblock.definition.validate import validate
+from ora_xblock.handlers.studio import form_html
 
 CONFORMANCE = Path(__file__).resolve().parents[1] / ".." / "shared" / "conformance" / "ora2"
 
@@ -67,7 +68,7 @@ def main() -> None:
     measure("render student_view", lambda: [block.student_view() for block in blocks], len(blocks))
     measure(
         "render the Studio form",
-        lambda: [block._studio_form(block.definition, released=False) for block in blocks],
+        lambda: [form_html(block, block.definition, released=False) for block in blocks],
         len(blocks),
     )
 
