@@ -17,6 +17,7 @@ from typing import Any
 
 from xblock.exceptions import NoSuchServiceError
 
+from .conf import ora_settings
 from .definition.schedule import HostDates
 from .when import Reader
 
@@ -246,7 +247,7 @@ def _service(block: Any, name: str) -> Any:
 
 def extra_prohibited_extensions() -> tuple[str, ...]:
     """Extensions the operator prohibits beyond the seed list (``ORA_XBLOCK_EXTRA_PROHIBITED_EXTENSIONS``)."""
-    return tuple(setting("ORA_XBLOCK_EXTRA_PROHIBITED_EXTENSIONS", ()))
+    return tuple(ora_settings.ORA_XBLOCK_EXTRA_PROHIBITED_EXTENSIONS)
 
 
 def _plain(key: Any) -> Any:
@@ -302,7 +303,7 @@ def course_forces_flexible(block: Any) -> bool:
     """The course's "force flexible peer grading" advanced setting, else the operator's Django setting."""
     forced = getattr(_course(block), "force_on_flexible_peer_openassessments", None)
     if forced is None:
-        return bool(setting("ORA_XBLOCK_FORCE_FLEXIBLE_PEER", False))
+        return bool(ora_settings.ORA_XBLOCK_FORCE_FLEXIBLE_PEER)
     return bool(forced)
 
 

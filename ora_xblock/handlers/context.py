@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import Any
 
 from .. import platform, uploads
+from ..conf import ora_settings
 from ..definition.model import Definition, StepName
 from ..html import clean_author_html
 from ..services.common import Learner, Problem
@@ -135,13 +136,13 @@ class Request:
     def limits(self) -> Limits:
         """The operator's limits on response files."""
         return Limits(
-            max_file_bytes=int(platform.setting("ORA_XBLOCK_MAX_FILE_MB", 100)) * 10**6,
-            max_files=int(platform.setting("ORA_XBLOCK_MAX_FILES", 20)),
+            max_file_bytes=int(ora_settings.ORA_XBLOCK_MAX_FILE_MB) * 10**6,
+            max_files=int(ora_settings.ORA_XBLOCK_MAX_FILES),
             extra_prohibited=platform.extra_prohibited_extensions(),
-            storage_alias=platform.setting("ORA_XBLOCK_FILE_STORAGE", "default"),
+            storage_alias=ora_settings.ORA_XBLOCK_FILE_STORAGE,
             # Under the LMS's per-request file limit (block_render.py _check_files_limits) and the proxy's cap.
             piece_bytes=uploads.piece_bytes(
-                int(platform.setting("ORA_XBLOCK_UPLOAD_CHUNK_BYTES", uploads.DEFAULT_PIECE_BYTES)),
+                int(ora_settings.ORA_XBLOCK_UPLOAD_CHUNK_BYTES),
                 platform.setting("STUDENT_FILEUPLOAD_MAX_SIZE", None),
             ),
         )

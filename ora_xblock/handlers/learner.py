@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import platform
+from ..conf import ora_settings
 from ..definition.olx import to_olx
 from ..services import assessments, overdue, responses, training
 from ..services.state import submitted_state
@@ -56,4 +56,4 @@ def training_assess(request: Request, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _max_bytes() -> int:
-    return int(platform.setting("ORA_XBLOCK_MAX_RESPONSE_BYTES", responses.MAX_RESPONSE_BYTES))
+    return int(ora_settings.ORA_XBLOCK_MAX_RESPONSE_BYTES)

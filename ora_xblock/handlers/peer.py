@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from .. import platform
+from ..conf import ora_settings
 from ..definition.model import StepName
 from ..peer import LeasePolicy
 from ..services import peer
@@ -37,6 +37,6 @@ def peer_assess(request: Request, data: dict[str, Any]) -> dict[str, Any]:
 
 def _lease_policy() -> LeasePolicy:
     return LeasePolicy(
-        blocks_for=timedelta(minutes=platform.setting("ORA_XBLOCK_PEER_LEASE_BLOCK_MINUTES", 60)),
-        valid_for=timedelta(hours=platform.setting("ORA_XBLOCK_PEER_LEASE_VALID_HOURS", 8)),
+        blocks_for=timedelta(minutes=ora_settings.ORA_XBLOCK_PEER_LEASE_BLOCK_MINUTES),
+        valid_for=timedelta(hours=ora_settings.ORA_XBLOCK_PEER_LEASE_VALID_HOURS),
     )
