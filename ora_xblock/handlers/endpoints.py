@@ -23,9 +23,20 @@ from xblock.core import XBlock
 from .. import platform
 from ..definition.errors import N_
 from ..json_body import BadJson, read_object
-from ..services.common import Refusal
+from ..services.common import Conflict, Gone, Invalid, NotAllowed, NotFound, Refusal, TooLarge, Unavailable
 
 log = logging.getLogger(__name__)
+
+STATUS: dict[type[Refusal], int] = {
+    Invalid: 400,
+    NotAllowed: 403,
+    NotFound: 404,
+    Conflict: 409,
+    Gone: 410,
+    TooLarge: 413,
+    Unavailable: 503,
+}
+"""The HTTP status of each kind of a service's refusal: the one place a refusal becomes a number."""
 
 
 class HandlerError(Exception):
@@ -165,7 +176,12 @@ def refused(block: Any, refusal: Refusal) -> HandlerError:
     params = {key: dates.text(value) if isinstance(value, datetime) else value for key, value in refusal.params.items()}
     errors = [error.as_dict(gettext) for error in refusal.errors]
     message = str(gettext(refusal.template)).format(**params)
-    return HandlerError(refusal.status, refusal.code, message, **({"errors": errors} if errors else {}))
+    return HandlerError(status_of(refusal), refusal.code, message, **({"errors": errors} if errors else {}))
+
+
+def status_of(refusal: Refusal) -> int:
+    """The HTTP status a service's refusal is answered with, by its kind (:data:`STATUS`)."""
+    return STATUS[type(refusal)]
 
 
 def _refuse(block: Any, status: int, code: str, template: str, allow: str | None = None, **params: Any) -> Response:

@@ -11,7 +11,7 @@ from ..definition.errors import N_
 from ..definition.model import StepName
 from ..models import Assessment, Workflow
 from ..workflow import Status
-from .common import Learner, Problem, Refusal
+from .common import Conflict, Invalid, Learner, NotFound, Problem
 from .grades import advance
 
 
@@ -20,7 +20,7 @@ def self_assess(problem: Problem, learner: Learner, data: Mapping[str, object]) 
     with transaction.atomic(savepoint=False):
         workflow = locked(learner.item_id, learner.student_id)
         if workflow.status != Status.SELF:
-            raise Refusal(409, "not_this_step", N_("Self assessment is not your current step."))
+            raise Conflict("not_this_step", N_("Self assessment is not your current step."))
         problem.require_open(StepName.SELF)
         checked = checked_assessment(problem, data)
         try:
@@ -29,7 +29,7 @@ def self_assess(problem: Problem, learner: Learner, data: Mapping[str, object]) 
                     problem, workflow, Assessment.Kind.SELF, learner.student_id, checked, f"{workflow.pk}:self"
                 )
         except IntegrityError:
-            raise Refusal(409, "already_assessed", N_("You have already assessed your response.")) from None
+            raise Conflict("already_assessed", N_("You have already assessed your response.")) from None
         return workflow, advance(problem, workflow)
 
 
@@ -40,7 +40,7 @@ def staff_assess(
     with transaction.atomic(savepoint=False):
         workflow = locked(item_id, student_id)
         if workflow.status == Status.CANCELLED:
-            raise Refusal(409, "cancelled", N_("This response was cancelled and cannot be graded."))
+            raise Conflict("cancelled", N_("This response was cancelled and cannot be graded."))
         store_assessment(problem, workflow, Assessment.Kind.STAFF, scorer_id, checked_assessment(problem, data), None)
         advance(problem, workflow)
         return workflow
@@ -50,7 +50,7 @@ def locked(item_id: str, student_id: str) -> Workflow:
     """The learner's workflow in the problem, locked for this transaction."""
     workflow = Workflow.objects.lock_for(item_id, student_id)
     if workflow is None:
-        raise Refusal(404, "not_submitted", N_("There is no submitted response to assess."))
+        raise NotFound("not_submitted", N_("There is no submitted response to assess."))
     return workflow
 
 
@@ -58,12 +58,12 @@ def checked_assessment(problem: Problem, data: Mapping[str, object]) -> Checked:
     """The assessment in ``data`` checked against the rubric, or a refusal listing every problem."""
     options, feedback = data.get("options_selected", {}), data.get("criterion_feedback", {})
     if not isinstance(options, Mapping) or not isinstance(feedback, Mapping):
-        raise Refusal(400, "bad_request", N_("Send options_selected and criterion_feedback as objects."))
+        raise Invalid("bad_request", N_("Send options_selected and criterion_feedback as objects."))
     try:
         return check(problem.definition.rubric, options, feedback, data.get("overall_feedback", ""))
     except InvalidAssessment as invalid:
-        raise Refusal(
-            400, "invalid_assessment", N_("The assessment is incomplete: correct the fields listed."), invalid.errors
+        raise Invalid(
+            "invalid_assessment", N_("The assessment is incomplete: correct the fields listed."), invalid.errors
         ) from None
 
 

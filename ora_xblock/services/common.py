@@ -35,19 +35,45 @@ class Learner:
 
 
 class Refusal(Exception):
-    """A request that cannot be carried out; nothing was changed.
+    """A request that cannot be carried out; nothing was changed. Raise one of its kinds below, never itself.
 
-    ``template`` is marked for translation and filled in with ``params`` (a datetime among them is shown as the
-    person reads dates, see ``page.refusals``);
-    ``status`` is the HTTP status a handler answers with.
+    ``code`` is stable (ora_xblock/errors.py lists them all); ``template`` is marked for translation and filled
+    in with ``params`` (a datetime among them is shown as the person reads dates, see ``handlers.endpoints``).
+    The kind says what went wrong; the handlers' edge chooses the HTTP status from it.
     """
 
-    def __init__(
-        self, status: int, code: str, template: str, errors: list[DefinitionError] | None = None, **params: Any
-    ):
+    def __init__(self, code: str, template: str, errors: list[DefinitionError] | None = None, **params: Any):
         super().__init__(template.format(**params))
-        self.status, self.code, self.template, self.params = status, code, template, params
+        self.code, self.template, self.params = code, template, params
         self.errors = errors or []
+
+
+class Invalid(Refusal):
+    """The request itself is wrong: a missing, malformed or out-of-bounds value."""
+
+
+class NotAllowed(Refusal):
+    """The request is well formed, but this person may not do it now."""
+
+
+class NotFound(Refusal):
+    """What the request names does not exist (any more)."""
+
+
+class Conflict(Refusal):
+    """The request clashes with the state it found: done already, someone else's, or not this step."""
+
+
+class Gone(Refusal):
+    """What the request acts on has expired."""
+
+
+class TooLarge(Refusal):
+    """What the request sends is larger than allowed."""
+
+
+class Unavailable(Refusal):
+    """A service the request needs is not answering; trying again later may work."""
 
 
 @dataclass(frozen=True)
@@ -72,9 +98,9 @@ class Problem:
         """Refuse unless the window of step ``name`` is open now."""
         window = self.windows[name]
         if window.state is Window.NOT_OPEN:
-            raise Refusal(403, "not_open", _refusals(name)[0], date=window.start)
+            raise NotAllowed("not_open", _refusals(name)[0], date=window.start)
         if window.state is Window.CLOSED:
-            raise Refusal(403, "closed", _refusals(name)[1], date=window.due)
+            raise NotAllowed("closed", _refusals(name)[1], date=window.due)
 
 
 def _refusals(name: str | StepName) -> tuple[str, str]:

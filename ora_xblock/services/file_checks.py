@@ -24,7 +24,7 @@ from ..definition.errors import N_
 from ..definition.model import Necessity
 from ..models import ResponseFile, Workflow
 from . import file_store
-from .common import Learner, Problem, Refusal
+from .common import Conflict, Invalid, Learner, Problem, TooLarge
 
 HEAD_BYTES = uploads.HEAD_BYTES
 COPY_BYTES = 64 * 1024
@@ -89,21 +89,19 @@ def check_request(
     """Everything about an upload that can be judged before its bytes arrive."""
     definition = problem.definition
     if definition.file_upload_response is Necessity.NONE:
-        raise Refusal(400, "files_not_allowed", N_("This problem does not take files."))
+        raise Invalid("files_not_allowed", N_("This problem does not take files."))
     problem.require_open("submission")
     if not isinstance(description, str) or not description.strip():
-        raise Refusal(400, "description_required", N_("Describe the file, so that others know what it is."))
+        raise Invalid("description_required", N_("Describe the file, so that others know what it is."))
     if len(description) > 1000:
-        raise Refusal(400, "description_too_long", N_("File descriptions can be at most 1,000 characters."))
+        raise Invalid("description_too_long", N_("File descriptions can be at most 1,000 characters."))
     allowed = _allowed(problem)
     try:
         checked = uploads.check_name(filename, allowed, limits.extra_prohibited)
     except uploads.Rejected as rejected:
-        raise Refusal(400, rejected.code, REJECTIONS[rejected.code], **rejected.params) from None
+        raise Invalid(rejected.code, REJECTIONS[rejected.code], **rejected.params) from None
     if size > limits.max_file_bytes:
-        raise Refusal(
-            413, "file_too_large", N_("Files can be at most {limit} MB."), limit=limits.max_file_bytes // 10**6
-        )
+        raise TooLarge("file_too_large", N_("Files can be at most {limit} MB."), limit=limits.max_file_bytes // 10**6)
     return checked
 
 
@@ -126,11 +124,10 @@ def check_file(stream: IO[bytes], size: int, name: str, extension: str, problem:
         raise _mismatch(name, extension, problem) from None
 
 
-def _mismatch(name: str, extension: str, problem: Problem | None) -> Refusal:
+def _mismatch(name: str, extension: str, problem: Problem | None) -> Invalid:
     """The content refusal, naming the file and the types the problem accepts (or, without the problem, its own)."""
     allowed = _allowed(problem) if problem is not None else (extension,)
-    return Refusal(
-        400,
+    return Invalid(
         "file.content_mismatch",
         REJECTIONS["file.content_mismatch"],
         name=name,
@@ -148,14 +145,14 @@ def check_room(
     """
     definition = problem.definition
     if Workflow.objects.filter(item_id=learner.item_id, student_id=learner.student_id).exists():
-        raise Refusal(409, "already_submitted", N_("You have already submitted a response."))
+        raise Conflict("already_submitted", N_("You have already submitted a response."))
     existing = list(ResponseFile.objects.filter(item_id=learner.item_id, student_id=learner.student_id, workflow=None))
     count = len(existing) + pending[0]
     if count >= limits.max_files or (not definition.allow_multiple_files and count):
         count = limits.max_files if definition.allow_multiple_files else 1
-        raise Refusal(400, "too_many_files", N_("A response can have at most {count} files."), count=count)
+        raise Invalid("too_many_files", N_("A response can have at most {count} files."), count=count)
     if sum(item.size for item in existing) + pending[1] + size > limits.max_total_bytes:
-        raise Refusal(413, "total_too_large", N_("All files together can be at most 500 MB."))
+        raise TooLarge("total_too_large", N_("All files together can be at most 500 MB."))
 
 
 @contextmanager

@@ -20,7 +20,7 @@ from .. import uploads
 from ..definition.errors import N_
 from ..models import PartialUpload, ResponseFile, UploadPiece
 from . import file_store
-from .common import Learner, Problem, Refusal
+from .common import Conflict, Invalid, Learner, NotFound, Problem, TooLarge
 from .file_checks import (
     COPY_BYTES,
     HEAD_BYTES,
@@ -43,13 +43,17 @@ CLEAN_BATCH = 100
 
 
 PIECE_REFUSALS = {
-    "piece.out_of_order": (409, "piece_out_of_order", N_("Pieces must arrive in order: piece {expected} is next.")),
+    "piece.out_of_order": (
+        Conflict,
+        "piece_out_of_order",
+        N_("Pieces must arrive in order: piece {expected} is next."),
+    ),
     "piece.too_large": (
-        413,
+        TooLarge,
         "piece_too_large",
         N_("This piece would make the file larger than the size given when the upload began."),
     ),
-    "piece.incomplete": (400, "piece_incomplete", N_("This piece is short: it must have {expected} bytes.")),
+    "piece.incomplete": (Invalid, "piece_incomplete", N_("This piece is short: it must have {expected} bytes.")),
 }
 
 
@@ -62,7 +66,7 @@ def begin(
     :data:`UPLOAD_IDLE`, are given up first; the others count against the file count and total.
     """
     if not isinstance(size, int) or isinstance(size, bool) or size < 1:
-        raise Refusal(400, "bad_request", N_("Send the file's size in bytes."))
+        raise Invalid("bad_request", N_("Send the file's size in bytes."))
     checked = check_request(problem, filename, description, size, limits)
     with transaction.atomic(savepoint=False):
         clean_stale(problem.now, limits)
@@ -104,7 +108,7 @@ def add_piece(
     attempt left there.
     """
     if index is None or offset is None:
-        raise Refusal(400, "bad_request", N_("Send the piece's index and offset as numbers."))
+        raise Invalid("bad_request", N_("Send the piece's index and offset as numbers."))
     with transaction.atomic(savepoint=False):
         upload = _open_upload(learner, upload_id)
         digest = _digest(stream)
@@ -112,14 +116,12 @@ def add_piece(
             earlier = upload.pieces.filter(index=index).first()
             if earlier is not None and (earlier.digest, earlier.size) == (digest, length):
                 return upload
-            raise Refusal(
-                409, "piece_conflict", N_("This piece arrived before with other bytes. Start the upload again.")
-            )
+            raise Conflict("piece_conflict", N_("This piece arrived before with other bytes. Start the upload again."))
         try:
             uploads.check_piece(upload.size, upload.piece_bytes, upload.next_index, index, offset, length)
         except uploads.Rejected as rejected:
-            status, code, template = PIECE_REFUSALS[rejected.code]
-            raise Refusal(status, code, template, **rejected.params) from None
+            kind, code, template = PIECE_REFUSALS[rejected.code]
+            raise kind(code, template, **rejected.params) from None
         if index == 0:  # a disguised file is refused before the rest is sent
             check_head(_head(stream), upload.name, upload.extension, problem)
         key = _piece_key(upload, index)
@@ -128,7 +130,7 @@ def add_piece(
             with file_store.failures("measuring a stored piece"):
                 stored_size = limits.storage.size(key)
             if stored_size != length:
-                raise Refusal(400, "upload_incomplete", N_("The file did not arrive whole. Upload it again."))
+                raise Invalid("upload_incomplete", N_("The file did not arrive whole. Upload it again."))
             UploadPiece.objects.create(upload=upload, index=index, size=length, digest=digest, key=key)
             upload.next_index, upload.received, upload.updated_at = index + 1, upload.received + length, now
             upload.save(update_fields=["next_index", "received", "updated_at"])
@@ -151,8 +153,7 @@ def finish(problem: Problem, learner: Learner, upload_id: object, limits: Limits
             return
         pieces = list(upload.pieces.order_by("index"))
         if upload.received != upload.size or [piece.index for piece in pieces] != list(range(len(pieces))):
-            raise Refusal(
-                409,
+            raise Conflict(
                 "pieces_missing",
                 N_("Only {received} of the file's {size} bytes have arrived. Send the rest first."),
                 received=upload.received,
@@ -163,14 +164,14 @@ def finish(problem: Problem, learner: Learner, upload_id: object, limits: Limits
         storage, key = limits.storage, _joined_key(upload)
         with copied(storage, [piece.key for piece in pieces], "joining the pieces of a file") as joined:
             if joined.seek(0, io.SEEK_END) != upload.size:
-                raise Refusal(400, "upload_incomplete", N_("The file did not arrive whole. Upload it again."))
+                raise Invalid("upload_incomplete", N_("The file did not arrive whole. Upload it again."))
             content_type = check_file(joined, upload.size, checked.name, checked.extension, problem)
             file_store.save(storage, key, joined, replace=True)
         try:
             with file_store.failures("measuring a joined file"):
                 stored_size = storage.size(key)
             if stored_size != upload.size:
-                raise Refusal(400, "upload_incomplete", N_("The file did not arrive whole. Upload it again."))
+                raise Invalid("upload_incomplete", N_("The file did not arrive whole. Upload it again."))
             record_file(problem, learner, checked, upload.description, key, upload.size, content_type)
         except BaseException:
             file_store.delete_quietly(storage, key)  # if this fails too, the unfinished upload still names the key
@@ -222,14 +223,14 @@ def _mine(learner: Learner, upload_id: object) -> PartialUpload:
     handle = upload_id if isinstance(upload_id, str) else None
     upload = learners_own(PartialUpload.objects.select_for_update(), learner).filter(public_id=handle).first()
     if upload is None:
-        raise Refusal(404, "no_such_upload", N_("There is no such upload. Start it again."))
+        raise NotFound("no_such_upload", N_("There is no such upload. Start it again."))
     return upload
 
 
 def _open_upload(learner: Learner, upload_id: object) -> PartialUpload:
     upload = _mine(learner, upload_id)
     if upload.finished_at is not None:
-        raise Refusal(409, "upload_finished", N_("This upload is finished. Start a new one to send another file."))
+        raise Conflict("upload_finished", N_("This upload is finished. Start a new one to send another file."))
     return upload
 
 

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from ..definition.errors import N_
 from ..models import LooseFile, ResponseFile, UploadPiece
-from .common import Refusal
+from .common import NotFound, Refusal, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +36,8 @@ RETRY_AFTER = timedelta(minutes=5)  # doubled after each failed delete, up to a 
 RETRY_AT_MOST = timedelta(days=1)
 
 
-def unavailable() -> Refusal:
-    return Refusal(503, "storage_unavailable", N_("The file storage is not answering. Try again in a few minutes."))
+def unavailable() -> Unavailable:
+    return Unavailable("storage_unavailable", N_("The file storage is not answering. Try again in a few minutes."))
 
 
 @contextmanager
@@ -143,7 +143,7 @@ def open_to_send(storage: Storage, key: str) -> IO[bytes]:
             first = stored.read(READ_BYTES)
     except Refusal as refusal:
         if isinstance(refusal.__cause__, FileNotFoundError):
-            raise Refusal(404, "file_missing", N_("This file is missing from storage. Tell course staff.")) from None
+            raise NotFound("file_missing", N_("This file is missing from storage. Tell course staff.")) from None
         raise
     return _Sending(stored, first, key)
 

@@ -28,7 +28,7 @@ from ..definition.errors import N_
 from ..definition.model import Necessity
 from ..models import PartialUpload, PeerLease, ResponseFile, Workflow
 from . import file_store
-from .common import Learner, Problem, Refusal
+from .common import Conflict, Invalid, Learner, NotFound, Problem, Refusal
 from .file_checks import (
     REJECTIONS,
     Limits,
@@ -110,7 +110,7 @@ def upload(
             stored_size = limits.storage.size(key)
         with transaction.atomic():
             if stored_size != size or stored_size > limits.max_file_bytes:
-                raise Refusal(400, "upload_incomplete", N_("The file did not arrive whole. Upload it again."))
+                raise Invalid("upload_incomplete", N_("The file did not arrive whole. Upload it again."))
             check_room(problem, learner, size, limits, pending(learner, problem.now))
             record = record_file(problem, learner, checked, description, key, size, content_type)
             file_store.settle(limits.storage_alias, [key])
@@ -133,7 +133,7 @@ def direct_upload(
     if client is None:
         return None
     if not isinstance(size, int) or size < 1:
-        raise Refusal(400, "bad_request", N_("Send the file's size in bytes."))
+        raise Invalid("bad_request", N_("Send the file's size in bytes."))
     checked = check_request(problem, filename, description, size, limits)
     with transaction.atomic(savepoint=False):
         abandoned = problem.now - timedelta(seconds=DIRECT_UPLOAD_SECONDS)
@@ -167,12 +167,12 @@ def confirm(problem: Problem, learner: Learner, file_id: object, limits: Limits)
             learners_own(ResponseFile.objects.select_for_update(), learner).filter(pk=handle, confirmed=False).first()
         )
         if record is None:
-            raise Refusal(404, "no_such_file", N_("There is no such upload to confirm."))
+            raise NotFound("no_such_file", N_("There is no such upload to confirm."))
         storage = limits.storage
         with file_store.failures("looking for a file sent straight to storage"):
             arrived = storage.exists(record.key) and storage.size(record.key) == record.size
         if not arrived:
-            raise Refusal(400, "upload_incomplete", N_("The file did not arrive whole. Upload it again."))
+            raise Invalid("upload_incomplete", N_("The file did not arrive whole. Upload it again."))
         with copied(storage, [record.key], "reading a file sent straight to storage") as local:
             try:
                 record.content_type = check_file(local, record.size, record.name, record.extension, problem)
@@ -217,7 +217,7 @@ def remove(learner: Learner, file_id: object, limits: Limits) -> None:
             workflow=None,
         ).first()
         if item is None:
-            raise Refusal(404, "no_such_file", N_("There is no such file in your draft."))
+            raise NotFound("no_such_file", N_("There is no such file in your draft."))
         drop_files(ResponseFile.objects.filter(pk=item.pk), limits)
 
 
@@ -230,14 +230,13 @@ def attach(problem: Problem, learner: Learner, workflow: Workflow, limits: Limit
     with file_store.failures("looking for a draft's files"):
         missing = [item.name for item in files if not limits.storage.exists(item.key)]
     if missing:
-        raise Refusal(
-            409,
+        raise Conflict(
             "file_missing",
             N_("These files did not reach storage; upload them again: {names}."),
             names=", ".join(missing),
         )
     if problem.definition.file_upload_response is Necessity.REQUIRED and not files:
-        raise Refusal(400, "file_required", N_("Upload at least one file before you submit."))
+        raise Invalid("file_required", N_("Upload at least one file before you submit."))
     ResponseFile.objects.filter(pk__in=[item.pk for item in files]).update(workflow=workflow)
     return {
         "file_keys": [item.key for item in files],
@@ -253,14 +252,14 @@ def for_download(item_id: str, file_id: int, viewer_id: str | None, is_staff: bo
     ``valid_until``). A lease that lapsed, was reviewed or was withdrawn gives nothing."""
     item = ResponseFile.objects.filter(pk=file_id, item_id=item_id).select_related("workflow").first()
     if item is None or viewer_id is None:
-        raise Refusal(404, "no_such_file", N_("There is no such file."))
+        raise NotFound("no_such_file", N_("There is no such file."))
     allowed = is_staff or item.student_id == viewer_id
     if not allowed and item.workflow_id is not None:
         allowed = PeerLease.objects.filter(
             workflow_id=item.workflow_id, reviewer_id=viewer_id, active_key__isnull=False, valid_until__gt=now
         ).exists()
     if not allowed:
-        raise Refusal(404, "no_such_file", N_("There is no such file."))
+        raise NotFound("no_such_file", N_("There is no such file."))
     return item
 
 

@@ -19,7 +19,7 @@ from ..definition.errors import N_
 from ..models import Assessment, Workflow
 from ..steps import STEPS
 from ..workflow import Status
-from .common import Problem, Refusal
+from .common import Invalid, Problem
 from .grades import grade_of
 
 PAGE_SIZE = 25
@@ -108,11 +108,11 @@ def _filtered(item_id: str, filters: Filters, team: Collection[str]) -> QuerySet
     workflows = Workflow.objects.filter(item_id=item_id)
     if filters.status is not None:
         if filters.status not in set(Status):
-            raise Refusal(400, "bad_filter", N_("Choose a status from the list."))
+            raise Invalid("bad_filter", N_("Choose a status from the list."))
         workflows = workflows.filter(status=filters.status)
     if filters.step is not None:
         if filters.step not in GRADED_BY:
-            raise Refusal(400, "bad_filter", N_("Choose a step from the list."))
+            raise Invalid("bad_filter", N_("Choose a step from the list."))
         workflows = workflows.filter(score_source=filters.step)
     if filters.min_score is not None:
         workflows = workflows.filter(score_earned__gte=filters.min_score)

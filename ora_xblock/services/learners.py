@@ -9,7 +9,7 @@ from .. import platform
 from ..definition.errors import N_
 from ..models import Assessment, AuditEntry, ResponseFile, StaffLease, Workflow
 from .audit import history
-from .common import Problem, Refusal
+from .common import Invalid, NotFound, Problem
 from .state import LearnerState, submitted_state
 
 EmailResolver = Callable[[str], list[str]]
@@ -46,12 +46,12 @@ def find(item_id: str, query: str, usernames_for_email: EmailResolver = platform
     """
     query = query.strip()
     if not query:
-        raise Refusal(400, "bad_request", N_("Enter a username or an email address."))
+        raise Invalid("bad_request", N_("Enter a username or an email address."))
     names = [name.lower() for name in usernames_for_email(query)] if "@" in query else [query.lower()]
     found = Workflow.objects.filter(item_id=item_id, username_lower__in=names).values_list("student_id", flat=True)
     student_id = found.first()
     if student_id is None:
-        raise Refusal(404, "no_such_learner", N_("No learner {query} has submitted a response here."), query=query)
+        raise NotFound("no_such_learner", N_("No learner {query} has submitted a response here."), query=query)
     return student_id
 
 
@@ -59,7 +59,7 @@ def record(problem: Problem, item_id: str, student_id: str) -> LearnerRecord:
     """The learner's record in the problem (a constant number of queries); refused if they have not submitted."""
     workflow = Workflow.objects.filter(item_id=item_id, student_id=student_id).first()
     if workflow is None:
-        raise Refusal(404, "not_submitted", N_("There is no submitted response to assess."))
+        raise NotFound("not_submitted", N_("There is no submitted response to assess."))
     return record_of(problem, workflow)
 
 

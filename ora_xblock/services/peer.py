@@ -21,7 +21,7 @@ from ..definition.model import PeerStep, StepName
 from ..models import Assessment, PeerLease, Workflow
 from ..workflow import Status
 from .assessments import checked_assessment, store_assessment
-from .common import Learner, Problem, Refusal
+from .common import Conflict, Gone, Learner, NotAllowed, NotFound, Problem
 from .grades import advance
 
 RECLAIM_BATCH = 50
@@ -82,15 +82,15 @@ def peer_assess(problem: Problem, learner: Learner, lease_id: object, data: Mapp
         reviewer = _reviewer(learner)
         lease = current_lease(learner, lock=True)
         if lease is None or lease.pk != lease_id:
-            raise Refusal(409, "stale_review", N_("This review is no longer yours to submit. Reload the page."))
+            raise Conflict("stale_review", N_("This review is no longer yours to submit. Reload the page."))
         if lease.valid_until <= problem.now:
-            raise Refusal(410, "review_expired", N_("The time to submit this review has run out. Reload the page."))
+            raise Gone("review_expired", N_("The time to submit this review has run out. Reload the page."))
         target = Workflow.objects.select_for_update().get(pk=lease.workflow_id)
         once_key = f"peer:{target.pk}:{learner.student_id}"
         try:
             store_assessment(problem, target, Assessment.Kind.PEER, learner.student_id, checked, once_key)
         except IntegrityError:
-            raise Refusal(409, "already_assessed", N_("You have already reviewed this response.")) from None
+            raise Conflict("already_assessed", N_("You have already reviewed this response.")) from None
         target.reviews_received += 1
         if not lease.blocking:  # its hold had lapsed, so the load no longer counted it
             target.reviews_load += 1
@@ -169,9 +169,9 @@ def _release(lease: PeerLease) -> None:
 def _reviewer(learner: Learner) -> Workflow:
     reviewer = Workflow.objects.lock_for(learner.item_id, learner.student_id)
     if reviewer is None:
-        raise Refusal(403, "submit_first", N_("Submit your own response before you review others."))
+        raise NotAllowed("submit_first", N_("Submit your own response before you review others."))
     if reviewer.status not in CAN_REVIEW:
-        raise Refusal(409, "not_this_step", N_("Peer assessment is not your current step."))
+        raise Conflict("not_this_step", N_("Peer assessment is not your current step."))
     return reviewer
 
 
@@ -188,5 +188,5 @@ def _active_key(learner: Learner) -> str:
 def _peer_step(problem: Problem) -> PeerStep:
     step = problem.definition.step(StepName.PEER)
     if not isinstance(step, PeerStep):
-        raise Refusal(404, "no_peer_step", N_("This problem has no peer assessment."))
+        raise NotFound("no_peer_step", N_("This problem has no peer assessment."))
     return step

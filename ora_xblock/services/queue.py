@@ -22,7 +22,7 @@ from ..models import StaffLease, Workflow
 from ..workflow import Status
 from .assessments import locked
 from .audit import Actor
-from .common import Refusal
+from .common import Conflict
 
 ATTEMPTS = 5  # another grader's lease committed between our read and our insert: try the next response
 
@@ -61,7 +61,7 @@ def next_response(item_id: str, actor: Actor, now: datetime, skip: str | None = 
             except IntegrityError:
                 continue
             return Turn(workflow, lease, _waiting(item_id, now).count())
-    raise Refusal(409, "queue_busy", N_("Others are taking responses at this moment. Try again."))
+    raise Conflict("queue_busy", N_("Others are taking responses at this moment. Try again."))
 
 
 def skip(item_id: str, student_id: str, actor: Actor, now: datetime) -> Turn:
@@ -92,14 +92,13 @@ def check_hold(workflow: Workflow, actor: Actor, now: datetime, required: bool) 
     lease = StaffLease.objects.select_for_update().filter(workflow=workflow).first()
     mine = lease is not None and lease.holder_id == actor.anonymous_id
     if lease is not None and not mine and lease.expires_at > now:
-        raise Refusal(409, "being_graded", N_("This response is being graded by someone else."))
+        raise Conflict("being_graded", N_("This response is being graded by someone else."))
     if required and lease is None:
-        raise Refusal(409, "not_held", N_("You no longer hold this response. Get the next one from the queue."))
+        raise Conflict("not_held", N_("You no longer hold this response. Get the next one from the queue."))
     if required and not mine:
-        raise Refusal(409, "being_graded", N_("This response is being graded by someone else."))
+        raise Conflict("being_graded", N_("This response is being graded by someone else."))
     if required and lease is not None and lease.expires_at <= now:
-        raise Refusal(
-            409,
+        raise Conflict(
             "lease_expired",
             N_("Your time to grade this response ran out, so someone else may be grading it. Get the next response."),
         )

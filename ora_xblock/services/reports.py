@@ -40,7 +40,7 @@ from ..definition.errors import N_
 from ..definition.model import Definition
 from ..models import ProblemSnapshot, ReportTask
 from . import report_rows, runner
-from .common import Problem, Refusal
+from .common import Conflict, Invalid, NotAllowed, NotFound, Problem
 
 logger = logging.getLogger(__name__)
 
@@ -70,10 +70,10 @@ class Reports:
 def start(course_id: str, item_id: str, kind: str, requested_by: str, now: datetime) -> ReportTask:
     """Ask for a report (``grade`` or ``data``); it is generated in the background once the transaction commits."""
     if kind not in ReportTask.Kind.values:
-        raise Refusal(400, "bad_request", N_("Choose the grade report or the data report."))
+        raise Invalid("bad_request", N_("Choose the grade report or the data report."))
     with transaction.atomic(savepoint=False):
         if not ProblemSnapshot.objects.filter(item_id=item_id).exists():
-            raise Refusal(409, "nothing_to_report", N_("Nobody has submitted a response yet."))
+            raise Conflict("nothing_to_report", N_("Nobody has submitted a response yet."))
         task = ReportTask.objects.create(
             course_id=course_id, item_id=item_id, kind=kind, requested_by=requested_by, created_at=now, alive_at=now
         )
@@ -159,12 +159,12 @@ def download(token: str, item_id: str, user_id: str, now: datetime) -> tuple[Rep
     try:
         task_id = int(_LinkSigner(user_id, now).unsign(token, max_age=LINK_SECONDS))
     except signing.SignatureExpired:
-        raise Refusal(403, "link_expired", N_("This link has expired. Reload the page to get a new one.")) from None
+        raise NotAllowed("link_expired", N_("This link has expired. Reload the page to get a new one.")) from None
     except (signing.BadSignature, ValueError):
-        raise Refusal(403, "bad_link", N_("This link is not valid for you.")) from None
+        raise NotAllowed("bad_link", N_("This link is not valid for you.")) from None
     task = ReportTask.objects.filter(pk=task_id, item_id=item_id, status=ReportTask.State.DONE).first()
     if task is None or not storage().exists(task.file_name):
-        raise Refusal(404, "no_such_report", N_("This report no longer exists."))
+        raise NotFound("no_such_report", N_("This report no longer exists."))
     return task, storage().open(task.file_name, "rb")
 
 

@@ -19,7 +19,7 @@ from ..html import visible_text
 from ..models import Draft, Workflow
 from ..workflow import Progress, status
 from . import files
-from .common import Learner, Problem, Refusal
+from .common import Conflict, Invalid, Learner, NotAllowed, NotFound, Problem, TooLarge
 from .peer import initial_placement
 
 MAX_RESPONSE_BYTES = DEFAULTS["ORA_XBLOCK_MAX_RESPONSE_BYTES"]
@@ -31,7 +31,7 @@ def save_draft(problem: Problem, learner: Learner, answers: object, max_bytes: i
     texts = _checked_texts(problem.definition, answers, max_bytes)
     with transaction.atomic(savepoint=False):
         if Workflow.objects.filter(item_id=learner.item_id, student_id=learner.student_id).exists():
-            raise Refusal(409, "already_submitted", N_("You have already submitted a response."))
+            raise Conflict("already_submitted", N_("You have already submitted a response."))
         _store_draft(learner, texts, problem)
 
 
@@ -68,12 +68,12 @@ def submit(
                 initial_placement(definition.step(StepName.PEER), workflow)
                 workflow.save(force_insert=True)
         except IntegrityError:
-            raise Refusal(409, "already_submitted", N_("You have already submitted a response.")) from None
+            raise Conflict("already_submitted", N_("You have already submitted a response.")) from None
         answer: dict[str, Any] = {"parts": [{"text": text} for text in texts]}
         if definition.file_upload_response is not Necessity.NONE:
             answer |= files.attach(problem, learner, workflow, limits or files.Limits())
             if not has_text and not answer["file_keys"]:
-                raise Refusal(400, "response_empty", N_("Write a response or upload a file before you submit."))
+                raise Invalid("response_empty", N_("Write a response or upload a file before you submit."))
         _check_stored_size(answer)  # with the files' keys, names and descriptions
         submission = submissions_api.create_submission(learner.student_item, answer, submitted_at=problem.now)
         workflow.submission_uuid = submission["uuid"]
@@ -91,17 +91,17 @@ def withdraw(problem: Problem, learner: Learner) -> None:
     """
     definition = problem.definition
     if not definition.allow_learner_resubmissions:
-        raise Refusal(403, "resubmission_not_allowed", N_("This problem does not allow resubmitting."))
+        raise NotAllowed("resubmission_not_allowed", N_("This problem does not allow resubmitting."))
     problem.require_open("submission")
     with transaction.atomic(savepoint=False):
         workflow = Workflow.objects.lock_for(learner.item_id, learner.student_id)
         if workflow is None:
-            raise Refusal(404, "not_submitted", N_("You have not submitted a response."))
+            raise NotFound("not_submitted", N_("You have not submitted a response."))
         grace = definition.resubmissions_grace_period
         if grace and problem.now > workflow.submitted_at + parse_grace_period(grace):
-            raise Refusal(403, "grace_period_over", N_("The time to resubmit has run out."))
+            raise NotAllowed("grace_period_over", N_("The time to resubmit has run out."))
         if workflow.assessments.exists():
-            raise Refusal(409, "already_assessed", N_("Your response has already been assessed."))
+            raise Conflict("already_assessed", N_("Your response has already been assessed."))
         _store_draft(learner, submitted_answers(workflow.submission_uuid), problem)
         workflow.delete()
 
@@ -142,17 +142,14 @@ def draft_answers(definition: Definition, learner: Learner) -> list[str]:
 
 def _checked_texts(definition: Definition, answers: object, max_bytes: int) -> list[str]:
     if not isinstance(answers, list) or not all(isinstance(text, str) for text in answers):
-        raise Refusal(400, "bad_request", N_("Send the answers as a list of texts, one per prompt."))
+        raise Invalid("bad_request", N_("Send the answers as a list of texts, one per prompt."))
     if len(answers) != len(definition.prompts):
-        raise Refusal(
-            400, "wrong_answer_count", N_("Send one answer per prompt ({count})."), count=len(definition.prompts)
-        )
+        raise Invalid("wrong_answer_count", N_("Send one answer per prompt ({count})."), count=len(definition.prompts))
     if definition.text_response is Necessity.NONE and any(text.strip() for text in answers):
-        raise Refusal(400, "text_not_allowed", N_("This problem does not take a text response."))
+        raise Invalid("text_not_allowed", N_("This problem does not take a text response."))
     for number, text in enumerate(answers, start=1):
         if len(text.encode("utf-8")) > max_bytes:
-            raise Refusal(
-                413,
+            raise TooLarge(
                 "response_too_long",
                 N_("Response {number} is longer than {limit} KB. Shorten it and try again; your text is kept."),
                 number=number,
@@ -167,8 +164,7 @@ def _check_stored_size(answer: dict[str, Any]) -> None:
     JSON writes each character outside ASCII as six (``\\u00e9``), so text in other alphabets fills it sooner."""
     size = len(json.dumps(answer))
     if size > Submission.MAXSIZE:
-        raise Refusal(
-            413,
+        raise TooLarge(
             "response_too_long",
             N_(
                 "Your response takes {size} KB to store, more than the {limit} KB a response may take (letters "
@@ -184,8 +180,8 @@ def _require_content(definition: Definition, texts: list[str]) -> bool:
     rich = definition.rich_text
     filled = [bool(visible_text(text) if rich else text.strip()) for text in texts]
     if definition.text_response is Necessity.REQUIRED and not all(filled):
-        raise Refusal(400, "response_required", N_("Answer every prompt before you submit."))
+        raise Invalid("response_required", N_("Answer every prompt before you submit."))
     asks_only_text = definition.file_upload_response is Necessity.NONE
     if definition.text_response is Necessity.OPTIONAL and asks_only_text and not any(filled):
-        raise Refusal(400, "response_empty", N_("Write a response before you submit."))
+        raise Invalid("response_empty", N_("Write a response before you submit."))
     return any(filled)

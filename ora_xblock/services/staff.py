@@ -21,7 +21,7 @@ from ..workflow import Status
 from . import audit, files, grades, peer, queue, top
 from .assessments import locked, staff_assess
 from .audit import Actor
-from .common import Problem, Refusal
+from .common import Conflict, Invalid, NotAllowed, NotFound, Problem
 from .grades import advance
 
 MAX_REASON = 1000
@@ -48,7 +48,7 @@ def grade(
         queue.check_hold(workflow, actor, problem.now, required=from_queue)
         previous = workflow.score_earned
         if previous is not None and not reason and workflow.status != Status.CANCELLED:
-            raise Refusal(400, "reason_required", N_("Say why you are changing the learner's grade."))
+            raise Invalid("reason_required", N_("Say why you are changing the learner's grade."))
         workflow = staff_assess(problem, item_id, student_id, actor.anonymous_id, data)
         StaffLease.objects.filter(workflow=workflow).delete()
         audit.record(
@@ -72,12 +72,12 @@ def remove_from_peer_grading(problem: Problem, item_id: str, student_id: str, ac
     """
     comment = _checked_text(comment, "comment_too_long")
     if not comment:
-        raise Refusal(400, "comment_required", N_("Say why the response is removed; the learner will read it."))
+        raise Invalid("comment_required", N_("Say why the response is removed; the learner will read it."))
     with transaction.atomic(savepoint=False):
         workflow = locked(item_id, student_id)
         _refuse_if_frozen(workflow.course_id)
         if workflow.status == Status.CANCELLED:
-            raise Refusal(409, "already_cancelled", N_("This response was already removed from peer grading."))
+            raise Conflict("already_cancelled", N_("This response was already removed from peer grading."))
         previous = workflow.score_earned
         workflow.status = Status.CANCELLED.value
         workflow.cancelled_at, workflow.cancelled_by, workflow.cancel_comment = problem.now, actor.username, comment
@@ -106,7 +106,7 @@ def reset(
     with transaction.atomic(savepoint=False):
         _refuse_if_frozen(course_id)
         if not _delete_state(item_id, student_id, actor or Actor(""), now or platform.now(), reason):
-            raise Refusal(404, "nothing_to_reset", N_("This learner has nothing to reset in this problem."))
+            raise NotFound("nothing_to_reset", N_("This learner has nothing to reset in this problem."))
         grades.reset_after_commit(course_id, item_id, student_id, now or platform.now())
 
 
@@ -147,13 +147,13 @@ def _delete_state(item_id: str, student_id: str, actor: Actor, now: datetime, re
 def _refuse_if_frozen(course_id: str) -> None:
     """Refuse a change to the gradebook once the platform has frozen the course's grades."""
     if platform.grades_frozen(course_id):
-        raise Refusal(403, "grades_frozen", N_("The course's grades are frozen: they can no longer be changed."))
+        raise NotAllowed("grades_frozen", N_("The course's grades are frozen: they can no longer be changed."))
 
 
 def _checked_text(text: object, too_long: str) -> str:
     if not isinstance(text, str):
-        raise Refusal(400, "bad_request", N_("Send the comment as text."))
+        raise Invalid("bad_request", N_("Send the comment as text."))
     text = text.strip()
     if len(text) > MAX_REASON:
-        raise Refusal(400, too_long, N_("Keep the comment under {limit} characters."), limit=MAX_REASON)
+        raise Invalid(too_long, N_("Keep the comment under {limit} characters."), limit=MAX_REASON)
     return text

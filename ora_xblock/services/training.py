@@ -10,7 +10,7 @@ from ..definition.errors import N_
 from ..definition.model import StepName, TrainingExample, TrainingStep
 from ..models import Workflow
 from ..workflow import Status
-from .common import Learner, Problem, Refusal
+from .common import Conflict, Invalid, Learner, Problem
 from .grades import advance
 
 
@@ -28,21 +28,21 @@ def training_assess(problem: Problem, learner: Learner, options_selected: object
     A match moves the learner to the next sample, and after the last one out of training.
     """
     if not isinstance(options_selected, Mapping):
-        raise Refusal(400, "bad_request", N_("Send options_selected as an object."))
+        raise Invalid("bad_request", N_("Send options_selected as an object."))
     with transaction.atomic(savepoint=False):
         workflow = Workflow.objects.lock_for(learner.item_id, learner.student_id)
         if workflow is None or workflow.status != Status.TRAINING:
-            raise Refusal(409, "not_this_step", N_("Learner training is not your current step."))
+            raise Conflict("not_this_step", N_("Learner training is not your current step."))
         problem.require_open(StepName.TRAINING)
         current = current_example(problem, workflow)
         if current is None:
-            raise Refusal(409, "not_this_step", N_("Learner training is not your current step."))
+            raise Conflict("not_this_step", N_("Learner training is not your current step."))
         _, example = current
         expected = {selection.criterion: selection.option for selection in example.selections}
         missing = [name for name in expected if not options_selected.get(name)]
         if missing:
-            raise Refusal(
-                400, "option_missing", N_("Choose an option for every criterion: {names}."), names=", ".join(missing)
+            raise Invalid(
+                "option_missing", N_("Choose an option for every criterion: {names}."), names=", ".join(missing)
             )
         differing = [name for name, option in expected.items() if options_selected.get(name) != option]
         if differing:

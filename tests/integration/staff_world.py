@@ -9,6 +9,7 @@ from django.db import transaction
 
 from ora_xblock import scenarios
 from ora_xblock.definition import load_olx
+from ora_xblock.handlers.endpoints import status_of
 from ora_xblock.services import overdue
 from ora_xblock.services import peer as peer_service
 from ora_xblock.services.assessments import self_assess
@@ -39,7 +40,7 @@ def refusal(call) -> tuple[str, int]:
     """The code and HTTP status a service refuses with; the refusal rolls back only its own savepoint here."""
     with pytest.raises(Refusal) as refused, transaction.atomic():
         call()
-    return refused.value.code, refused.value.status
+    return refused.value.code, status_of(refused.value)
 
 
 def submit_all(*names: str, definition=SELF_STAFF, hours: float = 0) -> None:
