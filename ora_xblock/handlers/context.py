@@ -9,6 +9,8 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
+from django.db import transaction
+
 from .. import platform, uploads
 from ..conf import ora_settings
 from ..definition.model import Definition, StepName
@@ -131,6 +133,15 @@ class Request:
         """Completion is marked once the learner has nothing left to do."""
         if status in ("staff", "waiting", "done"):
             self.block.runtime.publish(self.block, "completion", {"completion": 1.0})
+
+    def track(self, name: str, data: dict[str, Any]) -> None:
+        """Emit the tracking event ``name`` with ``data`` (docs/events.md) once this request's writes are
+        committed, so that analytics never see an action that was rolled back; staff viewing as a learner
+        emit nothing."""
+        if self.read_only:
+            return
+        block = self.block
+        transaction.on_commit(lambda: block.runtime.publish(block, name, data))
 
     @cached_property
     def limits(self) -> Limits:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from .workflow import Status
+from ..workflow import Status
 
 
 class Draft(models.Model):
@@ -252,7 +252,8 @@ class AuditEntry(models.Model):
 
 
 class ReportTask(models.Model):
-    """A CSV report of one problem, generated in the background, and the file it produced.
+    """A CSV report of one problem (or, with a blank ``item_id``, of the whole course), or a zip of its files,
+    generated in the background, and the file it produced.
 
     ``file_name`` is set before any byte reaches storage, so that a report that fails or dies can have its
     file deleted; a failed task with a ``file_name`` still has a file to delete. ``alive_at`` is the task's
@@ -262,6 +263,7 @@ class ReportTask(models.Model):
     class Kind(models.TextChoices):
         GRADE = "grade"
         DATA = "data"
+        FILES = "files"  # a zip of every response's files
 
     class State(models.TextChoices):
         PENDING = "pending"
@@ -363,3 +365,8 @@ class PendingReset(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["due_at"], name="ora_pending_reset_due")]
+
+
+# The app's models are found through this module.
+from .feedback import AssessmentFeedback  # noqa: E402, F401
+from .notices import Notice  # noqa: E402, F401
