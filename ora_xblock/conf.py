@@ -50,6 +50,11 @@ SETTINGS: tuple[Setting, ...] = (
         "flexible peer grading for every problem, where the course's own setting can't be read",
     ),
     Setting("ORA_XBLOCK_TOP_RESPONSES_CACHE_SECONDS", 300, "how long the top-responses list is cached (at most 3600)"),
+    Setting(
+        "ORA_XBLOCK_RICH_EVENTS",
+        False,
+        "our own tracking events besides ora2's: the peer queue tier, status moves, withdrawals (docs/events.md)",
+    ),
     Setting("ORA_XBLOCK_MAX_FILE_MB", 100, "the largest file a learner may upload"),
     Setting("ORA_XBLOCK_MAX_FILES", 20, "files per response (1 when the problem allows a single file)"),
     Setting("ORA_XBLOCK_FILE_STORAGE", "default", "the Django storage alias (STORAGES) response files go to"),

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
-from .. import platform, uploads
+from .. import events, platform, uploads
 from ..conf import ora_settings
 from ..definition.model import Definition, StepName
 from ..html import clean_author_html
@@ -134,14 +134,31 @@ class Request:
         if status in ("staff", "waiting", "done"):
             self.block.runtime.publish(self.block, "completion", {"completion": 1.0})
 
-    def track(self, name: str, data: dict[str, Any]) -> None:
+    def track(self, name: str, data: dict[str, Any], rich: bool = False) -> None:
         """Emit the tracking event ``name`` with ``data`` (docs/events.md) once this request's writes are
         committed, so that analytics never see an action that was rolled back; staff viewing as a learner
-        emit nothing."""
-        if self.read_only:
+        emit nothing. ``rich``: one of our own events, sent only where ``ORA_XBLOCK_RICH_EVENTS`` is on."""
+        if self.read_only or (rich and not ora_settings.ORA_XBLOCK_RICH_EVENTS):
             return
         block = self.block
         transaction.on_commit(lambda: block.runtime.publish(block, name, data))
+
+    def track_assessment(self, name: str, assessment: Any, submission_uuid: str, **extra: Any) -> None:
+        """Emit ora2's event for an assessment just saved (``events.assessed``), with ``extra`` fields."""
+        data = events.assessed(
+            kind=assessment.kind,
+            submission_uuid=submission_uuid,
+            scorer_id=assessment.scorer_id,
+            scored_at=assessment.created_at,
+            feedback=assessment.overall_feedback,
+            parts=assessment.parts,
+            rubric=self.definition.rubric,
+        )
+        self.track(name, data | extra)
+
+    def track_status(self, submission_uuid: str, student_id: str, status: str) -> None:
+        """Our own event: where a learner's response stands after an action that can move it."""
+        self.track(events.WORKFLOW_STATUS, events.workflow_status(submission_uuid, student_id, status), rich=True)
 
     @cached_property
     def limits(self) -> Limits:

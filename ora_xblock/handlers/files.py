@@ -6,7 +6,7 @@ from typing import Any
 
 from webob import Response
 
-from .. import uploads
+from .. import events, uploads
 from ..services import files
 from .context import Request
 from .endpoints import attachment
@@ -17,7 +17,8 @@ from .page import page_answer
 def upload_file(request: Request, filename: str, form: dict[str, str], stream: Any, size: int) -> dict[str, Any]:
     """Add a file that fits in one request to the learner's draft (multipart: file, description)."""
     learner = request.require_learner()
-    files.upload(request.problem, learner, filename, form.get("description"), stream, size, request.limits)
+    added = files.upload(request.problem, learner, filename, form.get("description"), stream, size, request.limits)
+    _track_upload(request, added)
     return page_answer(request)
 
 
@@ -53,7 +54,8 @@ def upload_piece(request: Request, form: dict[str, str], stream: Any, size: int)
 
 def upload_finish(request: Request, data: dict[str, Any]) -> dict[str, Any]:
     """Join a file's pieces, check the whole file, and add it to the draft."""
-    files.finish(request.problem, request.require_learner(), data.get("upload_id"), request.limits)
+    added = files.finish(request.problem, request.require_learner(), data.get("upload_id"), request.limits)
+    _track_upload(request, added)
     return page_answer(request)
 
 
@@ -65,8 +67,16 @@ def upload_abort(request: Request, data: dict[str, Any]) -> dict[str, Any]:
 
 def upload_confirm(request: Request, data: dict[str, Any]) -> dict[str, Any]:
     """Check a file sent straight to the storage, and add it to the draft."""
-    files.confirm(request.problem, request.require_learner(), number(data.get("file_id")), request.limits)
+    added = files.confirm(request.problem, request.require_learner(), number(data.get("file_id")), request.limits)
+    _track_upload(request, added)
     return page_answer(request)
+
+
+def _track_upload(request: Request, added: Any) -> None:
+    """ora2's ``openassessment.upload_file``, which its browser sends: here the server sends it once the file is
+    checked and in the draft (None: a repeated finish, which added nothing)."""
+    if added is not None:
+        request.track(events.UPLOAD_FILE, events.upload_file(added.name, added.size, added.content_type))
 
 
 def remove_file(request: Request, data: dict[str, Any]) -> dict[str, Any]:

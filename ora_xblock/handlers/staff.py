@@ -11,7 +11,7 @@ from typing import Any
 
 from webob import Response
 
-from .. import platform, uploads
+from .. import events, platform, uploads
 from ..definition.errors import N_
 from ..definition.model import Necessity
 from ..presenters.common import prompt_views
@@ -64,7 +64,12 @@ def staff_grade(request: Request, data: dict[str, Any]) -> dict[str, Any]:
     student_id = text(data.get("student_id"), "student_id", request._)
     from_queue = bool(data.get("from_queue"))
     reason = data.get("reason", "")
-    staff.grade(request.problem, request.item_id, student_id, actor, data, reason=reason, from_queue=from_queue)
+    saved = staff.grade(request.problem, request.item_id, student_id, actor, data, reason=reason, from_queue=from_queue)
+    graded = saved.workflow
+    # ora2's type: "full-grade" from its staff grading queue, "regrade" for an override of one learner
+    assess_type = "full-grade" if from_queue else "regrade"
+    request.track_assessment(events.STAFF_ASSESS, saved, graded.submission_uuid, type=assess_type)
+    request.track_status(graded.submission_uuid, graded.student_id, graded.status)
     if from_queue:
         return staff_queue_next(request, {}, message=request._(N_("Grade saved. Here is the next response.")))
     message = request._(N_("The grade was saved; it is on its way to the gradebook."))

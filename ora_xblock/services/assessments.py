@@ -15,8 +15,11 @@ from .common import Conflict, Invalid, Learner, NotFound, Problem
 from .grades import advance
 
 
-def self_assess(problem: Problem, learner: Learner, data: Mapping[str, object]) -> tuple[Workflow, list[Assessment]]:
-    """Record the learner's one self assessment and move them on; returns the workflow and its assessments."""
+def self_assess(
+    problem: Problem, learner: Learner, data: Mapping[str, object]
+) -> tuple[Workflow, list[Assessment], Assessment]:
+    """Record the learner's one self assessment and move them on; returns the workflow, its assessments and the
+    self assessment saved."""
     with transaction.atomic(savepoint=False):
         workflow = locked(learner.item_id, learner.student_id)
         if workflow.status != Status.SELF:
@@ -25,25 +28,28 @@ def self_assess(problem: Problem, learner: Learner, data: Mapping[str, object]) 
         checked = checked_assessment(problem, data)
         try:
             with transaction.atomic(savepoint=False):
-                store_assessment(
+                saved = store_assessment(
                     problem, workflow, Assessment.Kind.SELF, learner.student_id, checked, f"{workflow.pk}:self"
                 )
         except IntegrityError:
             raise Conflict("already_assessed", N_("You have already assessed your response.")) from None
-        return workflow, advance(problem, workflow)
+        return workflow, advance(problem, workflow), saved
 
 
 def staff_assess(
     problem: Problem, item_id: str, student_id: str, scorer_id: str, data: Mapping[str, object]
-) -> Workflow:
-    """Record a staff grade, which overrides all others; staff may grade again and the latest counts."""
+) -> Assessment:
+    """Record a staff grade, which overrides all others; staff may grade again and the latest counts. Returns the
+    assessment saved; its ``workflow`` is the learner's, moved on."""
     with transaction.atomic(savepoint=False):
         workflow = locked(item_id, student_id)
         if workflow.status == Status.CANCELLED:
             raise Conflict("cancelled", N_("This response was cancelled and cannot be graded."))
-        store_assessment(problem, workflow, Assessment.Kind.STAFF, scorer_id, checked_assessment(problem, data), None)
+        saved = store_assessment(
+            problem, workflow, Assessment.Kind.STAFF, scorer_id, checked_assessment(problem, data), None
+        )
         advance(problem, workflow)
-        return workflow
+        return saved
 
 
 def locked(item_id: str, student_id: str) -> Workflow:

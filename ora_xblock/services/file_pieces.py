@@ -140,8 +140,9 @@ def add_piece(
         return upload
 
 
-def finish(problem: Problem, learner: Learner, upload_id: object, limits: Limits) -> None:
-    """Join the pieces into one file, check it as a whole, store it and add it to the draft.
+def finish(problem: Problem, learner: Learner, upload_id: object, limits: Limits) -> ResponseFile | None:
+    """Join the pieces into one file, check it as a whole, store it and add it to the draft; returns the file
+    added (None when the upload was already finished).
 
     Every check of :func:`upload` applies again, to the joined file (its bytes, its size) and to the
     draft as it is now. The pieces are joined in a local file and judged there, so a bad file never
@@ -150,7 +151,7 @@ def finish(problem: Problem, learner: Learner, upload_id: object, limits: Limits
     with transaction.atomic(savepoint=False):
         upload = _mine(learner, upload_id)
         if upload.finished_at is not None:
-            return
+            return None
         pieces = list(upload.pieces.order_by("index"))
         if upload.received != upload.size or [piece.index for piece in pieces] != list(range(len(pieces))):
             raise Conflict(
@@ -172,13 +173,14 @@ def finish(problem: Problem, learner: Learner, upload_id: object, limits: Limits
                 stored_size = storage.size(key)
             if stored_size != upload.size:
                 raise Invalid("upload_incomplete", N_("The file did not arrive whole. Upload it again."))
-            record_file(problem, learner, checked, upload.description, key, upload.size, content_type)
+            record = record_file(problem, learner, checked, upload.description, key, upload.size, content_type)
         except BaseException:
             file_store.delete_quietly(storage, key)  # if this fails too, the unfinished upload still names the key
             raise
         _discard_pieces(UploadPiece.objects.filter(upload=upload), limits)
         upload.finished_at = upload.updated_at = problem.now
         upload.save(update_fields=["finished_at", "updated_at"])
+        return record
 
 
 def abort(learner: Learner, upload_id: object, limits: Limits) -> None:

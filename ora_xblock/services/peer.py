@@ -70,8 +70,11 @@ def next_review(problem: Problem, learner: Learner, policy: peer.LeasePolicy | N
         return lease
 
 
-def peer_assess(problem: Problem, learner: Learner, lease_id: object, data: Mapping[str, object]) -> Workflow:
-    """Record the reviewer's assessment of the response leased to them, and move both learners on.
+def peer_assess(
+    problem: Problem, learner: Learner, lease_id: object, data: Mapping[str, object]
+) -> tuple[Workflow, Assessment]:
+    """Record the reviewer's assessment of the response leased to them, and move both learners on; returns the
+    reviewer's workflow and the assessment saved (its ``workflow`` is the author's).
 
     ``lease_id`` is the lease the page was showing: an assessment from a
     stale tab is refused rather than landing on another response.
@@ -88,7 +91,7 @@ def peer_assess(problem: Problem, learner: Learner, lease_id: object, data: Mapp
         target = Workflow.objects.select_for_update().get(pk=lease.workflow_id)
         once_key = f"peer:{target.pk}:{learner.student_id}"
         try:
-            store_assessment(problem, target, Assessment.Kind.PEER, learner.student_id, checked, once_key)
+            saved = store_assessment(problem, target, Assessment.Kind.PEER, learner.student_id, checked, once_key)
         except IntegrityError:
             raise Conflict("already_assessed", N_("You have already reviewed this response.")) from None
         target.reviews_received += 1
@@ -101,7 +104,20 @@ def peer_assess(problem: Problem, learner: Learner, lease_id: object, data: Mapp
         reviewer.peers_assessed += 1
         rerank(step, reviewer)
         advance(problem, reviewer)
-        return reviewer
+        return reviewer, saved
+
+
+def handed_out_rank(problem: Problem, lease: PeerLease) -> int:
+    """The queue tier a lease's response was handed out from: its rank without this lease's load. Exact in the
+    request that made the lease (the response is ``lease.workflow``, already read)."""
+    step, workflow = _peer_step(problem), lease.workflow
+    return peer.rank(
+        author_reviews=workflow.peers_assessed,
+        must_grade=step.must_grade,
+        received=workflow.reviews_received,
+        load=workflow.reviews_load - 1,
+        required=step.must_be_graded_by,
+    )
 
 
 def withdraw(workflow: Workflow) -> None:

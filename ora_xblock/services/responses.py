@@ -41,10 +41,11 @@ def submit(
     answers: object,
     max_bytes: int = MAX_RESPONSE_BYTES,
     limits: files.Limits | None = None,
-) -> Workflow:
+) -> tuple[Workflow, dict[str, Any]]:
     """Create the learner's one submission and workflow; a second submit is refused, not duplicated.
 
-    The draft's files are attached, and each must be in storage.
+    The draft's files are attached, and each must be in storage. Returns the workflow and the submission as
+    edx-submissions' API gives it (for the tracking event).
     """
     definition = problem.definition
     problem.require_open("submission")
@@ -79,15 +80,15 @@ def submit(
         workflow.submission_uuid = submission["uuid"]
         workflow.save(update_fields=["submission_uuid"])
         Draft.objects.filter(item_id=learner.item_id, student_id=learner.student_id).delete()
-    return workflow
+    return workflow, submission
 
 
-def withdraw(problem: Problem, learner: Learner) -> None:
+def withdraw(problem: Problem, learner: Learner) -> str:
     """Take a submitted response back to edit and resubmit, while the problem allows it.
 
     Allowed only when the problem lets learners resubmit, the response window
     is open, the grace period since submitting has not run out, and nobody
-    has assessed the response yet. The answer becomes the draft again.
+    has assessed the response yet. The answer becomes the draft again. Returns the withdrawn submission's uuid.
     """
     definition = problem.definition
     if not definition.allow_learner_resubmissions:
@@ -104,6 +105,7 @@ def withdraw(problem: Problem, learner: Learner) -> None:
             raise Conflict("already_assessed", N_("Your response has already been assessed."))
         _store_draft(learner, submitted_answers(workflow.submission_uuid), problem)
         workflow.delete()
+    return workflow.submission_uuid
 
 
 def _store_draft(learner: Learner, texts: list[str], problem: Problem) -> None:

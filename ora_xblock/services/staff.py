@@ -16,7 +16,7 @@ from submissions import api as submissions_api
 from .. import platform
 from ..conf import ora_settings
 from ..definition.errors import N_
-from ..models import Draft, StaffLease, Workflow
+from ..models import Assessment, Draft, StaffLease, Workflow
 from ..workflow import Status
 from . import audit, files, grades, peer, queue, top
 from .assessments import locked, staff_assess
@@ -35,8 +35,9 @@ def grade(
     data: Mapping[str, object],
     reason: str = "",
     from_queue: bool = False,
-) -> Workflow:
-    """Grade the learner with the rubric, overriding any other score; published once committed.
+) -> Assessment:
+    """Grade the learner with the rubric, overriding any other score; published once committed. Returns the
+    assessment saved (its ``workflow`` is the learner's).
 
     Overriding a score the learner already has needs a ``reason``. ``from_queue``: the grader must hold the
     response from the staff queue; otherwise nobody else may be holding it. Any hold on it is released.
@@ -49,7 +50,8 @@ def grade(
         previous = workflow.score_earned
         if previous is not None and not reason and workflow.status != Status.CANCELLED:
             raise Invalid("reason_required", N_("Say why you are changing the learner's grade."))
-        workflow = staff_assess(problem, item_id, student_id, actor.anonymous_id, data)
+        saved = staff_assess(problem, item_id, student_id, actor.anonymous_id, data)
+        workflow = saved.workflow
         StaffLease.objects.filter(workflow=workflow).delete()
         audit.record(
             item_id,
@@ -62,7 +64,7 @@ def grade(
             possible=workflow.score_possible,
             previous=previous,
         )
-        return workflow
+        return saved
 
 
 def remove_from_peer_grading(problem: Problem, item_id: str, student_id: str, actor: Actor, comment: str) -> Workflow:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from django.db import transaction
 
@@ -14,6 +15,15 @@ from .common import Conflict, Invalid, Learner, Problem
 from .grades import advance
 
 
+class Attempt(NamedTuple):
+    """A learner's grading of a training sample: ``corrections`` maps each criterion they got wrong to the
+    author's option; their submission's uuid and their workflow's status after it."""
+
+    corrections: dict[str, str]
+    submission_uuid: str
+    status: str
+
+
 def current_example(problem: Problem, workflow: Workflow) -> tuple[int, TrainingExample] | None:
     """The sample the learner is on (numbered from 1), or None once training is passed."""
     step = problem.definition.step(StepName.TRAINING)
@@ -22,8 +32,9 @@ def current_example(problem: Problem, workflow: Workflow) -> tuple[int, Training
     return workflow.training_position + 1, step.examples[workflow.training_position]
 
 
-def training_assess(problem: Problem, learner: Learner, options_selected: object) -> list[str]:
-    """Compare the learner's choices with the author's; returns the criteria that differ (empty: passed).
+def training_assess(problem: Problem, learner: Learner, options_selected: object) -> Attempt:
+    """Compare the learner's choices with the author's: the criteria that differ, with the author's option (none:
+    passed), and the learner's submission.
 
     A match moves the learner to the next sample, and after the last one out of training.
     """
@@ -44,11 +55,11 @@ def training_assess(problem: Problem, learner: Learner, options_selected: object
             raise Invalid(
                 "option_missing", N_("Choose an option for every criterion: {names}."), names=", ".join(missing)
             )
-        differing = [name for name, option in expected.items() if options_selected.get(name) != option]
-        if differing:
-            return differing
+        corrections = {name: option for name, option in expected.items() if options_selected.get(name) != option}
+        if corrections:
+            return Attempt(corrections, workflow.submission_uuid, workflow.status)
         step = problem.definition.step(StepName.TRAINING)
         workflow.training_position += 1
         workflow.training_done = isinstance(step, TrainingStep) and workflow.training_position >= len(step.examples)
         advance(problem, workflow)
-        return []
+        return Attempt({}, workflow.submission_uuid, workflow.status)

@@ -122,7 +122,7 @@ def test_limits_hold_with_the_browser_bypassed(storage_root: Path) -> None:
 
 def test_submitting_attaches_the_files_and_names_them_in_the_answer(storage_root: Path) -> None:
     image, document = put("ann", "plot.png", PNG), put("ann", "report.pdf", PDF, description="Full report")
-    workflow = submit(Problem(LAB, NOW), learner("ann"), ["", ""])
+    workflow, _ = submit(Problem(LAB, NOW), learner("ann"), ["", ""])
     answer = submissions_api.get_submission(workflow.submission_uuid)["answer"]
     assert answer["file_keys"] == [image.key, document.key]
     assert answer["files_descriptions"] == ["My figure", "Full report"]
