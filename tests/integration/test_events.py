@@ -123,7 +123,10 @@ def test_staff_grades_emit_staff_assess_with_ora2s_type(make_block, users, act) 
     act(block, "self_assess", {"options_selected": {"Argument": "Stated"}})
     users.as_user("staff", staff=True)
     grade = {"student_id": anon("alice"), "options_selected": {"Argument": "Convincing"}}
-    _, emitted = act(block, "staff_grade", grade)
+    assert act(block, "staff_queue_next")[1] == []
+    _, emitted = act(block, "staff_grade", {**grade, "from_queue": True})
+    assert [(name, data["type"]) for name, data in emitted] == [(events.STAFF_ASSESS, "full-grade")]
+    _, emitted = act(block, "staff_grade", {**grade, "reason": "A second look."})  # an override
     [(name, data)] = emitted
     assert name == "openassessmentblock.staff_assess"
     part = {"option": {"name": "Convincing", "points": 5}, "criterion": {"name": "Argument", "points_possible": 5}}
