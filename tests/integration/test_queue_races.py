@@ -49,6 +49,6 @@ def test_two_staff_grading_one_response_at_once_grade_it_once() -> None:
 
     graded = [result for result in results if not isinstance(result, Exception)]
     refused = [result for result in results if isinstance(result, Refusal)]
-    assert len(graded) == 1 and graded[0].status == Status.DONE, results
+    assert len(graded) == 1 and graded[0].workflow.status == Status.DONE, results
     # before the grade lands the others meet its hold; after it, nobody holds the response any more
     assert len(refused) == 3 and {r.code for r in refused} <= {"being_graded", "not_held"}
