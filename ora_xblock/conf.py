@@ -67,6 +67,21 @@ SETTINGS: tuple[Setting, ...] = (
         "ORA_XBLOCK_STAFF_LEASE_MINUTES", 30, "how long a response from the staff grading queue is held for one grader"
     ),
     Setting("ORA_XBLOCK_REPORT_STORAGE", "default", "the Django storage alias grade and data reports are written to"),
+    Setting(
+        "ORA_XBLOCK_COURSE_HOST",
+        "",
+        "outside Open edX, the dotted path of the object that lists a course's problems and its staff (course dashboard)",
+    ),
+    Setting("ORA_XBLOCK_NOTIFY_GRADES", True, "learners are notified of their grade (the platform's notifications)"),
+    Setting(
+        "ORA_XBLOCK_NOTIFY_STAFF", True, "course staff are notified of each new response to a problem with a staff step"
+    ),
+    Setting(
+        "ORA_XBLOCK_PEER_REMINDERS",
+        True,
+        "learners who owe peer reviews are reminded, at most once a day per problem",
+    ),
+    Setting("ORA_XBLOCK_STAFF_DIGEST", True, "course staff get a daily digest of the responses waiting for them"),
 )
 
 DEFAULTS: dict[str, Any] = {setting.name: setting.default for setting in SETTINGS}

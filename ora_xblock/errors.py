@@ -46,6 +46,12 @@ CODES: dict[str, tuple[tuple[int, ...], str]] = {
     "resubmission_not_allowed": ((403,), "the problem does not allow resubmitting"),
     "grace_period_over": ((403,), "the time to resubmit has run out"),
     "already_assessed": ((409,), "the response has already been assessed (by this learner, or at all)"),
+    # Feedback on the assessments received
+    "feedback_not_open": ((403,), "feedback is taken once the grade is final and peers assessed the response"),
+    "feedback_already_given": ((409,), "the learner has already given feedback on these assessments"),
+    "feedback_empty": ((400,), "feedback with no statement chosen and no comment"),
+    "feedback_too_long": ((400,), "the feedback's comment is longer than 1,000 characters"),
+    "unknown_feedback_option": ((400,), "a statement that is not one of ora2's four"),
     # Peer review and the staff queue
     "stale_review": ((409,), "the review being sent is no longer this learner's to submit"),
     "review_expired": ((410,), "the time to submit the review has run out"),
@@ -85,7 +91,7 @@ CODES: dict[str, tuple[tuple[int, ...], str]] = {
     "comment_too_long": ((400,), "the comment is longer than 1,000 characters"),
     "already_cancelled": ((409,), "the response was already removed from peer grading"),
     "nothing_to_reset": ((404,), "the learner has nothing to reset in this problem"),
-    "nothing_to_report": ((409,), "nobody has submitted a response yet"),
+    "nothing_to_report": ((409,), "nobody has submitted a response (for a zip, a file) yet"),
     "link_expired": ((403,), "a report's download link has expired"),
     "bad_link": ((403,), "a report's download link is not valid for this person"),
     "no_such_report": ((404,), "the report no longer exists"),

@@ -37,7 +37,8 @@ def refresh_due_problems(token: str) -> dict[str, int]:
 
 @shared_task(name=REPORT_TASK)
 def generate_report(task_id: int) -> int:
-    """Write the CSV report a staff member asked for (see ``services.reports.start``); returns its row count.
+    """Write the CSV report, or the zip of every submitted file, a staff member asked for (see
+    ``services.reports.start``); returns its row (or file) count.
     A second delivery of the same task does nothing."""
     return reports.run(task_id).rows
 

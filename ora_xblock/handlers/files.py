@@ -97,9 +97,3 @@ def download_file(request: Request, file_id: str) -> Response:
     disposition = uploads.content_disposition(item.name if own_or_staff else neutral, neutral)
     return attachment(stored, item.content_type, disposition, item.size)
 
-
-def staff_files_zip(request: Request) -> Response:
-    """Staff only: every submitted file of the problem in one zip, a folder per learner."""
-    request.require_staff()
-    archive = files.zip_of_problem(request.item_id, request.limits)
-    return attachment(archive, "application/zip", uploads.content_disposition("ora-files.zip", "ora-files.zip"))

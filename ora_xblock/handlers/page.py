@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from .. import platform
 from ..definition.model import Necessity, StepName
 from ..presenters.common import prompt_views
+from ..presenters.feedback import form_view
 from ..presenters.learner import (
     files_view,
     learner_context,
@@ -23,7 +24,7 @@ from ..presenters.learner import (
     without_score,
 )
 from ..presenters.look_through import look_through_context
-from ..services import files, overdue, peer, top, training
+from ..services import feedback, files, overdue, peer, top, training
 from ..services.state import LearnerState, learner_state, submitted_state
 from ..templating import render
 from ..workflow import Status
@@ -73,6 +74,7 @@ def page_html(
     context["top_responses"] = _top_responses(request, state)
     context["look_through"] = _look_through(request)
     context |= _score_display(request, context["grade"])
+    context["feedback_on_assessments"] = _assessments_feedback(request, state) if context["grade"] else None
     if learner is None:
         context["answers"] = [""] * len(request.definition.prompts)
     return render("learner.html", **context, uid=request.block.dom_id, **request.words())
@@ -88,6 +90,13 @@ def _score_display(request: Request, grade: dict[str, Any] | None) -> dict[str, 
         "score_notice": notice,
         "grades_frozen": request.staff_here and platform.grades_frozen(request.course_id, request.block),
     }
+
+
+def _assessments_feedback(request: Request, state: LearnerState) -> dict[str, Any] | None:
+    """The learner's feedback on the peer assessments they received, where ora2 offers it (services.feedback)."""
+    if state.workflow is None or not feedback.is_open(request.problem, state.status, state.received):
+        return None
+    return form_view(feedback.of_workflow(state.workflow), request._)
 
 
 def _peer(request: Request, state: LearnerState, review: PeerLease | None) -> dict[str, Any] | None:

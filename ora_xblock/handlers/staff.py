@@ -15,14 +15,22 @@ from .. import events, platform, uploads
 from ..definition.errors import N_
 from ..definition.model import Necessity
 from ..presenters.common import prompt_views
-from ..presenters.staff import gradebook_view, overview_view, record_view, reports_view, turn_view
-from ..services import gradebook, learners, overview, queue, reports, scorers, staff
+from ..presenters.staff import (
+    gradebook_view,
+    overview_view,
+    record_view,
+    reports_view,
+    storage_warnings_view,
+    turn_view,
+)
+from ..services import gradebook, learners, overview, queue, reports, scorers, staff, storage_checks
 from ..services.audit import Actor
 from ..templating import render
 from .context import Request
 from .endpoints import attachment
 from .inputs import bounded, choice, text, whole
 
+FILES = "files"  # the report kind that zips every submitted file
 MAX_USERNAME = 150  # django.contrib.auth's, as the platform's accounts have it
 MAX_QUERY = 254  # the longest email address (Django's EmailField)
 SEARCH_TOO_LONG = N_("Search for at most {limit} characters: no username is longer.")
@@ -139,21 +147,33 @@ def staff_gradebook(request: Request, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def staff_reports(request: Request, message: str = "") -> dict[str, Any]:
-    """The problem's reports, with download links valid for 5 minutes."""
+    """The problem's reports and zips of its files, with download links valid for 5 minutes."""
     actor = _actor(request)
     now = request.problem.now
     listed = reports.reports(request.item_id, now)  # a report whose worker died is shown failed
     links = {
-        task.pk: request.handler_url("staff_report_download", reports.link_token(task, actor.anonymous_id, now))
+        task.pk: request.handler_url(
+            "staff_files_zip" if task.kind == FILES else "staff_report_download",
+            reports.link_token(task, actor.anonymous_id, now),
+        )
         for task in listed.finished
     }
-    return _answer(request, "reports_section", listed=reports_view(listed, links, request.dates), message=message)
+    return _answer(
+        request,
+        "reports_section",
+        listed=reports_view(listed, links, request.dates),
+        takes_files=_takes_files(request),
+        message=message,
+    )
 
 
 def staff_report_start(request: Request, data: dict[str, Any]) -> dict[str, Any]:
-    """Generate the grade or data report (``kind``) in the background."""
+    """Generate the grade or data report, or the zip of every submitted file (``kind``), in the background."""
     actor = _actor(request)
-    reports.start(request.course_id, request.item_id, str(data.get("kind")), actor.username, request.problem.now)
+    kind = str(data.get("kind"))
+    reports.start(request.course_id, request.item_id, kind, actor.username, request.problem.now)
+    if kind == FILES:
+        return staff_reports(request, request._(N_("The zip is being built. Its link appears below when it is ready.")))
     return staff_reports(request, request._(N_("The report is being generated. It appears below when it is ready.")))
 
 
@@ -165,6 +185,15 @@ def staff_report_download(request: Request, token: str) -> Response:
     return attachment(stored, "text/csv", uploads.content_disposition(name, "report.csv"))
 
 
+def staff_files_zip(request: Request, token: str) -> Any:
+    """A finished zip of every submitted file, through the signed link (``token``) made for this staff member,
+    within 5 minutes."""
+    actor = _actor(request)
+    task, stored = reports.download(token, request.item_id, actor.anonymous_id, request.problem.now, kinds=(FILES,))
+    name = task.file_name.rsplit("/", 1)[-1]
+    return attachment(stored, "application/zip", uploads.content_disposition(name, "ora-files.zip"))
+
+
 def _actor(request: Request) -> Actor:
     """The staff member acting, as the audit records them; anyone else is refused."""
     request.require_staff()
@@ -172,10 +201,12 @@ def _actor(request: Request) -> Actor:
 
 
 def _overview(request: Request) -> dict[str, Any]:
-    zip_url = None
-    if request.definition.file_upload_response is not Necessity.NONE:
-        zip_url = request.handler_url("staff_files_zip")
-    return {"summary": overview_view(overview.overview(request.item_id), request._), "files_zip_url": zip_url}
+    summary = overview_view(overview.overview(request.item_id), request._)
+    return {"summary": summary, "takes_files": _takes_files(request)}
+
+
+def _takes_files(request: Request) -> bool:
+    return request.definition.file_upload_response is not Necessity.NONE
 
 
 def _answer(request: Request, section: str, message: str = "", **context: Any) -> dict[str, Any]:
@@ -186,6 +217,7 @@ def _render(request: Request, section: str, **context: Any) -> str:
     return render(
         "staff_area.html",
         section=section,
+        storage_warnings=storage_warnings_view(storage_checks.public_storages(), request._),
         uid=request.block.dom_id,
         rubric=request.definition.rubric,
         prompts=prompt_views(request.definition, request.author_html),

@@ -185,8 +185,32 @@ def reports_view(listed: Any, links: dict[int, str], dates: Reader) -> dict[str,
             for task in listed.pending
         ],
         "finished": [
-            {"url": links[task.pk], "name": task.file_name.rsplit("/", 1)[-1], "rows": task.rows}
+            {"kind": task.kind, "url": links[task.pk], "name": task.file_name.rsplit("/", 1)[-1], "rows": task.rows}
             for task in listed.finished
         ],
-        "failed": [{"when": dates.moment(task.created_at), "error": task.error} for task in listed.failed],
+        "failed": [
+            {"kind": task.kind, "when": dates.moment(task.created_at), "error": task.error} for task in listed.failed
+        ],
     }
+
+
+STORAGE_WARNINGS = {
+    "ORA_XBLOCK_REPORT_STORAGE": N_(
+        'Reports and zips of files are saved in the storage "{alias}", and {reason}: anyone who comes by the '
+        "address of one can read it. Ask the site operator to set {setting} to a private storage."
+    ),
+    "ORA_XBLOCK_FILE_STORAGE": N_(
+        'Learners\' response files are saved in the storage "{alias}", and {reason}: anyone who comes by the '
+        "address of one can read it. Ask the site operator to set {setting} to a private storage."
+    ),
+}
+
+
+def storage_warnings_view(found: Any, _: Gettext) -> list[str]:
+    """What staff read about each public storage (``services.storage_checks.PublicStorage``), translated."""
+    return [
+        _(STORAGE_WARNINGS[item.setting]).format(
+            alias=item.alias, setting=item.setting, reason=_(item.reason).format(detail=item.detail)
+        )
+        for item in found
+    ]

@@ -1,12 +1,13 @@
-"""The staff's zip of every file submitted in a problem."""
+"""The staff's zip of every file submitted in a problem, written in the background (:mod:`.reports`, kind
+``files``) into a local temporary file, then saved to the report storage."""
 
 from __future__ import annotations
 
 import hashlib
 import shutil
-import tempfile
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from typing import IO
 
 from django.core.files.storage import Storage
@@ -14,35 +15,38 @@ from django.core.files.storage import Storage
 from .. import uploads
 from ..models import ResponseFile
 from . import file_store
-from .file_checks import COPY_BYTES, Limits
+from .file_checks import COPY_BYTES
 
 
-def zip_of_problem(item_id: str, limits: Limits) -> IO[bytes]:
-    """A zip of every submitted file in the problem, spooled to disk when large.
+def has_files(item_id: str) -> bool:
+    """Whether any learner of the problem has submitted a file (one query)."""
+    return ResponseFile.objects.filter(item_id=item_id, workflow__isnull=False).exists()
+
+
+def write_zip(out: IO[bytes], item_id: str, storage: Storage, alive: Callable[[], None] = lambda: None) -> int:
+    """Write into ``out`` a zip of every submitted file in the problem, read from ``storage``; returns how many
+    files it holds. ``alive`` is called after each file.
 
     One folder per learner, named after their username and a short id that is theirs alone (two learners never
     share one, whatever their usernames); in it the files, numbered. Every part of every name goes through
     :func:`ora_xblock.uploads.safe_name`, so no entry reaches outside the archive. Files missing from storage
-    are listed in ``MISSING.txt``; a storage that fails refuses the whole zip (503).
+    are listed in ``MISSING.txt``; a storage that fails refuses the whole zip (``storage_unavailable``).
     """
-    archive = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - handed to the response
-    try:
-        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
-            rows = ResponseFile.objects.filter(item_id=item_id, workflow__isnull=False).select_related("workflow")
-            folders, counts, missing = _Folders(), Counter[str](), []
-            for item in rows.order_by("workflow__username", "student_id", "uploaded_at", "id"):
-                folder = folders.of(item.student_id, item.workflow.username)
-                counts[folder] += 1
-                entry = f"{folder}/{counts[folder]}-{uploads.safe_name(item.name, 'file')}"
-                if not _add_to_zip(bundle, entry, limits.storage, item.key):
-                    missing.append(entry)
-            if missing:
-                bundle.writestr("MISSING.txt", "Missing from storage:\n" + "\n".join(missing) + "\n")
-    except BaseException:
-        archive.close()
-        raise
-    archive.seek(0)
-    return archive
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
+        rows = ResponseFile.objects.filter(item_id=item_id, workflow__isnull=False).select_related("workflow")
+        folders, counts, missing, added = _Folders(), Counter[str](), [], 0
+        for item in rows.order_by("workflow__username", "student_id", "uploaded_at", "id").iterator(500):
+            folder = folders.of(item.student_id, item.workflow.username)
+            counts[folder] += 1
+            entry = f"{folder}/{counts[folder]}-{uploads.safe_name(item.name, 'file')}"
+            if _add_to_zip(bundle, entry, storage, item.key):
+                added += 1
+            else:
+                missing.append(entry)
+            alive()
+        if missing:
+            bundle.writestr("MISSING.txt", "Missing from storage:\n" + "\n".join(missing) + "\n")
+    return added
 
 
 def _add_to_zip(bundle: zipfile.ZipFile, entry: str, storage: Storage, key: str) -> bool:

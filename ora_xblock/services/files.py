@@ -53,7 +53,6 @@ from .file_pieces import (
     finish,
     pending,
 )
-from .file_zip import zip_of_problem
 
 __all__ = [
     "CLEAN_BATCH",
@@ -78,7 +77,6 @@ __all__ = [
     "open_to_send",
     "remove",
     "upload",
-    "zip_of_problem",
 ]
 
 DIRECT_UPLOAD_SECONDS = 900

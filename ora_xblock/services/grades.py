@@ -26,7 +26,7 @@ from ..definition.model import PeerStep, StepName
 from ..models import Assessment, AuditEntry, PendingReset, Workflow
 from ..scoring import Grade, grade
 from ..workflow import Progress, Status, status
-from . import audit
+from . import audit, notices
 from .common import Problem
 
 STAFF_OVERRIDE = "staff_override"  # the annotation type of a score course staff gave
@@ -156,6 +156,7 @@ def publish(workflow_id: int, now: datetime | None = None) -> bool:
         workflow.published_earned, workflow.published_possible = workflow.score_earned, workflow.score_possible
         workflow.publish_due_at = None
         workflow.save(update_fields=["published_earned", "published_possible", "publish_due_at"])
+        notices.grade(workflow, now or platform.now())  # the learner hears of it once this score is published
     return True
 
 

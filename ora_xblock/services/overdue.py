@@ -19,8 +19,9 @@ refresh gets there by itself (docs/decisions/0012-refresh-without-beat.md):
   (cron) and the Celery beat task, where a site runs beat.
 
 The clock and the sweep also send the scores left unsent (:func:`.grades.republish_pending`; a failed send
-brings the clock forward, and the clock stays up while a send is due within a hop) and mark failed the reports
-whose worker died (:func:`.reports.expire_stale`).
+brings the clock forward, and the clock stays up while a send is due within a hop), mark failed the reports
+whose worker died (:func:`.reports.expire_stale`), send the notices left unsent (:func:`.notices.send_unsent`)
+and the reminders due (:func:`.reminders.run`; the clock stays up while someone may need one).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from ..definition.model import StepName
 from ..models import ProblemSnapshot, RefreshClock, Workflow
 from ..steps import STEPS
 from ..workflow import Status
-from . import grades, reports, runner
+from . import grades, notices, reminders, reports, runner
 from .common import Problem
 from .grades import advance
 
@@ -241,6 +242,8 @@ def _chores(now: datetime, everything: bool) -> Refreshed:
             break
     published += grades.resend_resets(now)
     reports.expire_stale(now)
+    notices.send_unsent(now)
+    reminders.run(now, everything)
     return Refreshed(published=published)
 
 
@@ -253,7 +256,8 @@ def _next(running: str, now: datetime) -> None:
             return  # replaced while running: the new run carries on
         problems = ProblemSnapshot.objects.aggregate(first=Min("refresh_due_at"))["first"]
         scores = grades.next_due(now, hop())
-        following = min((moment for moment in (problems, scores) if moment is not None), default=None)
+        reminding = reminders.next_due(now)  # learners who owe reviews, or staff with work: the clock keeps looking
+        following = min((moment for moment in (problems, scores, reminding) if moment is not None), default=None)
         if following is None:
             clock.token, clock.wake_at = "", None
             clock.save(update_fields=["token", "wake_at"])

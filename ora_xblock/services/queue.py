@@ -10,6 +10,7 @@ two staff asking at once never get the same one. A lease lapses after
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -47,11 +48,17 @@ def lease_minutes() -> int:
 
 def next_response(item_id: str, actor: Actor, now: datetime, skip: str | None = None) -> Turn:
     """Hold the oldest response waiting for staff that nobody holds for ``actor``; ``skip`` passes one learner over."""
+    return next_among([item_id], actor, now, None if skip is None else (item_id, skip))
+
+
+def next_among(item_ids: Sequence[str], actor: Actor, now: datetime, skip: tuple[str, str] | None = None) -> Turn:
+    """Hold for ``actor`` the oldest response waiting for staff in any of these problems (the course dashboard's
+    one queue) that nobody holds; ``skip`` passes one (problem, learner) over."""
     with transaction.atomic(savepoint=False):
         for _ in range(ATTEMPTS):
-            waiting = _waiting(item_id, now).select_for_update(skip_locked=True).order_by("submitted_at", "id")
+            waiting = _waiting(item_ids, now).select_for_update(skip_locked=True).order_by("submitted_at", "id")
             if skip is not None:
-                waiting = waiting.exclude(student_id=skip)
+                waiting = waiting.exclude(item_id=skip[0], student_id=skip[1])
             workflow = waiting.first()
             if workflow is None:
                 return Turn(None, None, 0)
@@ -60,8 +67,21 @@ def next_response(item_id: str, actor: Actor, now: datetime, skip: str | None = 
                     lease = _hold(workflow, actor, now)
             except IntegrityError:
                 continue
-            return Turn(workflow, lease, _waiting(item_id, now).count())
+            return Turn(workflow, lease, _waiting(item_ids, now).count())
     raise Conflict("queue_busy", N_("Others are taking responses at this moment. Try again."))
+
+
+def held_among(item_ids: Sequence[str], actor: Actor, now: datetime) -> Turn:
+    """The response ``actor`` holds, unexpired, in any of these problems (their oldest), as a :class:`Turn`."""
+    lease = (
+        StaffLease.objects.filter(item_id__in=list(item_ids), holder_id=actor.anonymous_id, expires_at__gt=now)
+        .select_related("workflow")
+        .order_by("taken_at", "id")
+        .first()
+    )
+    if lease is None:
+        return Turn(None, None, _waiting(item_ids, now).count())
+    return Turn(lease.workflow, lease, _waiting(item_ids, now).count())
 
 
 def skip(item_id: str, student_id: str, actor: Actor, now: datetime) -> Turn:
@@ -104,9 +124,9 @@ def check_hold(workflow: Workflow, actor: Actor, now: datetime, required: bool) 
         )
 
 
-def _waiting(item_id: str, now: datetime) -> QuerySet[Workflow]:
-    live = StaffLease.objects.filter(item_id=item_id, expires_at__gt=now).values("workflow_id")
-    return Workflow.objects.filter(item_id=item_id, status=Status.STAFF).exclude(pk__in=live)
+def _waiting(item_ids: Sequence[str], now: datetime) -> QuerySet[Workflow]:
+    live = StaffLease.objects.filter(item_id__in=list(item_ids), expires_at__gt=now).values("workflow_id")
+    return Workflow.objects.filter(item_id__in=list(item_ids), status=Status.STAFF).exclude(pk__in=live)
 
 
 def _hold(workflow: Workflow, actor: Actor, now: datetime) -> StaffLease:

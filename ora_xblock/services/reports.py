@@ -1,11 +1,13 @@
-"""CSV reports of one problem, written in the background and downloaded from links that expire after 5 minutes.
+"""CSV reports of one problem, and the zip of its files, written in the background and downloaded from links that
+expire after 5 minutes.
 
 :func:`start` records a :class:`~ora_xblock.models.ReportTask` and, once
 committed, hands it to the background runner (:mod:`.runner`: the Celery task
 ``ora_xblock.tasks.generate_report`` on the platform's report queue, run inline
 where Celery runs eagerly, as in the demo and tests). The task streams rows (:mod:`.report_rows`) into a
-temporary file and saves it through Django storage under ``ora_xblock/reports/``. The files hold personal data
-(usernames, emails), so a download link is signed for one person and one
+temporary file and saves it through Django storage under ``ora_xblock/reports/``; a zip (kind ``files``) is
+written by :mod:`.file_zip` alike. Every key holds a random part, so nobody guesses it. The files hold personal
+data (usernames, emails), so a download link is signed for one person and one
 report, and refused after :data:`LINK_SECONDS`.
 
 No report stays "running" for ever, and none leaves a file behind: the file's name is recorded before any
@@ -21,6 +23,7 @@ import csv
 import io
 import logging
 import re
+import secrets
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -39,7 +42,7 @@ from ..definition import parse_olx_cached
 from ..definition.errors import N_
 from ..definition.model import Definition
 from ..models import ProblemSnapshot, ReportTask
-from . import report_rows, runner
+from . import course_report, file_zip, report_rows, runner
 from .common import Conflict, Invalid, NotAllowed, NotFound, Problem
 
 logger = logging.getLogger(__name__)
@@ -55,7 +58,12 @@ BEAT_ROWS = 200  # rows written between two looks at the clock
 DIED = N_("The report stopped before it was finished: the process writing it ended. Generate it again.")
 NEVER_STARTED = N_("The report never started: the task queue lost it. Generate it again.")
 NOT_SENT = N_("The report could not be started: the task queue did not answer. Generate it again later.")
-_NAMES = {ReportTask.Kind.GRADE: "ora_grade_report", ReportTask.Kind.DATA: "ora_data_report"}
+_NAMES = {
+    ReportTask.Kind.GRADE: "ora_grade_report",
+    ReportTask.Kind.DATA: "ora_data_report",
+    ReportTask.Kind.FILES: "ora_files",
+}
+REPORT_KINDS = (ReportTask.Kind.GRADE, ReportTask.Kind.DATA)
 
 
 @dataclass(frozen=True)
@@ -68,12 +76,16 @@ class Reports:
 
 
 def start(course_id: str, item_id: str, kind: str, requested_by: str, now: datetime) -> ReportTask:
-    """Ask for a report (``grade`` or ``data``); it is generated in the background once the transaction commits."""
+    """Ask for a report (``grade`` or ``data``) or the zip of the files (``files``); it is generated in the
+    background once the transaction commits."""
     if kind not in ReportTask.Kind.values:
         raise Invalid("bad_request", N_("Choose the grade report or the data report."))
     with transaction.atomic(savepoint=False):
-        if not ProblemSnapshot.objects.filter(item_id=item_id).exists():
+        indexed = ProblemSnapshot.objects.filter(**({"item_id": item_id} if item_id else {"course_id": course_id}))
+        if not indexed.exists():  # a blank item_id: the course-wide report (services.course_report)
             raise Conflict("nothing_to_report", N_("Nobody has submitted a response yet."))
+        if kind == ReportTask.Kind.FILES and not file_zip.has_files(item_id):
+            raise Conflict("nothing_to_report", N_("Nobody has submitted a file yet."))
         task = ReportTask.objects.create(
             course_id=course_id, item_id=item_id, kind=kind, requested_by=requested_by, created_at=now, alive_at=now
         )
@@ -81,10 +93,12 @@ def start(course_id: str, item_id: str, kind: str, requested_by: str, now: datet
     return task
 
 
-def reports(item_id: str, now: datetime | None = None) -> Reports:
-    """The problem's latest reports (one query). Given ``now``, those among them whose worker died are marked
-    failed first, as :func:`expire_stale` does (no query unless one did)."""
-    tasks = list(ReportTask.objects.filter(item_id=item_id).order_by("-created_at", "-id")[:LISTED])
+def reports(item_id: str, now: datetime | None = None, course_id: str | None = None) -> Reports:
+    """The problem's latest reports (one query); with ``course_id`` only that course's (a blank ``item_id``: its
+    course-wide ones). Given ``now``, those among them whose worker died are marked failed first, as
+    :func:`expire_stale` does (no query unless one did)."""
+    found = ReportTask.objects.filter(item_id=item_id, **({} if course_id is None else {"course_id": course_id}))
+    tasks = list(found.order_by("-created_at", "-id")[:LISTED])
     for task in tasks if now is not None else ():
         if _stale(task.status, task.alive_at, task.file_name, now):
             _give_up(task.pk, task.status, task.alive_at, task.file_name, now)
@@ -154,15 +168,24 @@ def link_token(task: ReportTask, user_id: str, now: datetime) -> str:
     return _LinkSigner(user_id, now).sign(str(task.pk))
 
 
-def download(token: str, item_id: str, user_id: str, now: datetime) -> tuple[ReportTask, IO[bytes]]:
-    """The report a link names, and its file opened for reading; refused once expired or for anyone else."""
+def download(
+    token: str,
+    item_id: str,
+    user_id: str,
+    now: datetime,
+    kinds: tuple[str, ...] = REPORT_KINDS,
+    course_id: str | None = None,
+) -> tuple[ReportTask, IO[bytes]]:
+    """The report (of one of ``kinds``) a link names, and its file opened for reading; refused once expired or
+    for anyone else."""
     try:
         task_id = int(_LinkSigner(user_id, now).unsign(token, max_age=LINK_SECONDS))
     except signing.SignatureExpired:
         raise NotAllowed("link_expired", N_("This link has expired. Reload the page to get a new one.")) from None
     except (signing.BadSignature, ValueError):
         raise NotAllowed("bad_link", N_("This link is not valid for you.")) from None
-    task = ReportTask.objects.filter(pk=task_id, item_id=item_id, status=ReportTask.State.DONE).first()
+    found = ReportTask.objects.filter(pk=task_id, item_id=item_id, kind__in=kinds, status=ReportTask.State.DONE)
+    task = found.filter(**({} if course_id is None else {"course_id": course_id})).first()
     if task is None or not storage().exists(task.file_name):
         raise NotFound("no_such_report", N_("This report no longer exists."))
     return task, storage().open(task.file_name, "rb")
@@ -174,10 +197,14 @@ def storage() -> Storage:
 
 
 def file_name(task: ReportTask) -> str:
-    """``ora_xblock/reports/{task id}/{course}_ora_grade_report_{YYYY-MM-DD-HHMM}.csv``, the course id made safe:
-    the task's own key, which nothing else writes or deletes."""
-    course = re.sub(r"[^A-Za-z0-9._-]", "_", task.course_id).strip("._") or "course"
-    return f"{FOLDER}/{task.pk}/{course}_{_NAMES[ReportTask.Kind(task.kind)]}_{task.created_at:%Y-%m-%d-%H%M}.csv"
+    """``ora_xblock/reports/{task id}-{random}/{course}_ora_grade_report_{YYYY-MM-DD-HHMM}.csv`` (``.zip`` for
+    the files), the course id made safe: the task's own key, which nothing else writes or deletes, and which
+    nobody guesses (22 random URL-safe characters, 128 bits)."""
+    course = (re.sub(r"[^A-Za-z0-9._-]", "_", task.course_id).strip("._") or "course")[:100]
+    kind = ReportTask.Kind(task.kind)
+    extension = "zip" if kind == ReportTask.Kind.FILES else "csv"
+    folder = f"{FOLDER}/{task.pk}-{secrets.token_urlsafe(16)}"
+    return f"{folder}/{course}_{_NAMES[kind]}_{task.created_at:%Y-%m-%d-%H%M}.{extension}"
 
 
 def _enqueue_after_commit(task_id: int, now: datetime) -> None:
@@ -202,23 +229,41 @@ def _enqueue(task_id: int) -> None:
 
 
 def _write(task: ReportTask, now: datetime, alive: Callable[[], None]) -> int:
-    """Write the report to a local temporary file (gone with the process), then save it under ``task.file_name``
-    exactly; returns its row count. ``alive`` is called every :data:`BEAT_ROWS` rows and before saving."""
+    """Write the report, or the zip, and save it under ``task.file_name`` exactly; returns its row count (for a
+    zip, its file count). ``alive`` is called every :data:`BEAT_ROWS` rows (after each file of a zip) and before
+    saving."""
+    if task.kind == ReportTask.Kind.FILES:
+        return _save(task, lambda raw: file_zip.write_zip(raw, task.item_id, _file_storage(), alive), alive)
+    if not task.item_id:  # every problem of the course
+        header, rows = course_report.content(task.course_id, task.kind, now)
+        return _save(task, lambda raw: _write_csv(raw, header, rows, alive), alive)
     snapshot = ProblemSnapshot.objects.get(item_id=task.item_id)
     definition = parse_olx_cached(snapshot.olx)
     header, rows = _content(task, definition, Problem(definition, now, flexible_forced=snapshot.flexible_forced))
+    return _save(task, lambda raw: _write_csv(raw, header, rows, alive), alive)
+
+
+def _write_csv(raw: IO[bytes], header: list[str], rows: Iterator[list[Any]], alive: Callable[[], None]) -> int:
+    """Write ``header`` and ``rows`` as CSV into ``raw``, every text cell made safe; returns the row count."""
     count = 0
+    text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+    writer = csv.writer(text)
+    writer.writerow([report_rows.safe(cell) for cell in header])
+    for row in rows:
+        writer.writerow([report_rows.safe(cell) for cell in row])
+        count += 1
+        if count % BEAT_ROWS == 0:
+            alive()
+    text.flush()
+    text.detach()
+    return count
+
+
+def _save(task: ReportTask, fill: Callable[[IO[bytes]], int], alive: Callable[[], None]) -> int:
+    """Have ``fill`` write into a local temporary file (gone with the process), then save that under
+    ``task.file_name`` exactly; returns what ``fill`` returns."""
     with tempfile.TemporaryFile() as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-        writer = csv.writer(text)
-        writer.writerow([report_rows.safe(cell) for cell in header])
-        for row in rows:
-            writer.writerow([report_rows.safe(cell) for cell in row])
-            count += 1
-            if count % BEAT_ROWS == 0:
-                alive()
-        text.flush()
-        text.detach()
+        count = fill(raw)
         raw.seek(0)
         alive()
         stored = storage().save(task.file_name, File(raw))
@@ -226,6 +271,11 @@ def _write(task: ReportTask, now: datetime, alive: Callable[[], None]) -> int:
         _delete_quietly(stored)
         raise OSError(f"the storage stored {task.file_name!r} as {stored!r}")
     return count
+
+
+def _file_storage() -> Storage:
+    """Where the learners' files are: the Django storage alias ``ORA_XBLOCK_FILE_STORAGE``."""
+    return storages[ora_settings.ORA_XBLOCK_FILE_STORAGE]
 
 
 class _GivenUp(Exception):

@@ -18,7 +18,7 @@ from ..definition.model import Definition, Necessity, StepName
 from ..html import visible_text
 from ..models import Draft, Workflow
 from ..workflow import Progress, status
-from . import files
+from . import files, notices
 from .common import Conflict, Invalid, Learner, NotAllowed, NotFound, Problem, TooLarge
 from .peer import initial_placement
 
@@ -80,6 +80,7 @@ def submit(
         workflow.submission_uuid = submission["uuid"]
         workflow.save(update_fields=["submission_uuid"])
         Draft.objects.filter(item_id=learner.item_id, student_id=learner.student_id).delete()
+        notices.new_response(problem, learner, workflow)
     return workflow, submission
 
 

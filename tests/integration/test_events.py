@@ -260,3 +260,29 @@ def test_a_feedback_only_criterion_has_no_option_and_the_hash_follows_the_rubric
     assert data["scored_at"] == "2026-03-01T09:00:00+00:00"
     assert events.rubric_hash(rubric) == events.rubric_hash(Rubric(criteria=rubric.criteria))
     assert events.rubric_hash(rubric) != events.rubric_hash(Rubric(criteria=rubric.criteria[:1]))
+
+
+def test_feedback_on_the_assessments_emits_submit_feedback_on_assessments(make_block, users, act) -> None:
+    olx = scenarios.demo_olx("peer_only.xml").replace(
+        'must_grade="2" must_be_graded_by="2"', 'must_grade="1" must_be_graded_by="1"'
+    )
+    block = make_block(olx)
+    for name in ("bob", "alice"):
+        users.as_user(name)
+        act(block, "submit", {"answers": [f"proposal of {name}"]})
+    for name in ("alice", "bob"):
+        users.as_user(name)
+        act(block, "peer_next")
+        lease_id = PeerLease.objects.get(reviewer_id=anon(name)).pk
+        act(
+            block,
+            "peer_assess",
+            {"lease_id": lease_id, "options_selected": {"Users": "Yes", "Feasibility": "Practical"}},
+        )
+    useful = "These assessments were useful."
+    given, emitted = act(block, "submit_feedback", {"options": [useful], "comment": " Clear and kind. "})
+    assert given.status_code == 200, given.body
+    feedback = {"submission_uuid": uuid_of("bob"), "feedback_text": "Clear and kind.", "options": [useful]}
+    assert emitted == [("openassessmentblock.submit_feedback_on_assessments", feedback)]
+    again, emitted = act(block, "submit_feedback", {"options": [useful]})
+    assert again.status_code == 409 and emitted == []

@@ -215,24 +215,34 @@ def test_upload_and_download_through_the_handlers(storage_root: Path, make_block
     assert stranger.status_code == 404
 
 
-def test_staff_download_every_file_of_the_problem_as_one_zip(storage_root: Path, make_block, users, runtime) -> None:
+def test_staff_download_every_file_of_the_problem_as_one_zip(
+    storage_root: Path, make_block, users, runtime, settings, django_capture_on_commit_callbacks
+) -> None:
     import io as stdio
     import zipfile
+    from urllib.parse import unquote
 
     import webob
 
+    settings.CELERY_TASK_ALWAYS_EAGER = True
     runtime.handler_url = lambda block, name, suffix="", query="": f"/handler/{name}/{suffix}"
     block = make_block(scenarios.demo_olx("staff_only.xml"))
     users.as_user("ann")
     block.handle("upload_file", upload_request("plot.png", PNG))
     submitted = webob.Request.blank("/", method="POST", body=b'{"answers": ["", ""]}', content_type="application/json")
     assert block.handle("submit", submitted).status_code == 200
-    refused_zip = block.handle("staff_files_zip", webob.Request.blank("/"))
+    refused_zip = block.handle("staff_files_zip", webob.Request.blank("/"), "token")
     assert refused_zip.status_code == 403
     users.as_user("staff", staff=True)
-    response = block.handle("staff_files_zip", webob.Request.blank("/"))
+    start = webob.Request.blank("/", method="POST", body=b'{"kind": "files"}', content_type="application/json")
+    with django_capture_on_commit_callbacks(execute=True):  # built in the background (Celery, eager here)
+        assert block.handle("staff_report_start", start).status_code == 200
+    listed = webob.Request.blank("/", method="POST", body=b"{}", content_type="application/json")
+    listing = json.loads(block.handle("staff_reports", listed).body)["html"]
+    token = unquote(listing.split('href="/handler/staff_files_zip/')[1].split('"')[0])
+    response = block.handle("staff_files_zip", webob.Request.blank("/"), token)
     assert response.status_code == 200
-    assert response.headers["Content-Disposition"].startswith('attachment; filename="ora-files.zip"')
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="course-v1_')
     with zipfile.ZipFile(stdio.BytesIO(response.body)) as bundle:
         [entry] = bundle.namelist()
         assert re.fullmatch("ann-[0-9a-f]{8}/1-plot.png", entry)  # the username, and a short id of the learner's
