@@ -14,6 +14,9 @@ class OraXBlockConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     plugin_app: ClassVar[dict] = {
+        "url_config": {
+            "lms.djangoapp": {"namespace": "ora_xblock", "regex": r"^ora_xblock/", "relative_path": "dashboard.urls"},
+        },
         "settings_config": {
             "lms.djangoapp": {
                 "common": {"relative_path": "settings.common"},
