@@ -66,11 +66,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "ORA_XBLOCK_STAFF_LEASE_MINUTES", 30, "how long a response from the staff grading queue is held for one grader"
     ),
-    Setting("ORA_XBLOCK_REPORT_STORAGE", "default", "the Django storage alias grade and data reports are written to"),
+    Setting(
+        "ORA_XBLOCK_REPORT_STORAGE",
+        "default",
+        "the Django storage alias reports and zips of submitted files are written to (keep it private: the staff "
+        "area warns when it serves files publicly)",
+    ),
     Setting(
         "ORA_XBLOCK_COURSE_HOST",
         "",
-        "outside Open edX, the dotted path of the object that lists a course's problems and its staff (course dashboard)",
+        "outside Open edX, the dotted path of the object that lists a course's problems and its staff "
+        "(course dashboard)",
     ),
     Setting("ORA_XBLOCK_NOTIFY_GRADES", True, "learners are notified of their grade (the platform's notifications)"),
     Setting(
