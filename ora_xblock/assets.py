@@ -17,6 +17,7 @@ LEARNER_SCRIPTS = (
     "static/js/rubric.js",
     "static/js/staff.js",
     "static/js/files.js",
+    "static/js/feedback.js",
     "static/js/learner.js",
 )
 LEARNER_INIT = "OraXBlockLearner"

@@ -62,6 +62,7 @@ MATRIX: dict[str, dict[str, str]] = {
             "peer_next",
             "peer_assess",
             "training_assess",
+            "submit_feedback",
             "upload_file",
             "upload_begin",
             "upload_piece",

@@ -1,5 +1,6 @@
 /* OraXBlock.learner.start(runtime, element, args): the learner's page. Autosave, submit with confirmation, rubric
- * forms, files (OraXBlock.files); course staff also get the staff area (OraXBlock.staff).
+ * forms, files (OraXBlock.files), feedback on the assessments received (OraXBlock.feedback); course staff also get
+ * the staff area (OraXBlock.staff).
  * Every action posts to a handler, which answers with the re-rendered page; focus moves to the new step and a
  * status line announces what happened. Each block on a page works on its own element.
  * ``args.latex``, where the problem allows LaTeX, names the vendored KaTeX (OraXBlock.latex, static/js/latex.js);
@@ -18,7 +19,7 @@
     var editors = [];
     var saveTimer = null;
     var askedAutomatically = false;
-    var page = { handler: handler, show: show, send: send, live: live };
+    var page = { handler: handler, show: show, send: send, live: live, content: content };
 
     function handler(name) { return runtime.handlerUrl(element, name); }
 
@@ -150,6 +151,8 @@
       var fileset = content.querySelector(".ora-files");
       if (fileset) { OraXBlock.files.bind(fileset, page); }
       content.querySelectorAll(".ora-rubric-form").forEach(bindRubric);
+      var feedback = content.querySelector(".ora-assessments-feedback");
+      if (feedback) { OraXBlock.feedback.bind(feedback, page); }
       var withdraw = content.querySelector(".ora-withdraw");
       if (withdraw) {
         withdraw.addEventListener("click", function () {
