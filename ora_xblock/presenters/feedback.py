@@ -9,6 +9,7 @@ from typing import Any
 
 from ..definition.errors import N_
 from ..services.feedback import MAX_COMMENT, OPTIONS
+from ..when import Reader
 
 Gettext = Callable[[str], str]
 
@@ -36,6 +37,12 @@ def given_view(given: Any, gettext: Gettext) -> dict[str, Any] | None:
     if given is None:
         return None
     return {"options": [label(option, gettext) for option in given.options], "comment": given.comment}
+
+
+def record_view(given: Any, gettext: Gettext, dates: Reader) -> dict[str, Any] | None:
+    """The learner's feedback as course staff read it in the learner's record: what they sent, and when."""
+    shown = given_view(given, gettext)
+    return shown and shown | {"when": dates.moment(given.created_at)}
 
 
 def form_view(given: Any, gettext: Gettext) -> dict[str, Any]:

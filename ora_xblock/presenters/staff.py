@@ -14,6 +14,7 @@ from ..steps import BY_KIND
 from ..when import Reader
 from ..workflow import Status
 from .common import file_view, learner_name
+from .feedback import record_view as feedback_view
 
 Gettext = Callable[[str], str]
 FileUrl = Callable[[int], str]
@@ -107,6 +108,8 @@ def record_view(
             )
             for assessment in record.given
         ],
+        "feedback_taken": definition.step(StepName.PEER) is not None,  # where learners are asked for it
+        "assessments_feedback": feedback_view(record.feedback, gettext, dates),
         "history": [
             {
                 "when": dates.moment(entry.created_at),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from .. import platform
 from ..definition.errors import N_
 from ..models import Assessment, AuditEntry, ResponseFile, StaffLease, Workflow
+from ..models.feedback import AssessmentFeedback
 from .audit import history
 from .common import Invalid, NotFound, Problem
 from .state import LearnerState, submitted_state
@@ -38,6 +39,15 @@ class LearnerRecord:
             return None
         return workflow.published_earned, workflow.published_possible
 
+    @property
+    def feedback(self) -> AssessmentFeedback | None:
+        """What the learner said about the assessments they received, if anything (read with the workflow by
+        :func:`record`; a query of its own otherwise)."""
+        try:
+            return self.workflow.feedback  # type: ignore[no-any-return]
+        except AssessmentFeedback.DoesNotExist:
+            return None
+
 
 def find(item_id: str, query: str, usernames_for_email: EmailResolver = platform.usernames_for_email) -> str:
     """The anonymous id of the learner whose username or email (either case) is ``query``; refused if none submitted.
@@ -57,7 +67,7 @@ def find(item_id: str, query: str, usernames_for_email: EmailResolver = platform
 
 def record(problem: Problem, item_id: str, student_id: str) -> LearnerRecord:
     """The learner's record in the problem (a constant number of queries); refused if they have not submitted."""
-    workflow = Workflow.objects.filter(item_id=item_id, student_id=student_id).first()
+    workflow = Workflow.objects.select_related("feedback").filter(item_id=item_id, student_id=student_id).first()
     if workflow is None:
         raise NotFound("not_submitted", N_("There is no submitted response to assess."))
     return record_of(problem, workflow)

@@ -154,12 +154,12 @@ def test_the_course_reads_its_latest_feedback_and_counts_each_statement_in_one_q
 
 @pytest.fixture
 def send(django_capture_on_commit_callbacks):
-    """``send(problem, user, handler, body, block_user=None)``: call a handler as ``user`` (the block bound to
-    ``block_user``, else to them) and commit; the answer and the tracking events emitted, grade and completion
-    aside."""
+    """``send(problem, user, handler, body, block_user=None, staff=False)``: call a handler as ``user`` (the block
+    bound to ``block_user``, else to them; ``staff``: course staff) and commit; the answer and the tracking events
+    emitted, grade and completion aside."""
 
-    def call(problem: HostProblem, user: Any, name: str, body: Any = None, block_user: Any = None) -> tuple:
-        block = lms_block(problem, block_user or user)
+    def call(problem: HostProblem, user: Any, name: str, body: Any = None, block_user: Any = None, staff=False):
+        block = lms_block(problem, block_user or user, staff=staff)
         with request_by(user), django_capture_on_commit_callbacks(execute=True):
             answer = call_handler(block, name, body or {})
         return answer, [(kind, data) for kind, data in block.runtime.published if kind not in ("completion", "grade")]
@@ -268,3 +268,27 @@ def test_sending_feedback_reads_as_many_queries_with_twelve_more_learners(world,
         send(problem, account(f"late{number}"), "submit", {"answers": [f"Late proposal {number}."]})
     record_property("queries", first)
     assert queries("cat") == first
+
+
+@pytest.mark.django_db
+def test_staff_read_it_in_the_learners_record(world, send) -> None:
+    problem, people = world
+    body = {"options": [NOT_USEFUL, RUDE], "comment": "One reviewer <b>mocked</b> my idea."}
+    send(problem, people["ann"], "submit_feedback", body)
+    staff = account("sam", staff=True)
+
+    answer, _ = send(problem, staff, "staff_learner", {"query": "ann"}, staff=True)
+    html = json.loads(answer.body)["html"]
+    other = json.loads(send(problem, staff, "staff_learner", {"query": "bob"}, staff=True)[0].body)["html"]
+
+    assert "Feedback on the assessments received" in html
+    shown = html.split("Feedback on the assessments received")[1].split("History")[0]
+    assert "The assessments I received were not useful." in shown
+    assert "Some of the comments I received were inappropriate." in shown
+    assert "One reviewer &lt;b&gt;mocked&lt;/b&gt; my idea." in shown  # escaped: the learner's text, never markup
+    assert "Sent <time" in shown
+    assert "The learner has not given feedback on the assessments they received." in other
+    no_peer = HostProblem(scenarios.demo_olx("self_only.xml"))
+    send(no_peer, people["ann"], "submit", {"answers": ["A reflection."]})
+    plain = json.loads(send(no_peer, staff, "staff_learner", {"query": "ann"}, staff=True)[0].body)["html"]
+    assert "Feedback on the assessments received" not in plain  # no peer step: nobody is asked for it
