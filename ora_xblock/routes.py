@@ -145,3 +145,7 @@ class Routes:
     @json_endpoint
     def check_editor(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
         return self._handle("studio", "check_editor", data)
+
+    @json_endpoint
+    def course_rubrics(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        return self._handle("studio", "course_rubrics", data)

@@ -1,4 +1,5 @@
-"""The Studio editor's handlers: save the OLX or the editor's form, or check the form without saving."""
+"""The Studio editor's handlers: save the OLX or the editor's form, check the form without saving, or fetch the
+rubric of another problem of the course to copy into the form."""
 
 from __future__ import annotations
 
@@ -6,15 +7,18 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import platform
+from ..dashboard import host
 from ..definition.codec import editor_path, from_dict
 from ..definition.errors import DefinitionError, InvalidDefinition
 from ..definition.model import Definition
 from ..definition.olx import parse_olx
 from ..presenters.author import studio_context
-from ..services import definitions
+from ..services import definitions, rubric_reuse
 from ..templating import render
 from .context import Request
 from .endpoints import HandlerError
+
+MAX_ITEM_ID = 255  # a usage key is far shorter
 
 
 def save_definition(request: Request, data: dict[str, Any]) -> dict[str, Any]:
@@ -35,6 +39,26 @@ def check_editor(request: Request, data: dict[str, Any]) -> dict[str, Any]:
     return _save(request, lambda: from_dict(data.get("definition")), store=False)
 
 
+def course_rubrics(request: Request, data: dict[str, Any]) -> dict[str, Any]:
+    """The course's other problems whose rubric the author may copy into this one (``{"problems": [...]}``: id,
+    title, criteria, points); with ``item_id``, that problem's rubric in the editor's JSON (``{"title",
+    "rubric"}``), which the editor puts in its form: nothing is stored until the author saves."""
+    gettext = request._
+    _require_author(request)
+    wanted = data.get("item_id")
+    if wanted is not None and (not isinstance(wanted, str) or not 0 < len(wanted) <= MAX_ITEM_ID):
+        raise HandlerError(400, "bad_request", gettext("Send the id of a problem of this course in 'item_id'."))
+    if wanted is not None and request.block.is_released():
+        message = gettext("Learners may already have answered this problem, so its rubric can no longer be replaced.")
+        raise HandlerError(409, "rubric_frozen", message)
+    blocks = host.course_blocks(request.course_id)
+    hosted = None if blocks is None else [(platform.item_id(block), block.definition) for block, _url in blocks]
+    found = rubric_reuse.sources(request.course_id, request.item_id, hosted)
+    if wanted is None:
+        return {"problems": rubric_reuse.listed(found)}
+    return rubric_reuse.rubric_of(found, wanted)
+
+
 def form_html(block: Any, definition: Definition, released: bool) -> str:
     """The editor's form (``studio_form.html``) for ``definition``; ``released`` locks what learners answered."""
     i18n = platform.translations(block)
@@ -45,8 +69,7 @@ def form_html(block: Any, definition: Definition, released: bool) -> str:
 def _save(request: Request, read: Callable[[], Definition], store: bool = True) -> dict[str, Any]:
     """Read a new definition, judge it with the one validator, and store it; on any error nothing changes."""
     block, gettext = request.block, request._
-    if not platform.can_edit(block):
-        raise HandlerError(403, "forbidden", gettext("Only the course's authors can edit this problem."))
+    _require_author(request)
     released = block.is_released()
     try:
         definition, advice = definitions.judge(
@@ -62,6 +85,11 @@ def _save(request: Request, read: Callable[[], Definition], store: bool = True) 
     block.store_definition(definition)
     form = form_html(block, definition, released)
     return answer | {"olx": block.definition_olx, "display_name": block.display_name, "form": form}
+
+
+def _require_author(request: Request) -> None:
+    if not platform.can_edit(request.block):
+        raise HandlerError(403, "forbidden", request._("Only the course's authors can edit this problem."))
 
 
 def _editor_error(error: DefinitionError, gettext: Callable[[str], str]) -> dict[str, str]:

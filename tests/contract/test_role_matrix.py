@@ -76,7 +76,7 @@ MATRIX: dict[str, dict[str, str]] = {
     # Only the learner's own draft files: the suffix-free body names alice's file.
     "remove_file": row("sign_in", ACT, "no_such_file", "no_such_file", "read_only", "no_such_file", "sign_in"),
     **{name: STAFF_ONLY for name in dir(OraXBlock) if name.startswith("staff_")},
-    **dict.fromkeys(["save_definition", "save_editor", "check_editor"], STUDIO_ONLY),
+    **dict.fromkeys(["save_definition", "save_editor", "check_editor", "course_rubrics"], STUDIO_ONLY),
 }
 
 
