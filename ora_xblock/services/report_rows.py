@@ -152,6 +152,8 @@ class Given(NamedTuple):
     overall_feedback: str
     earned: int
     possible: int
+    feedback_options: list[str] | None  # the learner's feedback on the assessments they received, if given
+    feedback_comment: str | None
 
 
 def data_columns(definition: Definition) -> list[Column[Given]]:
@@ -174,6 +176,10 @@ def data_columns(definition: Definition) -> list[Column[Given]]:
         Column("overall_feedback", attrgetter("overall_feedback")),
         Column("points_earned", attrgetter("earned")),
         Column("points_possible", attrgetter("possible")),
+        # The assessed learner's feedback on the assessments they received (ora2's statements, one per line, and
+        # the comment), beside each of those assessments as ora2's data report has it
+        Column("feedback_statements", lambda row: "\n".join(row.feedback_options or ())),
+        Column("feedback_comment", lambda row: row.feedback_comment or ""),
     ]
 
 
@@ -182,7 +188,8 @@ def data_header(definition: Definition) -> list[str]:
 
 
 def data_rows(definition: Definition, item_id: str, chunk: int = CHUNK) -> Iterator[list[Any]]:
-    """One row per assessment in the problem, in the order they were given; learners by anonymous id only."""
+    """One row per assessment in the problem, in the order they were given; learners by anonymous id only. The
+    assessed learner's feedback on their assessments is read in the same query."""
     columns = data_columns(definition)
     assessments = (
         Assessment.objects.filter(workflow__item_id=item_id)
@@ -196,12 +203,14 @@ def data_rows(definition: Definition, item_id: str, chunk: int = CHUNK) -> Itera
             "overall_feedback",
             "points_earned",
             "points_possible",
+            "workflow__feedback__options",  # joined: no query of its own
+            "workflow__feedback__comment",
         )
         .iterator(chunk_size=chunk)
     )
-    for learner, kind, scorer, created_at, parts, overall, earned, possible in assessments:
+    for learner, kind, scorer, created_at, parts, overall, earned, possible, options, comment in assessments:
         by_name = {part["criterion"]: part for part in parts}
-        row = Given(learner, kind, scorer, created_at, by_name, overall, earned, possible)
+        row = Given(learner, kind, scorer, created_at, by_name, overall, earned, possible, options, comment)
         yield [column.value(row) for column in columns]
 
 

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ora_xblock.models import ReportTask, Workflow
-from ora_xblock.services import report_rows, reports, staff
+from ora_xblock.services import feedback, report_rows, reports, staff
 from ora_xblock.services.state import learner_state
 from ora_xblock.workflow import Status
 from tests.integration.staff_world import (
@@ -196,3 +196,38 @@ def test_queries_per_report_grow_per_chunk_not_per_learner(learners: int) -> Non
     # assessments, emails and staff grades
     assert chunks == (1 if learners < report_rows.CHUNK else 3)
     assert len(captured) == 5 + 3 * chunks
+
+
+def test_the_data_report_gives_each_assessment_the_assessed_learners_feedback(
+    django_capture_on_commit_callbacks,
+) -> None:
+    submit_all("ann", "bob", "cat", definition=PEER_ONLY)
+    for reviewer in ("ann", "bob", "cat") * 2:
+        peer_review(reviewer)
+    useful, _, disagree, _ = feedback.OPTIONS
+    feedback.give(at(5, PEER_ONLY), learner("ann"), [useful, disagree], "=One review missed my point.")
+
+    _, rows = generated("data", django_capture_on_commit_callbacks)
+
+    about = {name: [row for row in rows if row["learner_id"] == f"anon-{name}"] for name in ("ann", "bob")}
+    assert len(about["ann"]) == 2 and len(about["bob"]) == 2
+    for row in about["ann"]:
+        assert row["feedback_statements"] == f"{useful}\n{disagree}"  # ora2's statements, one per line
+        assert row["feedback_comment"] == "'=One review missed my point."  # neutralised as every cell is
+    assert all(row["feedback_statements"] == row["feedback_comment"] == "" for row in about["bob"])
+
+
+@pytest.mark.parametrize("learners", [3, 9])
+def test_the_data_report_reads_its_rows_and_feedback_in_one_query(learners: int) -> None:
+    names = [f"l{number}" for number in range(learners)]
+    submit_all(*names, definition=PEER_ONLY)
+    for reviewer in names * 2:
+        peer_review(reviewer)
+    for name in names:
+        feedback.give(at(5, PEER_ONLY), learner(name), [feedback.OPTIONS[0]], f"From {name}.")
+
+    with CaptureQueriesContext(connection) as captured:
+        rows = list(report_rows.data_rows(PEER_ONLY, ITEM))
+
+    assert len(rows) == 2 * learners and len(captured) == 1
+    assert {row[-1] for row in rows} == {f"From {name}." for name in names}
