@@ -104,3 +104,6 @@ LOGGING = {
         "ora_xblock": {"handlers": ["logfile"], "level": "DEBUG"},
     },
 }
+
+# The course dashboard (/ora_xblock/courses/<course id>/) asks the demo for its course's problems and staff.
+ORA_XBLOCK_COURSE_HOST = "demo.course_host.HOST"

@@ -1,4 +1,5 @@
-"""The workbench's URLs, with the demo's landing page at ``/`` and a reset that asks first."""
+"""The workbench's URLs, with the demo's landing page at ``/``, a reset that asks first, and the plugin app's course
+pages under ``/ora_xblock/`` as the LMS mounts them."""
 
 import os
 
@@ -10,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="demo_home"),
     path("reset/", views.reset, name="demo_reset"),
     path("language/", languages.switch, name="demo_language"),
+    path("ora_xblock/", include("ora_xblock.dashboard.urls")),  # namespace "ora_xblock", as apps.py's url_config
     re_path(r"^reset_state$", views.reset),  # the workbench's own reset, which would not ask
     re_path(r"^resource/(?P<block_type>[^/]+)/(?P<resource>.*)$", resources.package_resource),
     path("", include("workbench.urls")),

@@ -3,15 +3,18 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from workbench.runtime import WorkbenchRuntime
 
 from . import scenarios
-from .personas import PERSONAS
+from .middleware import DEMO_COURSE
+from .personas import PERSONAS, STAFF_IDS
 from .reset import reset_demo
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """List the ORA demo problems and how to open each as a learner, course staff or author."""
+    """List the ORA demo problems and how to open each as a learner, course staff or author, and the course
+    dashboard for course staff."""
     runtime = WorkbenchRuntime("staff")
     problems = []
     for scenario_id, scenario in scenarios.ora_scenarios():
@@ -29,7 +32,13 @@ def home(request: HttpRequest) -> HttpResponse:
                 ],
             }
         )
-    return render(request, "demo/home.html", {"problems": problems})
+    dashboard = reverse("ora_xblock:course_dashboard", kwargs={"course_id": DEMO_COURSE})
+    staff = [p for p in PERSONAS if p.user_id in STAFF_IDS]
+    return render(
+        request,
+        "demo/home.html",
+        {"problems": problems, "dashboards": [(p, f"{dashboard}?student={p.user_id}") for p in staff]},
+    )
 
 
 def reset(request: HttpRequest) -> HttpResponse:

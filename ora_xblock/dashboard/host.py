@@ -5,8 +5,9 @@ course_key)``, lms/djangoapps/courseware/access.py, which counts course staff, i
 the per-course anonymous id (``anonymous_id_for_user``, common/djangoapps/student/models), and the modulestore
 (``modulestore().get_items(course_key, qualifiers={"category": "ora_xblock"})``, xmodule/modulestore/django.py).
 Elsewhere the object named by ``ORA_XBLOCK_COURSE_HOST`` answers (the demo's: ``demo.course_host``), each of its
-functions optional: ``problems(course_id)`` yields ``(block, url)``, ``is_staff(user, course_id)`` and
-``anonymous_id(user, course_id)``. Without either, only Django's global staff pass, and the problems come from
+functions optional: ``problems(course_id)`` yields ``(block, url)``, ``is_staff(user, course_id)``,
+``anonymous_id(user, course_id)`` and ``link(request, url)`` (a link of these pages as the host must write it: the
+demo's carry its persona). Without either, only Django's global staff pass, and the problems come from
 the content's own index.
 """
 
@@ -90,3 +91,10 @@ def course_blocks(course_id: str) -> Iterable[tuple[Any, str]] | None:
 def jump_to(course_id: str, item_id: str) -> str:
     """The LMS page of the unit the problem is in, where its staff area is (lms/urls.py ``jump_to``)."""
     return f"/courses/{course_id}/jump_to/{item_id}"
+
+
+def link(request: Any, url: str) -> str:
+    """``url``, one of the course pages' own links, as the host must write it for this request (as it is, but for
+    a host that says otherwise)."""
+    host = custom()
+    return str(host.link(request, url)) if host is not None and hasattr(host, "link") else url

@@ -3,8 +3,14 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from . import views
 
 app_name = "ora_xblock"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("courses/<str:course_id>/", views.course_dashboard, name="course_dashboard"),
+    path("courses/<str:course_id>/reports/", views.start_report, name="course_report_start"),
+    path("courses/<str:course_id>/reports/<str:token>/", views.download_report, name="course_report_download"),
+]
