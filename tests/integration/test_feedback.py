@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 import pytest
+import webob
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -292,3 +293,16 @@ def test_staff_read_it_in_the_learners_record(world, send) -> None:
     send(no_peer, people["ann"], "submit", {"answers": ["A reflection."]})
     plain = json.loads(send(no_peer, staff, "staff_learner", {"query": "ann"}, staff=True)[0].body)["html"]
     assert "Feedback on the assessments received" not in plain  # no peer step: nobody is asked for it
+
+
+@pytest.mark.django_db
+def test_only_a_json_post_is_taken(world) -> None:
+    problem, people = world
+    block = lms_block(problem, people["ann"])
+    with request_by(people["ann"]):
+        assert call_handler(block, "submit_feedback", method="GET").status_code == 405
+        form = webob.Request.blank(
+            "/", method="POST", body=b"options=x", content_type="application/x-www-form-urlencoded"
+        )
+        assert error_code(block.handle("submit_feedback", form)) == (415, "not_json")
+    assert not AssessmentFeedback.objects.exists()
