@@ -46,6 +46,12 @@ def available() -> bool:
     return _events() is not None
 
 
+def deliverable(notification_type: str) -> bool:
+    """Whether a notification of this type can go anywhere here: the framework is installed and the platform
+    registers the type (it drops one it does not know)."""
+    return available() and registered(notification_type)
+
+
 def registered(notification_type: str) -> bool:
     """Whether the platform registers this notification type; True where its registry can't be read (another
     receiver, or a test's), since then nothing is known to refuse it."""

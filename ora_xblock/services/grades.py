@@ -119,18 +119,20 @@ def advance(problem: Problem, workflow: Workflow) -> list[Assessment]:
         workflow.publish_due_at = problem.now + GRACE
     workflow.save()
     if pending:
-        _publish_after_commit(workflow.pk, problem.now)
+        _publish_after_commit(workflow.pk, problem.now, problem.definition.title)
     return received
 
 
-def publish(workflow_id: int, now: datetime | None = None) -> bool:
+def publish(workflow_id: int, now: datetime | None = None, name: str | None = None) -> bool:
     """Send the workflow's score to edx-submissions, unless it is already there; returns whether it sent.
 
     The score is sent and marked sent in one transaction, under the workflow's row lock: a second call, at once
     or later, sends nothing. A score course staff gave goes with its annotation: the grader's anonymous id and
     the reason they gave (edx-submissions stores an annotation only with its creator). While the platform keeps
     the course's grades frozen nothing is sent: the gradebook must not change, and the score stays due, looked
-    at again :data:`FROZEN_RETRY` from ``now``. Raises what ``set_score`` raises, with nothing changed.
+    at again :data:`FROZEN_RETRY` from ``now``. The learner's notice of the grade is recorded in the same
+    transaction (``name``: the problem's title, read from its definition when not given). Raises what
+    ``set_score`` raises, with nothing changed.
     """
     with transaction.atomic():
         workflow = Workflow.objects.select_for_update().filter(pk=workflow_id).first()
@@ -156,7 +158,7 @@ def publish(workflow_id: int, now: datetime | None = None) -> bool:
         workflow.published_earned, workflow.published_possible = workflow.score_earned, workflow.score_possible
         workflow.publish_due_at = None
         workflow.save(update_fields=["published_earned", "published_possible", "publish_due_at"])
-        notices.grade(workflow, now or platform.now())  # the learner hears of it once this score is published
+        notices.grade(workflow, name, now or platform.now())  # the learner hears of it once the score is published
     return True
 
 
@@ -165,26 +167,28 @@ def republish_pending(now: datetime, limit: int = BATCH) -> Republished:
 
     What the refresh runs: a score whose send after commit never happened or failed goes out here, once. A
     course whose grades are frozen is asked once, and all its due scores wait :data:`FROZEN_RETRY`; a send that
-    fails is logged and tried again :data:`RETRY_AFTER` later. Costs one query, plus a fixed few per score sent.
+    fails is logged and tried again :data:`RETRY_AFTER` later. Costs two queries (the scores due, their problems'
+    titles for the learners' notices), plus a fixed few per score sent.
     """
     due = Workflow.objects.filter(publish_due_at__lte=now).order_by("publish_due_at", "pk")
-    found = list(due.values_list("pk", "course_id")[: limit + 1])
+    found = list(due.values_list("pk", "course_id", "item_id")[: limit + 1])
     batch = found[:limit]
-    frozen = {course for course in {course for _, course in batch} if platform.grades_frozen(course)}
+    frozen = {course for course in {course for _, course, _ in batch} if platform.grades_frozen(course)}
     if frozen:  # every due score of the course, in one statement, so they never fill a batch
         Workflow.objects.filter(course_id__in=frozen, publish_due_at__lte=now).update(publish_due_at=now + FROZEN_RETRY)
+    names = notices.problem_names({item for _, _, item in batch}) if batch else {}  # for the learners' notices
     sent, failed = 0, []
-    for pk, course in batch:
+    for pk, course, item in batch:
         if course in frozen:
             continue
         try:
-            sent += publish(pk, now)
+            sent += publish(pk, now, names[item])
         except Exception:  # one score must not stop the others
             log.exception("ora_xblock: sending the score of workflow %s to edx-submissions failed", pk)
             failed.append(pk)
     if failed:
         _retry_later(failed, now)
-    frozen_count = sum(course in frozen for _, course in batch)
+    frozen_count = sum(course in frozen for _, course, _ in batch)
     return Republished(sent=sent, failed=len(failed), frozen=frozen_count, more=len(found) > limit)
 
 
@@ -193,7 +197,7 @@ def next_due(now: datetime, within: timedelta) -> datetime | None:
     return Workflow.objects.filter(publish_due_at__lte=now + within).aggregate(first=Min("publish_due_at"))["first"]
 
 
-def _publish_after_commit(workflow_id: int, now: datetime) -> None:
+def _publish_after_commit(workflow_id: int, now: datetime, name: str) -> None:
     """Once the current transaction commits, send the score; a failure is logged and left to the refresh.
 
     The learner's or staff member's action is committed by then: nothing here may turn it into an error.
@@ -201,7 +205,7 @@ def _publish_after_commit(workflow_id: int, now: datetime) -> None:
 
     def publish_committed_score() -> None:  # named: Django logs a robust callback's failure by __qualname__
         try:
-            publish(workflow_id, now)
+            publish(workflow_id, now, name)
         except Exception:
             log.exception("ora_xblock: sending the score of workflow %s to edx-submissions failed", workflow_id)
             _retry_later([workflow_id], now)

@@ -1,26 +1,29 @@
 """Notifications, recorded once and sent after commit: a learner's grade, a new response for staff, reminders.
 
-Each notice is a :class:`~ora_xblock.models.notices.Notice` row written in the transaction that causes it; its
-``once_key`` is unique, so a second record of the same thing (the same score, the same day's reminder) is no row.
-Once that transaction commits the notice goes to the platform's framework (:mod:`ora_xblock.notifications`) and
-is marked sent, in one transaction under its row lock; a notice left unsent (the process died, the framework
-raised) is sent by the refresh (:func:`send_unsent`). Where there is no framework the notice is marked sent all
-the same, and stays as the record the demo shows. See docs/notifications.md and decision 0031.
+Each notice is a :class:`~ora_xblock.models.notices.Notice` row written in the transaction that causes it, by one
+``INSERT`` that a second record of the same thing (the same score, the same day's reminder: its unique
+``once_key``) leaves as it was. Once that transaction commits the notice goes to the platform's framework
+(:mod:`ora_xblock.notifications`): one conditional ``UPDATE`` marks it sent and, in the same transaction, the
+framework is asked, so whichever sender marks it first is the one that sends it. A notice left unsent (the process
+died, the framework raised) is sent by the refresh (:func:`send_unsent`). A notice the framework cannot take (it is
+not installed, or the platform registers no such type) is recorded as sent, and stays as the record the demo
+shows. See docs/notifications.md and docs/decisions/0030-notifications-and-reminders.md.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from .. import notifications, platform
 from ..conf import ora_settings
 from ..definition import parse_olx_cached
-from ..definition.model import StepName
+from ..definition.errors import InvalidDefinition
+from ..definition.model import Definition, StepName
 from ..models import ProblemSnapshot, Workflow
 from ..models.notices import Notice
 from .common import Learner, Problem
@@ -36,13 +39,16 @@ TYPES = {
 log = logging.getLogger(__name__)
 
 
-def grade(workflow: Workflow, now: datetime) -> None:
-    """Record the learner's notice of the score just published (``ORA_XBLOCK_NOTIFY_GRADES``): once per score,
-    in the transaction that publishes it. A score of zero for a learner removed from grading is no grade."""
+def grade(workflow: Workflow, name: str | None, now: datetime) -> None:
+    """Record the learner's notice of the score being published (``ORA_XBLOCK_NOTIFY_GRADES``), in the transaction
+    that publishes it: once per score. ``name``: the problem's title (None: read from its definition). A score of
+    zero for a learner removed from grading is no grade, and a learner with no username has nobody to tell."""
     if not ora_settings.ORA_XBLOCK_NOTIFY_GRADES or workflow.status != "done" or not workflow.username:
         return
+    if name is None:
+        name = problem_names([workflow.item_id])[workflow.item_id]
     earned, possible = workflow.score_earned, workflow.score_possible
-    content = {"ora_name": problem_name(workflow.item_id), "points_earned": earned, "points_possible": possible}
+    content = {"ora_name": name or workflow.item_id, "points_earned": earned, "points_possible": possible}
     record(
         Notice(
             kind=Notice.Kind.GRADE,
@@ -80,56 +86,39 @@ def payload(url: str, content: dict[str, Any], *usernames: str) -> dict[str, Any
     return {"url": url, "content": content, "usernames": list(usernames)}
 
 
-def record(notice: Notice) -> bool:
-    """Keep ``notice`` in the current transaction and send it once that commits; False if its ``once_key`` is
-    recorded already (nothing changes)."""
-    try:
-        with transaction.atomic():
-            notice.save(force_insert=True)
-    except IntegrityError:
-        return False
-    _send_after_commit([notice.pk])
-    return True
+def record(notice: Notice) -> None:
+    """Keep ``notice`` in the current transaction, unless its ``once_key`` is recorded already, and send it once
+    that commits: one ``INSERT``."""
+    _insert([notice])
 
 
 def record_all(batch: Sequence[Notice]) -> int:
-    """Keep the notices whose ``once_key`` is new, in one statement, and send them once committed; how many."""
-    if not batch:
-        return 0
-    Notice.objects.bulk_create(batch, ignore_conflicts=True)
+    """Keep the notices whose ``once_key`` is new and send them once committed; how many were new (one read of
+    the keys recorded already, one ``INSERT``)."""
     keys = [notice.once_key for notice in batch]
-    created_at = {notice.created_at for notice in batch}
-    fresh = Notice.objects.filter(once_key__in=keys, sent_at__isnull=True, created_at__in=created_at)
-    ids = list(fresh.values_list("pk", flat=True))
-    _send_after_commit(ids)
-    return len(ids)
+    known = set(Notice.objects.filter(once_key__in=keys).values_list("once_key", flat=True)) if keys else set()
+    fresh = [notice for notice in batch if notice.once_key not in known]
+    _insert(fresh)
+    return len(fresh)
 
 
-def send(notice_id: int) -> bool:
-    """Hand the notice to the framework and mark it sent, under its row lock; False if it was sent already.
+def send(notice: Notice, now: datetime | None = None) -> bool:
+    """Mark the notice sent and hand it to the framework, in one transaction; False if it was sent already.
     Raises what the framework raises, with the notice left unsent."""
     with transaction.atomic():
-        notice = Notice.objects.select_for_update().filter(pk=notice_id, sent_at__isnull=True).first()
-        if notice is None:
+        unsent = Notice.objects.filter(once_key=notice.once_key, sent_at__isnull=True)
+        if not unsent.update(sent_at=now or platform.now()):  # the row lock: a second sender waits, finds it sent
             return False
         if not notifications.send(notification(notice)):
-            log.debug("ora_xblock: notice %s recorded, with no framework to send it", notice.once_key)
-        notice.sent_at = platform.now()
-        notice.save(update_fields=["sent_at"])
+            log.info("ora_xblock: notice %s had nobody to go to", notice.once_key)
     return True
 
 
 def send_unsent(now: datetime, limit: int = BATCH) -> int:
     """Send the notices left unsent (their send after commit never happened or failed), oldest first; how many
-    went. What the refresh runs; one query, then a few per notice."""
+    went. What the refresh runs: one query, then one transaction per notice."""
     unsent = Notice.objects.filter(sent_at__isnull=True, created_at__lte=now - GRACE).order_by("created_at", "pk")
-    sent = 0
-    for pk in unsent.values_list("pk", flat=True)[:limit]:
-        try:
-            sent += send(pk)
-        except Exception:  # one notice must not stop the others; it stays unsent for the next refresh
-            log.exception("ora_xblock: sending notice %s failed", pk)
-    return sent
+    return _send_each(list(unsent[:limit]), now)
 
 
 def notification(notice: Notice) -> notifications.Notification:
@@ -154,19 +143,50 @@ def of_person(course_id: str, recipient_id: str, staff: bool, limit: int = 20) -
     return list(mine.order_by("-created_at", "-pk")[:limit])
 
 
-def problem_name(item_id: str) -> str:
-    """The problem's title, from the definition kept for background work; its id when there is none."""
-    olx = ProblemSnapshot.objects.filter(item_id=item_id).values_list("olx", flat=True).first()
-    return (parse_olx_cached(olx).title if olx else "") or item_id
+def problem_names(items: Iterable[str]) -> dict[str, str]:
+    """The problems' titles, from the definitions kept for background work (one query); a problem without one
+    is named by its id."""
+    wanted = set(items)
+    titles = {item: definition.title for item, definition in definitions(wanted).items()}
+    return {item: titles.get(item) or item for item in wanted}
 
 
-def _send_after_commit(notice_ids: list[int]) -> None:
+def definitions(items: set[str]) -> dict[str, Definition]:
+    """The definitions kept for background work of these problems (one query); one that no longer parses is left
+    out, and logged."""
+    found = {}
+    for item, olx in ProblemSnapshot.objects.filter(item_id__in=items).values_list("item_id", "olx") if items else ():
+        try:
+            found[item] = parse_olx_cached(olx)
+        except InvalidDefinition:
+            log.warning("ora_xblock: the kept definition of %s does not parse", item)
+    return found
+
+
+def _insert(batch: Sequence[Notice]) -> None:
+    """One ``INSERT`` of ``batch``, a ``once_key`` recorded already left as it was. What the framework cannot take
+    is recorded as sent; the rest is sent after commit."""
+    if not batch:
+        return
+    deliverable = {kind: notifications.deliverable(kind) for kind in set(TYPES.values())}
+    for notice in batch:
+        if not deliverable[TYPES[Notice.Kind(notice.kind)]]:
+            notice.sent_at = notice.created_at
+    Notice.objects.bulk_create(batch, ignore_conflicts=True)
+    waiting = [notice for notice in batch if notice.sent_at is None]
+
     def send_committed_notices() -> None:  # named: Django logs a robust callback's failure by __qualname__
-        for pk in notice_ids:
-            try:
-                send(pk)
-            except Exception:  # the action is committed: never its error; the refresh sends it later
-                log.exception("ora_xblock: sending notice %s failed", pk)
+        _send_each(waiting, None)  # the action is committed: nothing here may become its error
 
-    if notice_ids:
+    if waiting:
         transaction.on_commit(send_committed_notices, robust=True)
+
+
+def _send_each(batch: list[Notice], now: datetime | None) -> int:
+    sent = 0
+    for notice in batch:
+        try:
+            sent += send(notice, now)
+        except Exception:  # one notice must not stop the others; it stays unsent for the next refresh
+            log.exception("ora_xblock: sending notice %s failed", notice.once_key)
+    return sent

@@ -21,7 +21,7 @@ refresh gets there by itself (docs/decisions/0012-refresh-without-beat.md):
 The clock and the sweep also send the scores left unsent (:func:`.grades.republish_pending`; a failed send
 brings the clock forward, and the clock stays up while a send is due within a hop), mark failed the reports
 whose worker died (:func:`.reports.expire_stale`), send the notices left unsent (:func:`.notices.send_unsent`)
-and the reminders due (:func:`.reminders.run`; the clock stays up while someone may need one).
+and the reminders due (:func:`.reminders.run`; the clock stays up while one may fall due: :func:`.reminders.next_due`).
 """
 
 from __future__ import annotations
@@ -256,7 +256,7 @@ def _next(running: str, now: datetime) -> None:
             return  # replaced while running: the new run carries on
         problems = ProblemSnapshot.objects.aggregate(first=Min("refresh_due_at"))["first"]
         scores = grades.next_due(now, hop())
-        reminding = reminders.next_due(now)  # learners who owe reviews, or staff with work: the clock keeps looking
+        reminding = reminders.next_due(now)  # a reminder or digest that can fall due with nobody acting
         following = min((moment for moment in (problems, scores, reminding) if moment is not None), default=None)
         if following is None:
             clock.token, clock.wake_at = "", None

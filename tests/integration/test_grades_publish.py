@@ -156,8 +156,10 @@ def test_clear_goes_on_while_grades_are_frozen(frozen) -> None:
 
 def test_query_counts_of_publishing(record_property, django_capture_on_commit_callbacks) -> None:
     """A learner's score costs what it did before (lock, edx-submissions' set_score, mark published). A staff
-    score adds three: the grader and the reason, read, and edx-submissions' annotation insert. The frozen check
-    reads nothing in this host; in the LMS it reads the course waffle flag and the course overview."""
+    score adds three: the grader and the reason, read, and edx-submissions' annotation insert; and one for the
+    learner's notice of their grade (an INSERT; the problem's title comes with the call, as the send after commit
+    and the refresh give it). The frozen check reads nothing in this host; in the LMS it reads the course waffle
+    flag and the course overview. A score not final (no grade yet to tell) records no notice."""
     submit_all("hal", "ian")
     self_assess_all("hal", "ian")
     with django_capture_on_commit_callbacks(execute=False):
@@ -165,9 +167,9 @@ def test_query_counts_of_publishing(record_property, django_capture_on_commit_ca
         staff.grade(at(2), ITEM, "anon-ian", ANN_STAFF, STATED, reason="")
     counts = {}
     hal, ian = (Workflow.objects.get(student_id=f"anon-{name}") for name in ("hal", "ian"))
-    _, counts["staff_score_without_frozen_check"] = queries(lambda: grades.publish(hal.pk))
+    _, counts["staff_score_without_frozen_check"] = queries(lambda: grades.publish(hal.pk, name="Essay"))
     with grades_app(GradeFreeze()):
-        _, counts["staff_score_with_frozen_check"] = queries(lambda: grades.publish(ian.pk))
+        _, counts["staff_score_with_frozen_check"] = queries(lambda: grades.publish(ian.pk, name="Essay"))
     submit_all("jo")
     Workflow.objects.filter(student_id="anon-jo").update(
         score_earned=3, score_possible=5, score_source="self-assessment"
@@ -179,8 +181,8 @@ def test_query_counts_of_publishing(record_property, django_capture_on_commit_ca
     record_property("publish_query_counts", counts)
     # Counted inside the test's transaction: each atomic block is a SAVEPOINT and its RELEASE.
     assert counts == {
-        "staff_score_without_frozen_check": 16,
-        "staff_score_with_frozen_check": 16,
+        "staff_score_without_frozen_check": 17,
+        "staff_score_with_frozen_check": 17,
         "learner_score": 13,
         "already_published": 3,
     }

@@ -60,6 +60,7 @@ def test_query_counts_do_not_grow_with_the_pool(pool: int, django_capture_on_com
 
     # next_review: reviewer, current lease, lapsed holds, candidate, new lease, candidate's counters.
     # peer_assess: reviewer, lease, target, new assessment, target's assessments and row, lease, reviewer's
-    # assessments and row. Grading the target adds publishing its score on commit (13: our row and savepoint,
-    # edx-submissions' set_score). Counted inside the test's transaction: no BEGIN, savepoints instead.
-    assert counts == {"next_review": 6, "peer_assess": 9, "peer_assess_grading": 22}
+    # assessments and row. Grading the target adds publishing its score on commit (14: our row and savepoint,
+    # edx-submissions' set_score, the learner's notice of the grade: one INSERT, its title from the definition at
+    # hand). Counted inside the test's transaction: no BEGIN, savepoints instead.
+    assert counts == {"next_review": 6, "peer_assess": 9, "peer_assess_grading": 23}
