@@ -29,6 +29,7 @@ STUDIO_SCRIPTS = (
     "static/js/studio-verdicts.js",
     "static/js/studio-lists.js",
     "static/js/studio-refresh.js",
+    "static/js/studio-reuse.js",
     "static/js/studio.js",
 )
 STUDIO_INIT = "OraXBlockStudio"

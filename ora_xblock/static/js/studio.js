@@ -1,7 +1,8 @@
 /* OraXBlock.studio.start(runtime, element): the author's editor. The form is read back as the editor's JSON
  * (OraXBlock.studioForm, definition.codec) and the server's validator judges it; each error is shown next to its
  * field and in a summary (OraXBlock.studioVerdicts). The sections are tabs (OraXBlock.studioTabs), the lists are
- * edited by OraXBlock.studioLists, and what follows from the rest is kept up to date by OraXBlock.studioRefresh.
+ * edited by OraXBlock.studioLists, and what follows from the rest is kept up to date by OraXBlock.studioRefresh;
+ * OraXBlock.studioReuse copies another problem's rubric into the form.
  * This module saves and checks, and wires the events. */
 (function (OraXBlock) {
   "use strict";
@@ -19,7 +20,8 @@
     var urls = {
       save: runtime.handlerUrl(element, "save_editor"),
       check: runtime.handlerUrl(element, "check_editor"),
-      olx: runtime.handlerUrl(element, "save_definition")
+      olx: runtime.handlerUrl(element, "save_definition"),
+      rubrics: runtime.handlerUrl(element, "course_rubrics")
     };
     var fields = {};  // editor path -> the element holding that value, as the form was last read
     var rechecking = false;  // after a refused save, every change is judged again
@@ -42,6 +44,7 @@
     editor.verdicts = OraXBlock.studioVerdicts(editor);
     editor.lists = OraXBlock.studioLists(editor);
     var derived = OraXBlock.studioRefresh(editor);
+    var reuse = OraXBlock.studioReuse(editor, urls.rubrics);
 
     function notify(name, data) { if (runtime.notify) { runtime.notify(name, data || {}); } }
 
@@ -135,6 +138,7 @@
     holder.addEventListener("click", function (event) {
       var button = event.target.closest("button");
       if (!button || button.disabled) { return; }
+      if (button.closest(".ora-rubric-reuse")) { reuse.click(button); return; }
       if (button.classList.contains("ora-add")) { editor.lists.add(button); }
       if (button.classList.contains("ora-remove")) { editor.lists.remove(button); }
       if (button.classList.contains("ora-move-up")) { editor.lists.move(button, -1); }
