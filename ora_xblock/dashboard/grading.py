@@ -1,0 +1,137 @@
+"""The course dashboard's grading pages (docs/course-queue.md): one staff grading queue across the course's
+problems, and grading one learner now, as ora2's waiting-step view lets staff grade a learner who waits for
+peer reviews.
+
+A GET only shows: nothing is taken from the queue by loading a page (a reload or a prefetch never holds a
+response); "Grade the next response" posts. The rubric form is posted as JSON by static/js/course_queue.js and
+answered with where to go next; the queue's other buttons are plain forms, answered by a redirect. Only course
+staff pass (403; the anonymous are sent to sign in), and every problem named must be one of this course's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.views.decorators.http import require_http_methods
+
+from ..definition.errors import N_
+from ..handlers.endpoints import HandlerError, max_json_bytes, status_of
+from ..handlers.inputs import text
+from ..json_body import BadJson, read_object
+from ..services import learners, queue, staff
+from ..services.common import Conflict, Invalid, Refusal
+from . import grading_context as context
+from .grading_page import after, answer, error, page, refused
+from .grading_present import record_view, turn_view
+
+QUEUE_DONE = {
+    "graded": N_("The grade was saved; it is on its way to the gradebook."),
+    "skip": N_("You skipped a response: it is back in the queue for others."),
+    "release": N_("The response went back to the queue."),
+}
+GRADE_DONE = {"graded": N_("The grade was saved; it is on its way to the gradebook.")}
+ACTIONS = ("next", "skip", "release")
+
+
+@require_http_methods(["GET", "POST"])
+def course_queue(request: HttpRequest, course_id: str) -> HttpResponse:
+    """The response the grader holds from the course's queue, with the rubric; POST grades it (JSON), or takes
+    the next one, skips it or gives it back (``action``)."""
+    return _guarded(request, course_id, _queue)
+
+
+@require_http_methods(["GET", "POST"])
+def course_grade(request: HttpRequest, course_id: str, item_id: str, student_id: str) -> HttpResponse:
+    """One learner's response in one problem of the course, with the rubric; POST (JSON) grades it now."""
+    return _guarded(request, course_id, lambda request, grader: _grade(request, grader, item_id, student_id))
+
+
+def _guarded(request: HttpRequest, course_id: str, view: Callable[..., HttpResponse]) -> HttpResponse:
+    """Run ``view(request, grader)`` for course staff; a refusal is answered as JSON to the page's script, as a
+    page otherwise."""
+    if not context.signed_in(request):
+        return redirect_to_login(request.get_full_path())
+    grader = context.grader(request, course_id)
+    try:
+        grader.require_staff()
+        with transaction.atomic():  # a savepoint where the host runs each request in a transaction
+            return view(request, grader)
+    except (Refusal, HandlerError, BadJson) as refusal:
+        status, code, message, extra = _refusal(refusal, grader)
+        if _json(request):
+            return error(status, code, message, **extra)
+        return refused(request, grader, status, message)
+
+
+def _queue(request: HttpRequest, grader: context.Grader) -> HttpResponse:
+    known = context.problems(grader.course_id)
+    items, actor, now = list(known), grader.actor, grader.now
+    if request.method == "POST" and _json(request):
+        data = read_object(request.body, max_json_bytes())
+        item_id, student_id = _learner(data, grader)
+        problem = context.problem_of(grader.course_id, item_id, now, known)
+        staff.grade(problem, item_id, student_id, actor, data, from_queue=True)
+        with contextlib.suppress(Conflict), transaction.atomic():  # others taking responses: the page offers one
+            queue.next_among(items, actor, now)  # the next response, held for the grader once this is committed
+        return answer({"redirect": after(request, "graded")})
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action not in ACTIONS:
+            raise Invalid("bad_request", N_("Send an action: next, skip or release."))
+        if action == "next":
+            queue.next_among(items, actor, now)
+        else:
+            item_id, student_id = _learner(request.POST, grader)
+            context.problem_of(grader.course_id, item_id, now, known)
+            queue.release(item_id, student_id, actor)
+            if action == "skip":
+                queue.next_among(items, actor, now, skip=(item_id, student_id))
+        return HttpResponseRedirect(after(request, action))
+    turn = queue.held_among(items, actor, now)
+    shown = None
+    if turn.workflow is not None:
+        shown = turn_view(grader, context.problem_of(grader.course_id, turn.workflow.item_id, now, known), turn)
+    message = _done(request, grader, QUEUE_DONE)
+    return page(request, grader, "queue", turn=shown, remaining=turn.remaining, message=message)
+
+
+def _grade(request: HttpRequest, grader: context.Grader, item_id: str, student_id: str) -> HttpResponse:
+    problem = context.problem_of(grader.course_id, item_id, grader.now)
+    if request.method == "POST":
+        if not _json(request):
+            raise Invalid("bad_request", N_("Send the grade as JSON, from the page's form."))
+        data = read_object(request.body, max_json_bytes())
+        staff.grade(problem, item_id, student_id, grader.actor, data, reason=data.get("reason", ""))
+        return answer({"redirect": after(request, "graded")})
+    record = learners.record(problem, item_id, student_id)
+    shown = record_view(grader, problem, record)
+    return page(request, grader, "grade", record=shown, message=_done(request, grader, GRADE_DONE))
+
+
+def _learner(data: Any, grader: context.Grader) -> tuple[str, str]:
+    return text(data.get("item_id"), "item_id", grader._), text(data.get("student_id"), "student_id", grader._)
+
+
+def _json(request: HttpRequest) -> bool:
+    return bool(request.method == "POST" and request.content_type == "application/json")
+
+
+def _done(request: HttpRequest, grader: context.Grader, messages: dict[str, str]) -> str:
+    done = request.GET.get("done", "")
+    return grader._(messages[done]) if done in messages else ""
+
+
+def _refusal(refusal: Exception, grader: context.Grader) -> tuple[int, str, str, dict[str, Any]]:
+    """A refusal's status, code, message (in the grader's language) and listed errors."""
+    if isinstance(refusal, HandlerError):
+        return refusal.status, refusal.code, refusal.message, refusal.extra
+    if isinstance(refusal, BadJson):
+        return 400, "bad_json", grader._(refusal.template).format(**refusal.params), {}
+    assert isinstance(refusal, Refusal)
+    errors = [item.as_dict(grader.translations.gettext) for item in refusal.errors]
+    return status_of(refusal), refusal.code, grader.refusal_text(refusal), ({"errors": errors} if errors else {})

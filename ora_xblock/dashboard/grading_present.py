@@ -1,0 +1,77 @@
+"""What the grading pages show of a learner's response, as plain values for ``course_queue.html``.
+
+Files are listed by name and size only: they are downloaded through the block's own handler, which only the
+problem's page can reach, so the page links to the problem (its staff area lists them for download).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import platform
+from ..html import answers_html, clean_author_html
+from ..presenters.common import learner_name, prompt_views
+from ..presenters.staff import STATUS_LABELS
+from ..services.common import Problem
+from ..services.learners import LearnerRecord
+from ..services.queue import Turn
+from ..services.responses import submitted_answers
+from ..workflow import Status
+from . import host
+from .grading_context import Grader
+
+
+def problem_url(course_id: str, item_id: str, with_files: bool) -> str:
+    """The page the problem is on: the host's link for it where the response has files to fetch there (the host
+    lists the course's blocks for that), else the LMS's ``jump_to``."""
+    if with_files:
+        for block, url in host.course_blocks(course_id) or ():
+            if platform.item_id(block) == item_id:
+                return url
+    return host.jump_to(course_id, item_id)
+
+
+def response_view(grader: Grader, problem: Problem, workflow: Any, answers: list[str], files: list[Any]) -> dict:
+    """A learner's submitted response as staff read it, with the problem it answers."""
+    definition = problem.definition
+    return {
+        "item_id": workflow.item_id,
+        "student_id": workflow.student_id,
+        "username": learner_name(workflow.username, workflow.student_id),
+        "title": definition.title or workflow.item_id,
+        "problem_url": problem_url(grader.course_id, workflow.item_id, bool(files)),
+        "prompts": prompt_views(definition, clean_author_html),
+        "answers": answers,
+        "answers_html": answers_html(answers, definition.rich_text),
+        "files": [{"name": item.name, "size_kb": max(1, item.size // 1000)} for item in files],
+        "submitted": grader.dates.moment(workflow.submitted_at),
+        "rubric": definition.rubric,
+    }
+
+
+def turn_view(grader: Grader, problem: Problem, turn: Turn) -> dict[str, Any] | None:
+    """The response the queue holds for the grader (None: they hold none)."""
+    workflow, lease = turn.workflow, turn.lease
+    if workflow is None:
+        return None
+    answers = submitted_answers(workflow.submission_uuid)
+    files = list(workflow.files.in_order())
+    return response_view(grader, problem, workflow, answers, files) | {
+        "escalated": turn.escalated,
+        "held_until": lease and grader.dates.moment(lease.expires_at, "time"),
+    }
+
+
+def record_view(grader: Grader, problem: Problem, record: LearnerRecord) -> dict[str, Any]:
+    """A learner staff are about to grade now: their response, where it stands, and who else holds it."""
+    workflow, lease, state = record.workflow, record.lease, record.state
+    status = Status(workflow.status)
+    held = lease is not None and lease.expires_at > grader.now and lease.holder_id != grader.actor.anonymous_id
+    earned = workflow.score_earned
+    return response_view(grader, problem, workflow, state.answers, record.files) | {
+        "status": grader._(STATUS_LABELS[status]),
+        "open": status is not Status.CANCELLED,
+        "score": None if earned is None else (earned, workflow.score_possible),
+        "reviews": workflow.reviews_received,
+        "held_by": lease.holder_username if held and lease else None,
+    }

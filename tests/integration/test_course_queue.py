@@ -1,0 +1,322 @@
+"""The course dashboard's grading pages: one staff queue across the course's problems, and "grade now".
+
+Served by the plugin app's URLs (mounted here as the LMS mounts them, under ``/ora_xblock/``), with a course host
+that names the course staff and their anonymous ids, as the platform's access check and ``anonymous_id_for_user``
+do (ora_xblock/dashboard/host.py).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import include, path, reverse
+from submissions.models import Score
+
+from ora_xblock import platform, scenarios
+from ora_xblock.models import AuditEntry, StaffLease, Workflow
+from ora_xblock.services import overdue, queue
+from ora_xblock.services.assessments import self_assess
+from ora_xblock.services.audit import Actor
+from ora_xblock.services.common import Learner, Problem
+from ora_xblock.services.responses import submit
+from ora_xblock.workflow import Status
+from tests.concurrency import run_concurrently
+from tests.integration.staff_world import (
+    COURSE,
+    ITEM,
+    PEER_ONLY,
+    SELF_STAFF,
+    START,
+    peer_review,
+    submit_all,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+
+urlpatterns = [path("ora_xblock/", include("ora_xblock.dashboard.urls"))]
+
+ITEM2 = "block-v1:Org+Run+2026+type@ora_xblock+block@essay2"
+OTHER_COURSE = "course-v1:Other+Run+2026"
+OTHER_ITEM = "block-v1:Other+Run+2026+type@ora_xblock+block@essay"
+STAFF = {"staffann", "staffben"}
+STATED = {"options_selected": {"Argument": "Stated"}, "criterion_feedback": {}, "overall_feedback": "Fine."}
+
+
+class CourseHost:
+    """The course team: staffann and staffben are staff of COURSE only; anonymous ids as the platform's."""
+
+    @staticmethod
+    def is_staff(user, course_id: str) -> bool:
+        return user.username in STAFF and course_id == COURSE
+
+    @staticmethod
+    def anonymous_id(user, course_id: str) -> str:
+        return f"anon-{user.username}"
+
+
+HOST = CourseHost()
+
+
+@pytest.fixture(autouse=True)
+def course_host(settings):
+    settings.ORA_XBLOCK_COURSE_HOST = f"{__name__}.HOST"
+
+
+def client_of(username: str) -> Client:
+    client = Client()
+    client.force_login(get_user_model().objects.get_or_create(username=username)[0])
+    return client
+
+
+def queue_url(course: str = COURSE) -> str:
+    return reverse("ora_xblock:course_queue", kwargs={"course_id": course})
+
+
+def grade_url(item: str, student: str, course: str = COURSE) -> str:
+    return reverse("ora_xblock:course_grade", kwargs={"course_id": course, "item_id": item, "student_id": student})
+
+
+def answer(item: str, name: str, minutes: float, course: str = COURSE) -> None:
+    """``name`` answers the self-then-staff problem ``item`` ``minutes`` after the start, and assesses
+    themselves: they wait for staff."""
+    who = Learner(course_id=course, item_id=item, student_id=f"anon-{name}", username=name)
+    problem = Problem(SELF_STAFF, START + timedelta(minutes=minutes))
+    submit(problem, who, [f"answer of {name}"])
+    overdue.remember(problem, item, course, scenarios.resource_text("scenarios/self_staff.xml"))
+    self_assess(Problem(SELF_STAFF, START + timedelta(hours=2)), who, {"options_selected": {"Argument": "Stated"}})
+
+
+def post_json(client: Client, url: str, body: dict):
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+def held_by(username: str) -> list[tuple[str, str]]:
+    leases = StaffLease.objects.filter(holder_id=f"anon-{username}")
+    return sorted(leases.values_list("item_id", "workflow__student_id"))
+
+
+def test_staff_take_the_oldest_response_across_the_problems() -> None:
+    answer(ITEM, "amy", 2)
+    answer(ITEM2, "bob", 1)  # the oldest, in the other problem
+    answer(ITEM2, "cal", 3)
+    ann = client_of("staffann")
+
+    shown = ann.get(queue_url())
+    assert shown.status_code == 200 and StaffLease.objects.count() == 0  # a GET takes nothing
+    assert "3 responses are waiting for staff." in shown.content.decode()
+
+    taken = ann.post(queue_url(), {"action": "next"})
+    assert taken.status_code == 302 and taken["Location"] == f"{queue_url()}?done=next"
+    assert held_by("staffann") == [(ITEM2, "anon-bob")]
+
+    page = ann.get(taken["Location"]).content.decode()
+    assert "Response of bob" in page and "answer of bob" in page and "Self check, then staff review" in page
+    assert "2 other responses are waiting for staff." in page
+    assert 'name="student_id" value="anon-bob"' in page and f'value="{ITEM2}"' in page
+
+
+@pytest.mark.databases
+@pytest.mark.django_db(transaction=True)
+def test_staff_asking_at_once_never_get_the_same_response() -> None:
+    graders = ["staffann", "staffben"]
+    answer(ITEM, "amy", 1)
+    answer(ITEM2, "bob", 2)
+    answer(ITEM, "cal", 3)
+    clients = [client_of(name) for name in graders]
+
+    answers = run_concurrently(lambda i: clients[i].post(queue_url(), {"action": "next"}), len(graders))
+
+    assert [getattr(response, "status_code", None) for response in answers] == [302, 302], [
+        getattr(response, "content", response) for response in answers
+    ]
+    held = [held_by(name) for name in graders]
+    assert all(len(leases) == 1 for leases in held), held
+    assert {leases[0] for leases in held} == {(ITEM, "anon-amy"), (ITEM2, "anon-bob")}  # the two oldest
+
+
+def test_grading_from_the_queue_publishes_once_after_commit_and_holds_the_next(
+    django_capture_on_commit_callbacks,
+) -> None:
+    answer(ITEM, "amy", 1)
+    answer(ITEM2, "bob", 2)
+    ann = client_of("staffann")
+    ann.post(queue_url(), {"action": "next"})
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        graded = post_json(ann, queue_url(), {"item_id": ITEM, "student_id": "anon-amy", "from_queue": "1"} | STATED)
+        assert not Score.objects.exists()  # nothing reaches the gradebook before the commit
+    assert graded.status_code == 200, graded.content
+    assert graded.json() == {"redirect": f"{queue_url()}?done=graded"}
+    for callback in callbacks:
+        callback()
+    for callback in callbacks:  # published again (a retry): nothing changes
+        callback()
+    assert Score.objects.count() == 1 and Score.objects.get().points_earned == 3
+    assert Workflow.objects.get(student_id="anon-amy").status == Status.DONE
+    assert held_by("staffann") == [(ITEM2, "anon-bob")]  # the next one, from the other problem
+    page = ann.get(graded.json()["redirect"]).content.decode()
+    assert "The grade was saved" in page and "Response of bob" in page
+
+
+def test_a_grade_from_the_queue_needs_the_hold() -> None:
+    answer(ITEM, "amy", 1)
+    refused = post_json(client_of("staffann"), queue_url(), {"item_id": ITEM, "student_id": "anon-amy"} | STATED)
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "not_held"
+    assert Workflow.objects.get().status == Status.STAFF
+
+
+def test_an_incomplete_grade_lists_what_is_missing() -> None:
+    answer(ITEM, "amy", 1)
+    ann = client_of("staffann")
+    ann.post(queue_url(), {"action": "next"})
+    refused = post_json(ann, queue_url(), {"item_id": ITEM, "student_id": "anon-amy", "options_selected": {}})
+    error = refused.json()["error"]
+    assert refused.status_code == 400 and error["code"] == "invalid_assessment" and error["errors"]
+    assert held_by("staffann") == [(ITEM, "anon-amy")]
+
+
+def test_skip_hands_out_the_next_and_gives_the_skipped_back() -> None:
+    answer(ITEM, "amy", 1)
+    answer(ITEM2, "bob", 2)
+    ann = client_of("staffann")
+    ann.post(queue_url(), {"action": "next"})
+
+    skipped = ann.post(queue_url(), {"action": "skip", "item_id": ITEM, "student_id": "anon-amy"})
+
+    assert skipped.status_code == 302 and skipped["Location"].endswith("done=skip")
+    assert held_by("staffann") == [(ITEM2, "anon-bob")]
+    client_of("staffben").post(queue_url(), {"action": "next"})
+    assert held_by("staffben") == [(ITEM, "anon-amy")]  # back in the queue for others
+
+
+def test_release_gives_the_response_back() -> None:
+    answer(ITEM, "amy", 1)
+    ann = client_of("staffann")
+    ann.post(queue_url(), {"action": "next"})
+    released = ann.post(queue_url(), {"action": "release", "item_id": ITEM, "student_id": "anon-amy"})
+    assert released.status_code == 302 and not StaffLease.objects.exists()
+    page = ann.get(released["Location"]).content.decode()
+    assert "The response went back to the queue." in page and "1 response is waiting for staff." in page
+
+
+def test_an_unknown_action_is_refused() -> None:
+    refused = client_of("staffann").post(queue_url(), {"action": "take_all"})
+    assert refused.status_code == 400 and "Send an action" in refused.content.decode()
+
+
+@pytest.mark.parametrize("name", ["amy", "staffann-of-nothing"])
+def test_anyone_but_course_staff_is_refused(name: str) -> None:
+    answer(ITEM, "amy", 1)
+    someone = client_of(name)
+    for url in (queue_url(), grade_url(ITEM, "anon-amy")):
+        assert someone.get(url).status_code == 403
+    assert someone.post(queue_url(), {"action": "next"}).status_code == 403
+    refused = post_json(someone, grade_url(ITEM, "anon-amy"), STATED)
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+    assert not StaffLease.objects.exists() and Workflow.objects.get().status == Status.STAFF
+
+
+def test_the_anonymous_are_sent_to_sign_in() -> None:
+    answer(ITEM, "amy", 1)
+    for response in (Client().get(queue_url()), Client().post(queue_url(), {"action": "next"})):
+        assert response.status_code == 302 and "login" in response["Location"]
+    assert not StaffLease.objects.exists()
+
+
+def test_staff_of_one_course_cannot_reach_another_courses_learners() -> None:
+    answer(OTHER_ITEM, "oz", 1, course=OTHER_COURSE)
+    answer(ITEM, "amy", 2)
+    ann = client_of("staffann")
+    # through this course's pages, naming the other course's problem
+    assert ann.get(grade_url(OTHER_ITEM, "anon-oz")).status_code == 404
+    refused = post_json(ann, grade_url(OTHER_ITEM, "anon-oz"), STATED)
+    assert refused.status_code == 404 and refused.json()["error"]["code"] == "no_such_problem"
+    refused = post_json(ann, queue_url(), {"item_id": OTHER_ITEM, "student_id": "anon-oz"} | STATED)
+    assert refused.status_code == 404
+    assert ann.post(queue_url(), {"action": "skip", "item_id": OTHER_ITEM, "student_id": "anon-oz"}).status_code == 404
+    # the queue hands out this course's responses only, and the other course's pages refuse this course's staff
+    ann.post(queue_url(), {"action": "next"})
+    ann.post(queue_url(), {"action": "next"})
+    assert held_by("staffann") == [(ITEM, "anon-amy")]
+    assert ann.get(queue_url(OTHER_COURSE)).status_code == 403
+    assert post_json(ann, grade_url(OTHER_ITEM, "anon-oz", OTHER_COURSE), STATED).status_code == 403
+    assert Workflow.objects.get(student_id="anon-oz").status == Status.STAFF
+
+
+def waiting_for_peers() -> None:
+    """Amy, Bob and Cal answer the peer problem; Amy reviews two peers and waits for reviews of her own."""
+    submit_all("amy", "bob", "cal", definition=PEER_ONLY)
+    peer_review("amy")
+    peer_review("amy")
+    assert Workflow.objects.get(student_id="anon-amy").status == Status.WAITING
+
+
+def test_grade_now_a_learner_waiting_for_peer_reviews(django_capture_on_commit_callbacks) -> None:
+    waiting_for_peers()
+    ann = client_of("staffann")
+    page = ann.get(grade_url(ITEM, "anon-amy")).content.decode()
+    assert "Grade the response of amy" in page and "Waiting for peer reviews" in page and "answer of amy" in page
+
+    grade = {"options_selected": {"Users": "Yes", "Feasibility": "Practical"}, "overall_feedback": "Thorough."}
+    with django_capture_on_commit_callbacks(execute=True):
+        graded = post_json(ann, grade_url(ITEM, "anon-amy"), grade)
+    assert graded.status_code == 200 and graded.json()["redirect"].endswith("?done=graded")
+    amy = Workflow.objects.get(student_id="anon-amy")
+    assert amy.status == Status.DONE and Score.objects.count() == 1
+    assert "The grade was saved" in ann.get(graded.json()["redirect"]).content.decode()
+
+    # changing it needs a reason, which the learner's history keeps
+    again = post_json(ann, grade_url(ITEM, "anon-amy"), grade)
+    assert again.status_code == 400 and again.json()["error"]["code"] == "reason_required"
+    changed = post_json(ann, grade_url(ITEM, "anon-amy"), grade | {"reason": "Second look."})
+    assert changed.status_code == 200
+    assert list(AuditEntry.objects.order_by("id").values_list("action", "reason")) == [
+        ("grade", ""),
+        ("override", "Second look."),
+    ]
+
+
+def test_grade_now_is_refused_while_another_grader_holds_the_response() -> None:
+    answer(ITEM, "amy", 1)
+    queue.next_among([ITEM], Actor("anon-staffben", "staffben"), platform.now())
+    ann = client_of("staffann")
+    assert "staffben is grading this response" in ann.get(grade_url(ITEM, "anon-amy")).content.decode()
+    refused = post_json(ann, grade_url(ITEM, "anon-amy"), STATED)
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "being_graded"
+
+
+def test_grade_now_of_a_learner_who_never_answered_is_not_found() -> None:
+    answer(ITEM, "amy", 1)
+    missing = client_of("staffann").get(grade_url(ITEM, "anon-nobody"))
+    assert missing.status_code == 404 and "There is no submitted response to assess." in missing.content.decode()
+
+
+def queries(client: Client, url: str) -> int:
+    cache.clear()  # a response's answers are cached once read: count them read
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_pages_cost_the_same_whatever_the_learners_and_problems() -> None:
+    answer(ITEM, "amy", 1)
+    ann = client_of("staffann")
+    ann.post(queue_url(), {"action": "next"})
+    small = (queries(ann, queue_url()), queries(ann, grade_url(ITEM, "anon-amy")))
+
+    for number in range(2, 8):
+        item = f"block-v1:Org+Run+2026+type@ora_xblock+block@essay{number}"
+        for name in (f"l{number}a", f"l{number}b", f"l{number}c"):
+            answer(item, name, number)
+    answer(ITEM, "zed", 9)
+    large = (queries(ann, queue_url()), queries(ann, grade_url(ITEM, "anon-amy")))
+
+    assert large == small, (small, large)
+    assert small[0] <= 12 and small[1] <= 16, small
