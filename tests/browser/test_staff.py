@@ -5,10 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests import samples
 
 from .test_journey import scenario_url, submit_answer
 from .test_smoke import assert_accessible
@@ -121,6 +124,39 @@ def test_a_report_downloads_for_five_minutes_and_matches_the_learners_grades(
     refused = page.request.get(demo_server + href)
     assert refused.status == 403
     assert refused.json()["error"]["code"] == "link_expired"
+
+
+def test_a_zip_of_every_submitted_file_is_built_in_the_background_and_downloaded(
+    page: Any, demo_server: str, axe: Any, tmp_path: Path
+) -> None:
+    figure = tmp_path / "figure.png"
+    figure.write_bytes(samples.sized("png", 2056))
+    for learner in ("otto", "pia"):
+        page.goto(scenario_url(demo_server, "staff_only.xml", learner))
+        page.get_by_label("File to upload").set_input_files(str(figure))
+        page.get_by_label("Description of the file (required)").fill(f"Figure of {learner}")
+        page.get_by_role("button", name="Upload file").click()
+        expect(page.locator(".ora-file-list")).to_contain_text("figure.png")
+        submit_answer(page, f"The lab report of {learner}.")
+    page.goto(scenario_url(demo_server, "staff_only.xml", "staff"))
+    work = open_tool(page, "Reports")
+    expect(work.locator(".ora-storage-warning").first).to_contain_text("ORA_XBLOCK_REPORT_STORAGE")  # /media/ is served
+    work.get_by_role("button", name="Build a zip of every submitted file").click()
+    link = work.get_by_role("link", name=re.compile(r"_ora_files_\d{4}-\d{2}-\d{2}-\d{4}\.zip$"))
+    expect(link).to_be_visible()  # built by the background task (run at once: the demo's Celery is eager)
+    assert_accessible(axe, page)
+    with page.expect_download() as download:
+        link.click()
+    with zipfile.ZipFile(download.value.path()) as bundle:
+        names = bundle.namelist()
+        mine = [name for name in names if name.split("-")[0] in ("otto", "pia")]
+        assert len(mine) == 2 and all(name.endswith("/1-figure.png") for name in mine), names
+        assert bundle.read(mine[0]) == figure.read_bytes()
+
+    href = link.get_attribute("href")
+    page.request.post(demo_server + "/_test/clock/", form={"seconds": "301"})
+    refused = page.request.get(demo_server + href)
+    assert (refused.status, refused.json()["error"]["code"]) == (403, "link_expired")
 
 
 def test_the_gradebook_is_filtered_and_searched(page: Any, demo_server: str, axe: Any) -> None:
