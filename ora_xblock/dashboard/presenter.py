@@ -37,13 +37,14 @@ def problem_view(
     problem: CourseProblem, tally: Tally, feedback: Counts | None, dates: Reader, _: Gettext
 ) -> dict[str, Any]:
     """One row of the problems table."""
+    manual = problem.definition.date_config_type is DateConfig.MANUAL  # the dates shown are the step's own
     working = [_(text).format(count=tally.by_status[status]) for status, text in WORKING if tally.by_status[status]]
     return {
         "item_id": problem.item_id,
         "title": problem.title,
         "url": problem.url,
         "steps": steps_view(problem, dates, _),
-        "dates_from": _(DATES_FROM[problem.definition.date_config_type]),
+        "dates_from": "" if manual else _(DATES_FROM[problem.definition.date_config_type]),
         "submitted": tally.submitted,
         "working": working,
         "peers": tally.waiting_for_peers,

@@ -5,10 +5,11 @@ count does not grow with the course's problems or learners."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -24,6 +25,7 @@ from lxml import html
 
 from ora_xblock import platform, scenarios
 from ora_xblock.definition import load_olx
+from ora_xblock.definition.model import DateConfig
 from ora_xblock.models import ProblemSnapshot, ReportTask, Workflow
 from ora_xblock.models.feedback import AssessmentFeedback
 from ora_xblock.services import reports
@@ -126,6 +128,24 @@ def rows(page: bytes, table: str) -> list[list[str]]:
     return [[" ".join(cell.text_content().split()) for cell in row] for row in section.xpath(".//table/tbody/tr")]
 
 
+def test_each_step_shows_the_window_it_is_open_in(clock) -> None:
+    clock.now = datetime(2026, 3, 31, 17, 0, tzinfo=UTC)
+    two = load_olx(scenarios.resource_text("scenarios/two_questions.xml"))  # the response is due on its own date
+    add_problem("item-two", "Two questions", two)
+    from_subsection = dataclasses.replace(PEER_ONLY, date_config_type=DateConfig.SUBSECTION)
+    block = add_problem("item-sub", "Dated by the subsection", from_subsection)
+    block.fields = {"start": None, "due": None}
+    block.start, block.due = START, datetime(2026, 4, 2, 17, 0, tzinfo=UTC)
+    page = client_as("staff").get(dashboard_url())
+    steps = {row[0]: row[1] for row in rows(page.content, "Problems")}
+    assert steps["Two questions"].startswith("Response Due Dec 31, 2030")
+    assert "Dates:" not in steps["Two questions"]  # the author's own dates: nothing to explain
+    assert steps["Dated by the subsection"] == (
+        "Response Due Apr 2, 2026 (in 2 days) Peer assessment (Must Grade 2, Graded By 2) Due Apr 2, 2026 (in 2 days) "
+        "Dates: every step is open from the subsection's release date to its due date."
+    )
+
+
 # Who may see it
 
 
@@ -142,16 +162,16 @@ def test_staff_see_every_problem_of_the_course_with_its_counts() -> None:
     page = client_as("staff").get(dashboard_url())
     assert page.status_code == 200
     assert page["Cache-Control"] == "private, no-store"
-    found = {row[0].split(" Its page")[0]: row for row in rows(page.content, "Problems")}
+    found = {row[0]: row for row in rows(page.content, "Problems")}
     assert list(found) == ["Bus stop", "Argument", "Nobody yet"]
     bus = found["Bus stop"]
     assert bus[2:4] == ["11", "Assessing peers: 3"]
-    assert bus[4].startswith("2 The oldest since")
-    assert bus[5].startswith("2 2 sent on by the peer step The oldest since")
+    assert bus[4].startswith("2 The oldest submitted")
+    assert bus[5].startswith("2 2 sent on by the peer step The oldest submitted")
     assert bus[6] == "4"
     assert "Peer assessment (Must Grade 2, Graded By 2)" in bus[1]
     assert found["Argument"][2:7] == ["6", "Self assessment: 1", "0", found["Argument"][5], "0"]
-    assert found["Argument"][5].startswith("5 The oldest since")
+    assert found["Argument"][5].startswith("5 The oldest submitted")
     assert "Staff assessment (required)" in found["Argument"][1]
     assert found["Nobody yet"][2:7] == ["0", "0", "0", "0", "0"]
     assert b'href="/units/item-peer"' in page.content
