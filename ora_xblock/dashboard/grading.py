@@ -5,7 +5,8 @@ peer reviews.
 A GET only shows: nothing is taken from the queue by loading a page (a reload or a prefetch never holds a
 response); "Grade the next response" posts. The rubric form is posted as JSON by static/js/course_queue.js and
 answered with where to go next; the queue's other buttons are plain forms, answered by a redirect. Only course
-staff pass (403; the anonymous are sent to sign in), and every problem named must be one of this course's.
+staff pass (``access.course_staff_only``: 403, and the anonymous are sent to sign in), and every problem named
+must be one of this course's.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_http_methods
@@ -26,6 +26,7 @@ from ..json_body import BadJson, read_object
 from ..services import learners, queue, staff
 from ..services.common import Conflict, Invalid, Refusal
 from . import grading_context as context
+from .access import course_staff_only
 from .grading_page import after, answer, error, page, refused
 from .grading_present import record_view, turn_view
 
@@ -39,26 +40,24 @@ ACTIONS = ("next", "skip", "release")
 
 
 @require_http_methods(["GET", "POST"])
+@course_staff_only
 def course_queue(request: HttpRequest, course_id: str) -> HttpResponse:
     """The response the grader holds from the course's queue, with the rubric; POST grades it (JSON), or takes
     the next one, skips it or gives it back (``action``)."""
-    return _guarded(request, course_id, _queue)
+    return _answered(request, course_id, _queue)
 
 
 @require_http_methods(["GET", "POST"])
+@course_staff_only
 def course_grade(request: HttpRequest, course_id: str, item_id: str, student_id: str) -> HttpResponse:
     """One learner's response in one problem of the course, with the rubric; POST (JSON) grades it now."""
-    return _guarded(request, course_id, lambda request, grader: _grade(request, grader, item_id, student_id))
+    return _answered(request, course_id, lambda request, grader: _grade(request, grader, item_id, student_id))
 
 
-def _guarded(request: HttpRequest, course_id: str, view: Callable[..., HttpResponse]) -> HttpResponse:
-    """Run ``view(request, grader)`` for course staff; a refusal is answered as JSON to the page's script, as a
-    page otherwise."""
-    if not context.signed_in(request):
-        return redirect_to_login(request.get_full_path())
+def _answered(request: HttpRequest, course_id: str, view: Callable[..., HttpResponse]) -> HttpResponse:
+    """Run ``view(request, grader)``; a refusal is answered as JSON to the page's script, as a page otherwise."""
     grader = context.grader(request, course_id)
     try:
-        grader.require_staff()
         with transaction.atomic():  # a savepoint where the host runs each request in a transaction
             return view(request, grader)
     except (Refusal, HandlerError, BadJson) as refusal:
@@ -97,7 +96,7 @@ def _queue(request: HttpRequest, grader: context.Grader) -> HttpResponse:
     if turn.workflow is not None:
         shown = turn_view(grader, context.problem_of(grader.course_id, turn.workflow.item_id, now, known), turn)
     message = _done(request, grader, QUEUE_DONE)
-    return page(request, grader, "queue", turn=shown, remaining=turn.remaining, message=message)
+    return page(request, grader, "course_queue.html", turn=shown, remaining=turn.remaining, message=message)
 
 
 def _grade(request: HttpRequest, grader: context.Grader, item_id: str, student_id: str) -> HttpResponse:
@@ -110,7 +109,7 @@ def _grade(request: HttpRequest, grader: context.Grader, item_id: str, student_i
         return answer({"redirect": after(request, "graded")})
     record = learners.record(problem, item_id, student_id)
     shown = record_view(grader, problem, record)
-    return page(request, grader, "grade", record=shown, message=_done(request, grader, GRADE_DONE))
+    return page(request, grader, "course_queue_grade.html", record=shown, message=_done(request, grader, GRADE_DONE))
 
 
 def _learner(data: Any, grader: context.Grader) -> tuple[str, str]:

@@ -1,50 +1,21 @@
 """Who grades from the course dashboard, in which course, at what moment, in which language; and the course's
-problems as the grading pages build them outside the block (from the content's own index).
-
-A page of the plugin app has no block, so no runtime services: the person is the request's user, the language
-Django's active one, the catalog the package's own (``translations/<lang>/LC_MESSAGES/text.mo``, Django's
-catalog behind it, where the platform's atlas-pulled translations are), and dates are shown in UTC for the
-browser to put in its own zone (static/js/when.js).
-"""
+problems as the grading pages build them outside the block (from the content's own index)."""
 
 from __future__ import annotations
 
-import gettext
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache, cached_property
-from importlib import resources
+from functools import cached_property
 from typing import Any
-
-from django.utils import translation
 
 from .. import platform
 from ..definition import parse_olx_cached
 from ..definition.errors import N_
 from ..services import course
 from ..services.audit import Actor
-from ..services.common import NotAllowed, NotFound, Problem, Refusal
+from ..services.common import NotFound, Problem, Refusal
 from ..when import Reader
-from . import host
-
-
-class _DjangoCatalog(gettext.NullTranslations):
-    """Django's own translations, behind the package's catalog."""
-
-    def gettext(self, message: str) -> str:
-        return str(translation.gettext(message))
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return str(translation.ngettext(singular, plural, n))
-
-
-@cache
-def catalog(language: str) -> gettext.NullTranslations:
-    """The package's catalog for ``language`` (a Django language code), Django's where it has no translation."""
-    folder = str(resources.files("ora_xblock") / "translations")
-    found = gettext.translation("text", folder, languages=[translation.to_locale(language)], fallback=True)
-    found.add_fallback(_DjangoCatalog())
-    return found
+from . import host, i18n
 
 
 @dataclass
@@ -61,27 +32,15 @@ class Grader:
         return Actor(host.anonymous_id(self.user, self.course_id), str(getattr(self.user, "username", "")))
 
     @cached_property
-    def language(self) -> str:
-        return translation.get_language() or "en"
-
-    @cached_property
-    def translations(self) -> gettext.NullTranslations:
-        return catalog(self.language)
+    def translations(self) -> Any:
+        return i18n.catalog()
 
     def _(self, message: str) -> str:
-        return self.translations.gettext(message)
+        return str(self.translations.gettext(message))
 
     @cached_property
     def dates(self) -> Reader:
-        return Reader(None, self.language, self.now, self.translations.gettext)
-
-    def words(self) -> dict[str, Any]:
-        """What every template needs to speak the grader's language."""
-        return {"_": self.translations.gettext, "ngettext": self.translations.ngettext}
-
-    def require_staff(self) -> None:
-        if not host.is_course_staff(self.user, self.course_id):
-            raise NotAllowed("forbidden", N_("Only course staff can do this."))
+        return i18n.reader(self.now, self.translations)
 
     def refusal_text(self, refusal: Refusal) -> str:
         """A service's refusal as the grader reads it."""
@@ -93,14 +52,8 @@ class Grader:
 
 
 def grader(request: Any, course_id: str) -> Grader:
-    """Whoever makes ``request``, on a grading page of the course now (:meth:`Grader.require_staff` refuses
-    anyone but course staff)."""
+    """Whoever makes ``request`` (course staff, as ``access.course_staff_only`` has checked), now."""
     return Grader(course_id, host.user_of(request), platform.now())
-
-
-def signed_in(request: Any) -> bool:
-    user = host.user_of(request)
-    return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
 def problems(course_id: str) -> dict[str, course.Indexed]:

@@ -1,24 +1,27 @@
-"""The grading pages as HTTP answers: a whole page of ``course_queue.html`` with the package's stylesheet and
-scripts inline (no block, so no runtime to serve them by URL), the JSON the page's script reads, and the way
-back to the page after a form (the query string kept: the demo names its persona there)."""
+"""The grading pages as HTTP answers: a course page (``pages.render_page``) with the scripts that post the rubric
+form, the JSON those scripts read, and the way back to the page after an action (its query string kept: the
+demo names its persona there)."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.middleware.csrf import get_token
-from django.urls import NoReverseMatch, reverse
-from django.utils import translation
 
 from ..js_catalog import catalog_script
-from ..templating import render, resource_text
+from ..templating import resource_text
 from .grading_context import Grader
+from .pages import render_page
 
-SCRIPTS = ("static/js/http.js", "static/js/live.js", "static/js/when.js", "static/js/rubric.js")
-PAGE_SCRIPT = "static/js/course_queue.js"
+SCRIPTS = ("static/js/http.js", "static/js/live.js", "static/js/rubric.js", "static/js/course_queue.js")
 DONE = "done"  # the query parameter naming what the last action did, for the page to say so
+
+
+@cache
+def _scripts() -> str:
+    return "\n".join(resource_text(path) for path in SCRIPTS)
 
 
 def here(request: HttpRequest) -> str:
@@ -35,41 +38,25 @@ def after(request: HttpRequest, done: str) -> str:
     return f"{request.path}?{query.urlencode()}"
 
 
-def dashboard_url(course_id: str) -> str | None:
-    """The course dashboard's page, where the plugin's URLs have it."""
-    try:
-        return reverse("ora_xblock:course_dashboard", kwargs={"course_id": course_id})
-    except NoReverseMatch:
-        return None
-
-
-def page(request: HttpRequest, grader: Grader, name: str, status: int = 200, **context: Any) -> HttpResponse:
-    """Page ``name`` of ``course_queue.html`` (``queue``, ``grade`` or ``refused``), in the grader's language."""
-    translations = grader.translations
-    scripts = [catalog_script(translations), *(resource_text(path) for path in SCRIPTS), resource_text(PAGE_SCRIPT)]
-    html = render(
-        "course_queue.html",
-        page=name,
-        language=grader.language,
-        direction="rtl" if translation.get_language_bidi() else "ltr",
-        css=resource_text("static/css/ora.css"),
-        scripts=[script.replace("</", "<\\/") for script in scripts],
-        csrf={"cookie": _csrf_cookie(), "token": get_token(request)},
+def page(request: HttpRequest, grader: Grader, template: str, status: int = 200, **context: Any) -> HttpResponse:
+    """The grading page ``template`` (``course_queue*.html``), in the grader's language."""
+    return render_page(
+        request,
+        template,
+        grader.course_id,
+        status=status,
+        scripts=catalog_script(grader.translations) + _scripts(),
+        csrf_cookie=str(getattr(settings, "CSRF_COOKIE_NAME", "csrftoken")),
         here=here(request),
-        dashboard_url=None if name == "refused" else dashboard_url(grader.course_id),
         message=context.pop("message", ""),
         error=context.pop("error", ""),
-        _=translations.gettext,
-        ngettext=translations.ngettext,
         **context,
     )
-    response = HttpResponse(html, status=status, content_type="text/html; charset=utf-8")
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def refused(request: HttpRequest, grader: Grader, status: int, message: str) -> HttpResponse:
-    return page(request, grader, "refused", status, error=message)
+    """A page saying why the action was refused, with the way back to the dashboard."""
+    return render_page(request, "course_refused.html", grader.course_id, status=status, message=message, back=True)
 
 
 def answer(body: dict[str, Any], status: int = 200) -> JsonResponse:
@@ -81,7 +68,3 @@ def answer(body: dict[str, Any], status: int = 200) -> JsonResponse:
 def error(status: int, code: str, message: str, **extra: Any) -> JsonResponse:
     """A refusal as the page's script lists it (``{"error": {"code", "message"}}``, as the block's handlers)."""
     return answer({"error": {"code": code, "message": message, **extra}}, status)
-
-
-def _csrf_cookie() -> str:
-    return str(getattr(settings, "CSRF_COOKIE_NAME", "csrftoken"))

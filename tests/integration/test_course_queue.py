@@ -218,8 +218,7 @@ def test_anyone_but_course_staff_is_refused(name: str) -> None:
     for url in (queue_url(), grade_url(ITEM, "anon-amy")):
         assert someone.get(url).status_code == 403
     assert someone.post(queue_url(), {"action": "next"}).status_code == 403
-    refused = post_json(someone, grade_url(ITEM, "anon-amy"), STATED)
-    assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+    assert post_json(someone, grade_url(ITEM, "anon-amy"), STATED).status_code == 403
     assert not StaffLease.objects.exists() and Workflow.objects.get().status == Status.STAFF
 
 
@@ -319,4 +318,5 @@ def test_the_pages_cost_the_same_whatever_the_learners_and_problems() -> None:
     large = (queries(ann, queue_url()), queries(ann, grade_url(ITEM, "anon-amy")))
 
     assert large == small, (small, large)
-    assert small[0] <= 12 and small[1] <= 16, small
+    print(f"queries: queue page {small[0]}, grade-now page {small[1]}")
+    assert small[0] <= 10 and small[1] <= 12, small
