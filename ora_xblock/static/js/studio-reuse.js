@@ -1,8 +1,8 @@
 /* OraXBlock.studioReuse(editor, url): copy the rubric of another problem of the course into the form (edx-ora2's
  * "clone a rubric"). The author asks for the list (the handler ``course_rubrics``), picks a problem, fetches its
  * rubric and confirms; the form's criteria and overall feedback are then replaced by that rubric's, and nothing is
- * stored until the author saves. ``editor`` (OraXBlock.studio) gives form(), gettext, announce(message), changed()
- * and lists (OraXBlock.studioLists). */
+ * stored until the author saves. ``editor`` (OraXBlock.studio) gives form(), gettext, newId(kind),
+ * announce(message) and changed(). */
 (function (OraXBlock) {
   "use strict";
 
@@ -57,7 +57,10 @@
         if (!result.ok) { refused(result); return; }
         chosen = result.body;
         var current = items(editor.form().querySelector("[data-list=criteria]")).length;
-        part(".ora-reuse-question").textContent = gettext(
+        var question = part(".ora-reuse-question");
+        if (!question.id) { question.id = editor.newId("reuse"); }
+        part(".ora-reuse-replace").setAttribute("aria-describedby", question.id);  // read as the button gets focus
+        question.textContent = gettext(
           "Replace this rubric (criteria: {current}) and its overall feedback with the rubric of “{title}” (criteria: {count})?")
           .replace("{current}", current).replace("{count}", chosen.rubric.criteria.length)
           .replace("{title}", chosen.title);
@@ -120,6 +123,6 @@
       if (button.classList.contains("ora-reuse-cancel")) { keep(); }
     }
 
-    return { click: click, fill: fill };
+    return { click: click };
   };
 }(window.OraXBlock = window.OraXBlock || {}));
