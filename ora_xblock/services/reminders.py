@@ -23,7 +23,7 @@ from django.db.models import Count, Max, Min, QuerySet
 from .. import notifications
 from ..conf import ora_settings
 from ..definition.model import Definition, PeerStep, StepName
-from ..models import Workflow
+from ..models import Assessment, Workflow
 from ..models.notices import Notice
 from ..workflow import Status, Window
 from . import notices
@@ -69,11 +69,12 @@ def next_due(now: datetime) -> datetime | None:
 def remind_learners(now: datetime) -> int:
     """Record today's reminders of the learners who owe peer reviews, batch after batch; how many were new.
 
-    Per batch: the learners (one query), their problems' definitions (one), the responses waiting for reviews
-    in those problems (one), the reminders recorded already (one), the new ones (one insert).
+    Per batch: the learners (one query), when each last gave a review (one), their problems' definitions (one),
+    the responses waiting for reviews in those problems (one), the reminders recorded already (one), the new ones
+    (one insert).
     """
     owing = _owing(now).order_by("pk")
-    fields = ("pk", "course_id", "item_id", "student_id", "username", "peers_assessed", "updated_at")
+    fields = ("pk", "course_id", "item_id", "student_id", "username", "peers_assessed", "submitted_at")
     recorded, after = 0, 0
     while True:
         batch = list(owing.filter(pk__gt=after).values(*fields)[:BATCH])
@@ -81,9 +82,18 @@ def remind_learners(now: datetime) -> int:
             return recorded
         after = batch[-1]["pk"]
         items = {row["item_id"] for row in batch}
+        acted = _last_reviews(batch)
         definitions = notices.definitions(items)
         waiting = _reviewable(items)
-        due = [_reminder(row, definitions.get(row["item_id"]), waiting.get(row["item_id"], 0), now) for row in batch]
+        due = [
+            _reminder(
+                {**row, "acted": acted.get((row["student_id"], row["item_id"]), row["submitted_at"])},
+                definitions.get(row["item_id"]),
+                waiting.get(row["item_id"], 0),
+                now,
+            )
+            for row in batch
+        ]
         recorded += notices.record_all([notice for notice in due if notice is not None])
         if len(batch) < BATCH:
             return recorded
@@ -134,7 +144,7 @@ def _reminder(row: dict[str, Any], definition: Definition | None, waiting: int, 
         return None
     closing = window.due - now <= BEFORE_DUE
     # Waiting besides their own response and the ones they reviewed already: some are theirs to review.
-    others_wait = waiting - 1 - row["peers_assessed"] > 0 and row["updated_at"] <= now - IDLE
+    others_wait = waiting - 1 - row["peers_assessed"] > 0 and row["acted"] <= now - IDLE
     if not (closing or others_wait):
         return None
     content = {
@@ -156,12 +166,13 @@ def _reminder(row: dict[str, Any], definition: Definition | None, waiting: int, 
 
 def _next_reminder(now: datetime) -> datetime | None:
     """Per problem with learners who owe reviews (one query): its peer step opening, closing within
-    :data:`BEFORE_DUE`, or its longest-idle learner's mark; the earliest, within the learners' time to be reminded.
-    Due already (reminded today, or waiting for this hour's look): the next hour, or the next day."""
+    :data:`BEFORE_DUE`, or a day after its first submit (the earliest any learner's idle mark can be, since a
+    learner acts first by submitting); the earliest, within the learners' time to be reminded. Come already
+    (reminded today, or waiting for this hour's look): the next hour's look."""
     rows = list(
         _owing(now)
         .values("item_id")
-        .annotate(idle=Min("updated_at"), latest=Max("submitted_at"), reviewed=Min("peers_assessed"))
+        .annotate(first=Min("submitted_at"), latest=Max("submitted_at"), reviewed=Min("peers_assessed"))
         .order_by()
     )
     if not rows:
@@ -178,7 +189,7 @@ def _next_reminder(now: datetime) -> datetime | None:
             continue
         candidates = [window.start] if window.state is Window.NOT_OPEN else [window.due - BEFORE_DUE]
         if waiting.get(row["item_id"], 0) - 1 - row["reviewed"] > 0:
-            candidates.append(row["idle"] + IDLE)
+            candidates.append(row["first"] + IDLE)
         moment = min(candidates)
         if moment < row["latest"] + REMIND_FOR:
             moments.append(moment)
@@ -222,6 +233,17 @@ def _first_this_hour(now: datetime) -> bool:
         return bool(cache.add(f"{LOOK_KEY}.{now:%Y%m%d%H}", True, 2 * LOOK_EVERY.total_seconds()))
     except Exception:  # noqa: BLE001 - a cache that is down: look now; the once keys keep it to one a day
         return True
+
+
+def _last_reviews(batch: list[dict[str, Any]]) -> dict[tuple[str, str], datetime]:
+    """When each learner of the batch last gave a peer review in their problem (one query, by the scorer index)."""
+    given = Assessment.objects.filter(
+        kind=Assessment.Kind.PEER,
+        scorer_id__in={row["student_id"] for row in batch},
+        workflow__item_id__in={row["item_id"] for row in batch},
+    )
+    rows = given.values("scorer_id", "workflow__item_id").annotate(last=Max("created_at")).order_by()
+    return {(row["scorer_id"], row["workflow__item_id"]): row["last"] for row in rows}
 
 
 def _reviewable(items: set[str]) -> dict[str, int]:

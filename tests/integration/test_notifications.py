@@ -125,7 +125,7 @@ def test_staff_are_told_of_a_new_response_only_where_a_staff_step_waits_for_it(f
     with commit():
         submit_all("ann", "bob")
     with commit():
-        submit(Problem(PEER_ONLY, START), Learner(COURSE, "peer-item", "anon-cat", "cat"), ["peers only"])
+        submit(Problem(PEER_ONLY, START), Learner(COURSE, "peer-item", "anon-cat", username="cat"), ["peers only"])
 
     told = framework.of_type(notifications.STAFF_TYPE)
     assert [name for name, _ in framework.sent] == ["COURSE_NOTIFICATION_REQUESTED"] * 2
