@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import platform
+from ..definition.model import StepName
 from ..html import answers_html, clean_author_html
 from ..presenters.common import learner_name, prompt_views
 from ..presenters.staff import STATUS_LABELS
@@ -72,6 +73,6 @@ def record_view(grader: Grader, problem: Problem, record: LearnerRecord) -> dict
         "status": grader._(STATUS_LABELS[status]),
         "open": status is not Status.CANCELLED,
         "score": None if earned is None else (earned, workflow.score_possible),
-        "reviews": workflow.reviews_received,
+        "reviews": workflow.reviews_received if problem.definition.step(StepName.PEER) else None,
         "held_by": lease.holder_username if held and lease else None,
     }

@@ -262,6 +262,7 @@ def test_grade_now_a_learner_waiting_for_peer_reviews(django_capture_on_commit_c
     ann = client_of("staffann")
     page = ann.get(grade_url(ITEM, "anon-amy")).content.decode()
     assert "Grade the response of amy" in page and "Waiting for peer reviews" in page and "answer of amy" in page
+    assert "<dt>Peer reviews received</dt><dd>0</dd>" in page
 
     grade = {"options_selected": {"Users": "Yes", "Feasibility": "Practical"}, "overall_feedback": "Thorough."}
     with django_capture_on_commit_callbacks(execute=True):
