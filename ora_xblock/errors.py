@@ -28,7 +28,7 @@ CODES: dict[str, tuple[tuple[int, ...], str]] = {
     "invalid_definition": ((400,), "the problem was not saved: its errors are listed in errors"),
     "invalid_assessment": ((400,), "the assessment is incomplete: its errors are listed in errors"),
     "option_missing": ((400,), "a training answer leaves a criterion without an option"),
-    "no_such_problem": ((404,), "no other problem of the course has that id (a rubric to copy)"),
+    "no_such_problem": ((404,), "the course has no such problem (a rubric to copy, a response to grade)"),
     "rubric_frozen": ((409,), "learners may already have answered, so the rubric can no longer be replaced"),
     # Steps and their windows
     "not_open": ((403,), "the step's window has not opened yet"),

@@ -206,6 +206,15 @@ def test_release_gives_the_response_back() -> None:
     assert "The response went back to the queue." in page and "1 response is waiting for staff." in page
 
 
+def test_posts_without_the_csrf_token_are_refused() -> None:
+    answer(ITEM, "amy", 1)
+    ann = Client(enforce_csrf_checks=True)
+    ann.force_login(get_user_model().objects.get_or_create(username="staffann")[0])
+    assert ann.post(queue_url(), {"action": "next"}).status_code == 403
+    assert post_json(ann, grade_url(ITEM, "anon-amy"), STATED).status_code == 403
+    assert not StaffLease.objects.exists() and Workflow.objects.get().status == Status.STAFF
+
+
 def test_an_unknown_action_is_refused() -> None:
     refused = client_of("staffann").post(queue_url(), {"action": "take_all"})
     assert refused.status_code == 400 and "Send an action" in refused.content.decode()
