@@ -3,7 +3,7 @@ rubric of another problem of the course to copy into the form."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from .. import platform
@@ -52,7 +52,7 @@ def course_rubrics(request: Request, data: dict[str, Any]) -> dict[str, Any]:
         message = gettext("Learners may already have answered this problem, so its rubric can no longer be replaced.")
         raise HandlerError(409, "rubric_frozen", message)
     blocks = host.course_blocks(request.course_id)
-    hosted = None if blocks is None else [(platform.item_id(block), block.definition) for block, _url in blocks]
+    hosted = None if blocks is None else list(_readable(block for block, _url in blocks))
     found = rubric_reuse.sources(request.course_id, request.item_id, hosted)
     if wanted is None:
         return {"problems": rubric_reuse.listed(found)}
@@ -85,6 +85,15 @@ def _save(request: Request, read: Callable[[], Definition], store: bool = True) 
     block.store_definition(definition)
     form = form_html(block, definition, released)
     return answer | {"olx": block.definition_olx, "display_name": block.display_name, "form": form}
+
+
+def _readable(blocks: Iterable[Any]) -> Iterator[tuple[str, Definition]]:
+    """Each block's id and definition; a block whose content no longer reads (OLX imported by hand) is left out."""
+    for block in blocks:
+        try:
+            yield platform.item_id(block), block.definition
+        except InvalidDefinition:
+            continue
 
 
 def _require_author(request: Request) -> None:

@@ -46,6 +46,16 @@ class FakeHost:
 HOST = FakeHost()
 
 
+class Unreadable:
+    """A block whose stored OLX no longer reads."""
+
+    scope_ids = SimpleNamespace(usage_id=usage_key("broken"))
+
+    @property
+    def definition(self) -> Any:
+        return load_olx("<openassessment>")
+
+
 def hosted_block(block_id: str, olx: str) -> Any:
     """A problem block as the host lists it: its usage key and its definition."""
     return SimpleNamespace(scope_ids=SimpleNamespace(usage_id=usage_key(block_id)), definition=load_olx(olx))
@@ -68,10 +78,16 @@ def editor(author) -> Any:
 
 @pytest.fixture
 def hosted(settings) -> FakeHost:
-    """The course's content as the host gives it: this problem, two others, and one of another course."""
+    """The course's content as the host gives it: this problem, two others, one that no longer reads, and one of
+    another course."""
     settings.ORA_XBLOCK_COURSE_HOST = f"{__name__}.HOST"
     HOST.blocks = {
-        str(COURSE): [hosted_block("ora1", EDITED), hosted_block("grammar", GRAMMAR), hosted_block("self", SELF_ONLY)],
+        str(COURSE): [
+            hosted_block("ora1", EDITED),
+            hosted_block("grammar", GRAMMAR),
+            Unreadable(),
+            hosted_block("self", SELF_ONLY),
+        ],
         OTHER_COURSE: [hosted_block("elsewhere", GRAMMAR)],
     }
     return HOST
