@@ -27,6 +27,7 @@ from ..services import learners, queue, staff
 from ..services.common import Conflict, Invalid, Refusal
 from . import grading_context as context
 from .access import course_staff_only
+from .grading_events import staff_assessed
 from .grading_page import after, answer, error, page, refused
 from .grading_present import record_view, turn_view
 
@@ -74,7 +75,8 @@ def _queue(request: HttpRequest, grader: context.Grader) -> HttpResponse:
         data = read_object(request.body, max_json_bytes())
         item_id, student_id = _learner(data, grader)
         problem = context.problem_of(grader.course_id, item_id, now, known)
-        staff.grade(problem, item_id, student_id, actor, data, from_queue=True)
+        saved = staff.grade(problem, item_id, student_id, actor, data, from_queue=True)
+        staff_assessed(request, grader, problem, saved, from_queue=True)
         with contextlib.suppress(Conflict), transaction.atomic():  # others taking responses: the page offers one
             queue.next_among(items, actor, now)  # the next response, held for the grader once this is committed
         return answer({"redirect": after(request, "graded")})
@@ -105,7 +107,8 @@ def _grade(request: HttpRequest, grader: context.Grader, item_id: str, student_i
         if not _json(request):
             raise Invalid("bad_request", N_("Send the grade as JSON, from the page's form."))
         data = read_object(request.body, max_json_bytes())
-        staff.grade(problem, item_id, student_id, grader.actor, data, reason=data.get("reason", ""))
+        saved = staff.grade(problem, item_id, student_id, grader.actor, data, reason=data.get("reason", ""))
+        staff_assessed(request, grader, problem, saved, from_queue=False)
         return answer({"redirect": after(request, "graded")})
     record = learners.record(problem, item_id, student_id)
     shown = record_view(grader, problem, record)

@@ -7,8 +7,11 @@ do (ora_xblock/dashboard/host.py).
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
 from datetime import timedelta
+from types import ModuleType, SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -256,6 +259,80 @@ def test_staff_of_one_course_cannot_reach_another_courses_learners() -> None:
     assert ann.get(queue_url(OTHER_COURSE)).status_code == 403
     assert post_json(ann, grade_url(OTHER_ITEM, "anon-oz", OTHER_COURSE), STATED).status_code == 403
     assert Workflow.objects.get(student_id="anon-oz").status == Status.STAFF
+
+
+class Tracker:
+    """The platform's event tracking (eventtracking's tracker, track.views.server_track): each event sent, with
+    the tracker contexts open around it."""
+
+    def __init__(self) -> None:
+        self.open: list[tuple[str, dict]] = []
+        self.sent: list[dict] = []
+
+    @contextlib.contextmanager
+    def context(self, name: str, values: dict):
+        self.open.append((name, values))
+        yield
+        self.open.pop()
+
+    def server_track(self, request, name: str, data: dict, page: str | None = None) -> None:
+        self.sent.append({"name": name, "data": data, "page": page, "contexts": list(self.open)})
+
+
+@pytest.fixture
+def tracking(monkeypatch) -> Tracker:
+    """The LMS's modules the grading pages send events through: eventtracking and common.djangoapps.track."""
+    tracker = Tracker()
+    modules = {name: ModuleType(name) for name in ("common", "common.djangoapps", "common.djangoapps.track")}
+    contexts = ModuleType("common.djangoapps.track.contexts")
+    contexts.course_context_from_course_id = lambda key: {"course_id": str(key), "org_id": key.org}
+    views = ModuleType("common.djangoapps.track.views")
+    views.server_track = tracker.server_track
+    modules["common.djangoapps.track"].contexts, modules["common.djangoapps.track"].views = contexts, views
+    eventtracking = ModuleType("eventtracking")
+    eventtracking.tracker = SimpleNamespace(get_tracker=lambda: tracker)
+    modules |= {"common.djangoapps.track.contexts": contexts, "common.djangoapps.track.views": views}
+    for name, module in (modules | {"eventtracking": eventtracking}).items():
+        monkeypatch.setitem(sys.modules, name, module)
+    return tracker
+
+
+def test_a_grade_sends_ora2s_staff_assess_event_once_committed(tracking, django_capture_on_commit_callbacks) -> None:
+    answer(ITEM, "amy", 1)
+    answer(ITEM2, "bob", 2)
+    ann = client_of("staffann")
+    ann.post(queue_url(), {"action": "next"})
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        post_json(ann, queue_url(), {"item_id": ITEM, "student_id": "anon-amy"} | STATED)
+    assert tracking.sent == []  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    with django_capture_on_commit_callbacks(execute=True):
+        post_json(ann, grade_url(ITEM2, "anon-bob"), STATED)
+    refused = post_json(ann, grade_url(ITEM2, "anon-bob"), STATED)  # no reason to change it: refused, no event
+    assert refused.status_code == 400
+
+    assert [(event["name"], event["data"]["type"]) for event in tracking.sent] == [
+        ("openassessmentblock.staff_assess", "full-grade"),
+        ("openassessmentblock.staff_assess", "regrade"),
+    ]
+    event = tracking.sent[0]
+    amy = Workflow.objects.get(student_id="anon-amy")
+    assert event["page"] == "x_module"
+    assert event["data"]["submission_uuid"] == amy.submission_uuid and event["data"]["scorer_id"] == "anon-staffann"
+    assert event["data"]["score_type"] == "ST" and event["data"]["feedback"] == "Fine."
+    assert event["data"]["parts"] == [
+        {
+            "option": {"name": "Stated", "points": 3},
+            "criterion": {"name": "Argument", "points_possible": 5},
+            "feedback": "",
+        }
+    ]
+    user_id = get_user_model().objects.get(username="staffann").pk
+    assert event["contexts"] == [
+        ("module_callback_handler", {"module": {"display_name": "Self check, then staff review", "usage_key": ITEM}}),
+        ("openassessmentblock.staff_assess", {"course_id": COURSE, "org_id": "Org", "user_id": user_id}),
+    ]
 
 
 def waiting_for_peers() -> None:
