@@ -21,6 +21,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, include, path, reverse
+from django.utils import translation
 from lxml import html
 
 from ora_xblock import platform, scenarios
@@ -144,6 +145,19 @@ def test_each_step_shows_the_window_it_is_open_in(clock) -> None:
         "Response Due Apr 2, 2026 (in 2 days) Peer assessment (Must Grade 2, Graded By 2) Due Apr 2, 2026 (in 2 days) "
         "Dates: every step is open from the subsection's release date to its due date."
     )
+
+
+def test_the_page_speaks_the_requests_language_and_reads_right_to_left_in_arabic() -> None:
+    add_problem("item-peer", "Bus stop")
+    client = client_as("staff")
+    with translation.override("fr"):
+        french = client.get(dashboard_url()).content.decode()
+    assert '<html lang="fr" dir="ltr">' in french
+    assert "Générer le rapport de notes ORA" in french
+    with translation.override("ar"):
+        arabic = client.get(dashboard_url()).content.decode()
+    assert '<html lang="ar" dir="rtl">' in arabic
+    assert "إنشاء تقرير درجات ORA" in arabic
 
 
 # Who may see it
