@@ -41,10 +41,12 @@ def staff_assessed(request: Any, grader: Grader, problem: Problem, saved: Any, f
     transaction.on_commit(send)
 
 
-def _send(request: Any, course_id: str, name: str, data: dict, user: dict, block: dict) -> None:
+def _send(
+    request: Any, course_id: str, name: str, data: dict[str, Any], user: dict[str, Any], block: dict[str, Any]
+) -> None:
     try:
-        from common.djangoapps.track import contexts, views  # type: ignore[import-not-found]
-        from eventtracking import tracker  # type: ignore[import-not-found]
+        from common.djangoapps.track import contexts, views
+        from eventtracking import tracker
         from opaque_keys.edx.keys import CourseKey
     except ImportError:
         return

@@ -28,7 +28,7 @@ def here(request: HttpRequest) -> str:
     """This page's address without the outcome of the last action."""
     query = request.GET.copy()
     query.pop(DONE, None)
-    return request.path + (f"?{query.urlencode()}" if query else "")
+    return str(request.path) + (f"?{query.urlencode()}" if query else "")
 
 
 def after(request: HttpRequest, done: str) -> str:

@@ -32,7 +32,9 @@ def problem_url(course_id: str, item_id: str, with_files: bool) -> str:
     return host.jump_to(course_id, item_id)
 
 
-def response_view(grader: Grader, problem: Problem, workflow: Any, answers: list[str], files: list[Any]) -> dict:
+def response_view(
+    grader: Grader, problem: Problem, workflow: Any, answers: list[str], files: list[Any]
+) -> dict[str, Any]:
     """A learner's submitted response as staff read it, with the problem it answers."""
     definition = problem.definition
     return {
