@@ -23,7 +23,7 @@ from django.urls import include, path, reverse
 from submissions.models import Score
 
 from ora_xblock import platform, scenarios
-from ora_xblock.models import AuditEntry, StaffLease, Workflow
+from ora_xblock.models import AuditEntry, ResponseFile, StaffLease, Workflow
 from ora_xblock.services import overdue, queue
 from ora_xblock.services.assessments import self_assess
 from ora_xblock.services.audit import Actor
@@ -63,6 +63,12 @@ class CourseHost:
     def anonymous_id(user, course_id: str) -> str:
         return f"anon-{user.username}"
 
+    @staticmethod
+    def problems(course_id: str):
+        """The course's problem blocks, each with the page it is on."""
+        for number, item in enumerate((ITEM, ITEM2)):
+            yield SimpleNamespace(scope_ids=SimpleNamespace(usage_id=item)), f"/courses/{course_id}/unit-{number}"
+
 
 HOST = CourseHost()
 
@@ -86,12 +92,12 @@ def grade_url(item: str, student: str, course: str = COURSE) -> str:
     return reverse("ora_xblock:course_grade", kwargs={"course_id": course, "item_id": item, "student_id": student})
 
 
-def answer(item: str, name: str, minutes: float, course: str = COURSE) -> None:
+def answer(item: str, name: str, minutes: float, course: str = COURSE, text: str = "") -> None:
     """``name`` answers the self-then-staff problem ``item`` ``minutes`` after the start, and assesses
     themselves: they wait for staff."""
     who = Learner(course_id=course, item_id=item, student_id=f"anon-{name}", username=name)
     problem = Problem(SELF_STAFF, START + timedelta(minutes=minutes))
-    submit(problem, who, [f"answer of {name}"])
+    submit(problem, who, [text or f"answer of {name}"])
     overdue.remember(problem, item, course, scenarios.resource_text("scenarios/self_staff.xml"))
     self_assess(Problem(SELF_STAFF, START + timedelta(hours=2)), who, {"options_selected": {"Argument": "Stated"}})
 
@@ -166,6 +172,32 @@ def test_grading_from_the_queue_publishes_once_after_commit_and_holds_the_next(
     assert held_by("staffann") == [(ITEM2, "anon-bob")]  # the next one, from the other problem
     page = ann.get(graded.json()["redirect"]).content.decode()
     assert "The grade was saved" in page and "Response of bob" in page
+
+
+def test_the_response_is_shown_escaped_with_its_files_and_where_it_came_from() -> None:
+    answer(ITEM2, "amy", 1, text='<script>alert("x")</script> 3 < 5')
+    amy = Workflow.objects.get()
+    Workflow.objects.filter(pk=amy.pk).update(escalated_at=START)
+    for number, name in enumerate(("graph.png", "<b>notes</b>.pdf")):
+        ResponseFile.objects.create(
+            item_id=ITEM2,
+            student_id=amy.student_id,
+            workflow=amy,
+            key=f"key-{number}",
+            name=name,
+            description="",
+            extension=name.rsplit(".", 1)[1],
+            content_type="image/png",
+            size=2500,
+            uploaded_at=START,
+        )
+    ann = client_of("staffann")
+    ann.post(queue_url(), {"action": "next"})
+    page = ann.get(queue_url()).content.decode()
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; 3 &lt; 5" in page and "<script>alert" not in page
+    assert "Sent on from peer assessment" in page
+    assert "graph.png" in page and "&lt;b&gt;notes&lt;/b&gt;.pdf" in page and "2 KB" in page
+    assert f'href="/courses/{COURSE}/unit-1"' in page  # the files are downloaded from the problem's page
 
 
 def test_a_grade_from_the_queue_needs_the_hold() -> None:
