@@ -66,6 +66,8 @@ def test_staff_grade_two_problems_from_one_queue(page: Any, demo_server: str, ax
     page.get_by_role("button", name="Grade the next response").click()
     expect(page.get_by_role("heading", name=re.compile("^Response of "))).to_be_visible()
     expect(page.get_by_role("link", name="Grade from one queue")).to_have_attribute("aria-current", "page")
+    problem_page = re.compile(r"^/scenario/.*student=staff")  # the staff persona's view of it, where its staff area is
+    expect(page.locator(".ora-course-queue-problem a")).to_have_attribute("href", problem_page)
     shot(page, "course_queue")
     assert_accessible(axe, page)
 
