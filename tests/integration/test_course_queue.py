@@ -207,6 +207,27 @@ def test_a_grade_from_the_queue_needs_the_hold() -> None:
     assert Workflow.objects.get().status == Status.STAFF
 
 
+def test_a_grade_after_the_hold_ran_out_is_refused(monkeypatch) -> None:
+    answer(ITEM, "amy", 1)
+    ann = client_of("staffann")
+    ann.post(queue_url(), {"action": "next"})
+    later = platform.now() + timedelta(minutes=31)  # ORA_XBLOCK_STAFF_LEASE_MINUTES is 30
+    monkeypatch.setattr(platform, "now", lambda: later)
+    refused = post_json(ann, queue_url(), {"item_id": ITEM, "student_id": "anon-amy"} | STATED)
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "lease_expired"
+    assert "ran out" in refused.json()["error"]["message"]
+    assert Workflow.objects.get().status == Status.STAFF
+
+
+def test_a_body_that_is_no_json_object_is_refused() -> None:
+    answer(ITEM, "amy", 1)
+    ann = client_of("staffann")
+    for url in (queue_url(), grade_url(ITEM, "anon-amy")):
+        refused = ann.post(url, "[1, 2", content_type="application/json")
+        assert refused.status_code == 400 and refused.json()["error"]["code"] == "bad_json"
+    assert Workflow.objects.get().status == Status.STAFF
+
+
 def test_an_incomplete_grade_lists_what_is_missing() -> None:
     answer(ITEM, "amy", 1)
     ann = client_of("staffann")
