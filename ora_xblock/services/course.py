@@ -1,8 +1,9 @@
 """The course's problems at a glance, for the course dashboard: every problem's learners per status in one
 aggregate query, the course's own index of problems, and the learners waiting for peer reviews.
 
-The aggregate groups the course's workflows by problem and status (``GROUP BY item_id, status``) on the
-``ora_workflow_queue`` index; its cost grows with the course's learners, never its query count.
+The aggregate groups the course's workflows by problem and status (``GROUP BY item_id, status``) on an index that
+starts with them; its cost grows with the course's learners (1.5 s for a million on SQLite, bench/
+bench_course_dashboard.py), never its query count.
 """
 
 from __future__ import annotations
