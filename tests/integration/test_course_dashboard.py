@@ -364,3 +364,25 @@ def test_from_the_index_the_page_costs_one_query_more(settings) -> None:
             assert client.get(dashboard_url()).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+# The demo's answers (demo/course_host.py)
+
+
+@pytest.mark.urls("demo.urls")
+def test_the_demo_lists_its_problems_for_its_staff_and_keeps_the_persona_in_links() -> None:
+    from django.test import RequestFactory
+
+    from demo import course_host
+    from demo.middleware import DEMO_COURSE
+
+    listed = list(course_host.problems(DEMO_COURSE))
+    assert len(listed) == len(scenarios.DEMO_PROBLEMS) + 2  # the unit of two problems counts twice
+    assert all(block.scope_ids.block_type == "ora_xblock" and "?student=staff" in url for block, url in listed)
+    assert list(course_host.problems(OTHER_COURSE)) == []
+    staff, alice = (SimpleNamespace(username=name) for name in ("staff", "alice"))
+    assert course_host.HOST.is_staff(staff, DEMO_COURSE)
+    assert not course_host.HOST.is_staff(alice, DEMO_COURSE) and not course_host.HOST.is_staff(staff, OTHER_COURSE)
+    request = RequestFactory().get("/", {"student": "staff"})
+    assert course_host.HOST.link(request, "/ora_xblock/x/") == "/ora_xblock/x/?student=staff"
+    assert course_host.HOST.link(RequestFactory().get("/"), "/ora_xblock/x/") == "/ora_xblock/x/"
