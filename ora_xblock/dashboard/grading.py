@@ -12,10 +12,11 @@ must be one of this course's.
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_http_methods
 
@@ -38,6 +39,9 @@ QUEUE_DONE = {
 }
 GRADE_DONE = {"graded": N_("The grade was saved; it is on its way to the gradebook.")}
 ACTIONS = ("next", "skip", "release")
+TRY_AGAIN = N_("Nothing was saved: the server could not reach its database. Try again.")
+
+log = logging.getLogger(__name__)
 
 
 @require_http_methods(["GET", "POST"])
@@ -56,16 +60,26 @@ def course_grade(request: HttpRequest, course_id: str, item_id: str, student_id:
 
 
 def _answered(request: HttpRequest, course_id: str, view: Callable[..., HttpResponse]) -> HttpResponse:
-    """Run ``view(request, grader)``; a refusal is answered as JSON to the page's script, as a page otherwise."""
+    """Run ``view(request, grader)`` in a savepoint; a refusal, or a database failure (``try_again``, 503: nothing
+    was changed), rolls it back."""
     grader = context.grader(request, course_id)
     try:
         with transaction.atomic():  # a savepoint where the host runs each request in a transaction
             return view(request, grader)
+    except DatabaseError:
+        log.exception("A grading page's transaction failed and was rolled back")
+        return _refused(request, grader, 503, "try_again", grader._(TRY_AGAIN), {})
     except (Refusal, HandlerError, BadJson) as refusal:
-        status, code, message, extra = _refusal(refusal, grader)
-        if _json(request):
-            return error(status, code, message, **extra)
-        return refused(request, grader, status, message)
+        return _refused(request, grader, *_refusal(refusal, grader))
+
+
+def _refused(
+    request: HttpRequest, grader: context.Grader, status: int, code: str, message: str, extra: dict[str, Any]
+) -> HttpResponse:
+    """A refusal as JSON to the page's script, as a page otherwise."""
+    if _json(request):
+        return error(status, code, message, **extra)
+    return refused(request, grader, status, message)
 
 
 def _queue(request: HttpRequest, grader: context.Grader) -> HttpResponse:

@@ -16,15 +16,15 @@ from types import ModuleType, SimpleNamespace
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path, reverse
 from submissions.models import Score
 
 from ora_xblock import platform, scenarios
-from ora_xblock.models import AuditEntry, ResponseFile, StaffLease, Workflow
-from ora_xblock.services import overdue, queue
+from ora_xblock.models import Assessment, AuditEntry, ResponseFile, StaffLease, Workflow
+from ora_xblock.services import audit, overdue, queue
 from ora_xblock.services.assessments import self_assess
 from ora_xblock.services.audit import Actor
 from ora_xblock.services.common import Learner, Problem
@@ -217,6 +217,24 @@ def test_a_grade_after_the_hold_ran_out_is_refused(monkeypatch) -> None:
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "lease_expired"
     assert "ran out" in refused.json()["error"]["message"]
     assert Workflow.objects.get().status == Status.STAFF
+
+
+def test_a_database_failure_changes_nothing_and_says_to_try_again(monkeypatch) -> None:
+    answer(ITEM, "amy", 1)
+    ann = client_of("staffann")
+    ann.post(queue_url(), {"action": "next"})
+
+    def fail(*args, **kwargs):
+        raise DatabaseError("connection lost")
+
+    monkeypatch.setattr(audit, "record", fail)  # after the assessment is written: it must be rolled back
+    refused = post_json(ann, queue_url(), {"item_id": ITEM, "student_id": "anon-amy"} | STATED)
+    assert refused.status_code == 503 and refused.json()["error"]["code"] == "try_again"
+    assert Workflow.objects.get().status == Status.STAFF and not Assessment.objects.filter(kind="staff").exists()
+    monkeypatch.setattr(queue, "release", fail)
+    page = ann.post(queue_url(), {"action": "release", "item_id": ITEM, "student_id": "anon-amy"})
+    assert page.status_code == 503 and "Try again." in page.content.decode()
+    assert held_by("staffann") == [(ITEM, "anon-amy")]
 
 
 def test_a_body_that_is_no_json_object_is_refused() -> None:
