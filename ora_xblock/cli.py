@@ -159,6 +159,15 @@ def _add_simulate(commands: argparse._SubParsersAction) -> None:
     simulate.add_argument(
         "--continue", dest="continuing", type=_share, default=0.1, help="share of the rest who review more"
     )
+    simulate.add_argument(
+        "--reminders", action="store_true", help="remind learners who owe reviews (see the reminder model)"
+    )
+    simulate.add_argument(
+        "--reminder-response",
+        type=_share,
+        default=0.3,
+        help="the chance a reminded learner who stopped comes back (default 0.3)",
+    )
     simulate.add_argument("--json", action="store_true", help="print the report as JSON")
 
 

@@ -9,6 +9,15 @@ An hourly refresh stands in for the Celery beat task (flexible grading and
 the staff fallback). Time is simulated: each event, taken in time order from
 a priority queue, calls the services with a Problem at its own moment.
 
+With ``reminders`` the hourly refresh also runs the real peer reminders
+(:mod:`.services.reminders`: a day idle while responses wait, at most one a
+day). The reminder model: a reminded learner who has stopped (nothing
+scheduled) comes back with probability ``reminder_response`` (default 0.3 per
+reminder), after a delay drawn uniformly from :data:`REMINDER_DELAY`, and then
+does every review they owe (Must Grade), however they meant to leave; one who
+ignores it may answer the next day's. Those figures are assumptions, not
+measurements: change them to see how much the effect depends on them.
+
 Needs Django set up with ora_xblock's tables (``ora-xblock simulate`` makes
 a throwaway database). Grades are observed as they happen, up to the horizon
 (``days`` + 10): "graded by day N" counts final grades within N days of
@@ -19,6 +28,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 import random
 from collections import Counter
 from collections.abc import Callable
@@ -27,8 +37,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .definition import load_olx
-from .models import Workflow
-from .services import assessments, overdue, peer, responses
+from .models import Assessment, Workflow
+from .models.notices import Notice
+from .services import assessments, overdue, peer, reminders, responses
 from .services.common import Learner, Problem, Refusal
 from .workflow import Status
 
@@ -43,6 +54,7 @@ RETRIES = 3  # sessions a learner tries again after finding nothing to review
 EXTRA_REVIEWS = (1, 3)  # how many more those who continue do
 REPORTED_DAYS = (3, 7, 14)
 DEADLINE_DAYS = 8  # by then every deserving learner has a grade or is in the staff queue
+REMINDER_DELAY = (timedelta(hours=1), timedelta(hours=12))  # how soon a learner who answers a reminder comes back
 
 OLX = """<openassessment text_response="required">
   <title>Simulated peer problem</title>
@@ -76,6 +88,8 @@ class Params:
     leave_at_once: float = 0.2
     leave_midway: float = 0.1
     continuing: float = 0.1
+    reminders: bool = False
+    reminder_response: float = 0.3  # the chance a stopped learner comes back after a reminder
 
     def olx(self) -> str:
         return OLX.format(
@@ -99,6 +113,7 @@ class SimLearner:
     quota: int = 0  # reviews left in the current session
     retries: int = RETRIES
     lease_id: int | None = None
+    scheduled: int = 0  # their events waiting in the queue: none means they have stopped
 
 
 def run(params: Params) -> dict[str, Any]:
@@ -123,11 +138,17 @@ class Simulation:
         self.sequence = itertools.count()
         self.graded_at: dict[str, datetime] = {}
         self.refusals: Counter[str] = Counter()
+        self.by_id: dict[str, SimLearner] = {}
+        self.reminded = Counter[str]()  # "sent", "answered"
+        self.answers = random.Random(params.seed + 1)  # noqa: S311 - the reminder model's own draws: the rest unchanged
 
     def run(self) -> dict[str, Any]:
         if Workflow.objects.filter(item_id=ITEM_ID).exists():
             raise RuntimeError(f"{ITEM_ID} already has learners in this database: simulate on a fresh one")
         learners = self._learners()
+        self.by_id = {learner.who.student_id: learner for learner in learners}
+        if self.params.reminders:  # the definition the reminders read, as a submit in the LMS keeps it
+            overdue.remember(self._problem(START), ITEM_ID, COURSE_ID, self.params.olx())
         for learner in learners:
             self._at(learner.arrives, self._submit, learner)
         self._at(START, self._refresh)
@@ -135,6 +156,8 @@ class Simulation:
             moment, _, action, learner = heapq.heappop(self.queue)
             if moment > self.end:
                 break
+            if learner is not None:
+                learner.scheduled -= 1
             action(moment, learner)
         return self._report(learners)
 
@@ -159,6 +182,8 @@ class Simulation:
 
     def _at(self, moment: datetime, action: Callable[[datetime, Any], None], learner: SimLearner | None = None) -> None:
         heapq.heappush(self.queue, (moment, next(self.sequence), action, learner))
+        if learner is not None:
+            learner.scheduled += 1
 
     def _submit(self, moment: datetime, learner: SimLearner) -> None:
         responses.submit(self._problem(moment), learner.who, [f"The essay of {learner.who.username}."])
@@ -200,7 +225,28 @@ class Simulation:
     def _refresh(self, moment: datetime, _: None) -> None:
         overdue.refresh(self._problem(moment), ITEM_ID, escalate=True)
         self._track(moment)
+        if self.params.reminders:
+            self._remind(moment)
         self._at(moment + REFRESH_EVERY, self._refresh)
+
+    def _remind(self, moment: datetime) -> None:
+        """The real reminders at ``moment``; each reminded learner who has stopped may come back (the model)."""
+        seen = Notice.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        reminders.remind_learners(moment)
+        fresh = Notice.objects.filter(pk__gt=seen, kind=Notice.Kind.PEER_REMINDER)
+        for student_id in fresh.values_list("recipient_id", flat=True):
+            learner = self.by_id[student_id]
+            self.reminded["sent"] += 1
+            if learner.scheduled or self.answers.random() >= self.params.reminder_response:
+                continue
+            self.reminded["answered"] += 1
+            learner.target, learner.walks_away, learner.retries = (
+                max(learner.target, self.params.must_grade),
+                False,
+                RETRIES,
+            )
+            delay = self.answers.uniform(*(bound.total_seconds() for bound in REMINDER_DELAY))
+            self._at(moment + timedelta(seconds=round(delay)), self._session, learner)
 
     # Helpers
 
@@ -271,8 +317,34 @@ class Simulation:
             "escalated_then_graded": sum(row[1] == Status.DONE and row[3] is not None for row in rows),
             "deserving_without_grade_or_escalation_by_day_8": sum(not in_time(row) for row in deserving),
             "gave_up_for_nothing_to_review": sum(learner.retries < 0 for learner in learners),
+            "time_to_peer_grade_hours": self._time_to_peer_grade(),
+            "reminders": {"sent": self.reminded["sent"], "answered": self.reminded["answered"]},
             "refusals": dict(sorted(self.refusals.items())),
         }
+
+    def _time_to_peer_grade(self) -> dict[str, float | None]:
+        """Hours from each submission until it had the Graded By peer reviews, median and 90th percentile (nearest
+        rank) over every response; None when that response had not got them by the horizon."""
+        reviews: dict[int, list[datetime]] = {}
+        peer_reviews = Assessment.objects.filter(workflow__item_id=ITEM_ID, kind=Assessment.Kind.PEER)
+        for workflow_id, moment in peer_reviews.order_by("created_at").values_list("workflow_id", "created_at"):
+            reviews.setdefault(workflow_id, []).append(moment)
+        hours = []
+        for pk, submitted in Workflow.objects.filter(item_id=ITEM_ID).values_list("pk", "submitted_at"):
+            got = reviews.get(pk, [])
+            enough = len(got) >= self.params.graded_by
+            hours.append((got[self.params.graded_by - 1] - submitted).total_seconds() / 3600 if enough else None)
+        ranked = sorted(hours, key=lambda value: float("inf") if value is None else value)
+
+        def rank(share: float) -> float | None:
+            value = ranked[max(0, math.ceil(len(ranked) * share) - 1)] if ranked else None
+            return None if value is None else round(value, 1)
+
+        return {"median": rank(0.5), "p90": rank(0.9)}
+
+
+def _hours(value: float | None) -> str:
+    return "not by the end" if value is None else f"{value:g}"
 
 
 def _share(part: int, whole: int) -> float:
@@ -304,6 +376,14 @@ def text_report(report: dict[str, Any]) -> str:
         "Deserving learners without a grade or a staff escalation by day 8: "
         f"{report['deserving_without_grade_or_escalation_by_day_8']}",
         f"Learners who gave up finding nothing to review: {report['gave_up_for_nothing_to_review']}",
+        "Hours to a peer grade (Graded By reviews), median / 90th percentile of all responses: "
+        + " / ".join(_hours(report["time_to_peer_grade_hours"][key]) for key in ("median", "p90")),
+        (
+            f"Reminders: {report['reminders']['sent']} sent, {report['reminders']['answered']} answered "
+            f"(each answered with probability {p['reminder_response']:.0%})"
+            if p["reminders"]
+            else "Reminders: off"
+        ),
         "Refusals: " + (", ".join(f"{code} {n}" for code, n in report["refusals"].items()) or "none"),
     ]
     return "\n".join(lines)
