@@ -78,7 +78,12 @@ def _populate_problem(p: int, learners: int) -> None:
     ProblemSnapshot.objects.create(item_id=item(p), course_id=COURSE, olx=OLX, updated_at=NOW)
     given = [row for row in rows[::10] if row.status == "done"]
     AssessmentFeedback.objects.bulk_create(
-        (AssessmentFeedback(workflow=row, options=[OPTIONS[k % 4]], created_at=NOW) for k, row in enumerate(given)),
+        (
+            AssessmentFeedback(
+                workflow=row, course_id=row.course_id, item_id=row.item_id, options=[OPTIONS[k % 4]], created_at=NOW
+            )
+            for k, row in enumerate(given)
+        ),
         batch_size=BATCH,
     )
 

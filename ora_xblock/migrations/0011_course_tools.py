@@ -19,6 +19,8 @@ class Migration(migrations.Migration):
             name="AssessmentFeedback",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("course_id", models.CharField(max_length=255)),
+                ("item_id", models.CharField(max_length=255)),
                 ("options", models.JSONField(default=list)),
                 ("comment", models.TextField(blank=True)),
                 ("created_at", models.DateTimeField()),
@@ -29,6 +31,9 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
+            options={
+                "indexes": [models.Index(fields=["course_id", "created_at"], name="ora_feedback_course")],
+            },
         ),
         migrations.CreateModel(
             name="Notice",

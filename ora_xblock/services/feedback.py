@@ -64,7 +64,12 @@ def give(problem: Problem, learner: Learner, options: object, comment: object) -
         try:
             with transaction.atomic():
                 return AssessmentFeedback.objects.create(
-                    workflow=workflow, options=chosen, comment=text, created_at=problem.now
+                    workflow=workflow,
+                    course_id=workflow.course_id,
+                    item_id=workflow.item_id,
+                    options=chosen,
+                    comment=text,
+                    created_at=problem.now,
                 )
         except IntegrityError:
             raise _already_given() from None
@@ -122,11 +127,11 @@ class Recent:
 def recent_for_course(course_id: str, limit: int) -> list[Recent]:
     """The course's latest ``limit`` feedbacks, newest first, in one query."""
     rows = (
-        AssessmentFeedback.objects.filter(workflow__course_id=course_id)
+        AssessmentFeedback.objects.filter(course_id=course_id)
         .order_by("-created_at", "-id")
-        .values_list(
-            "workflow__item_id", "workflow__student_id", "workflow__username", "options", "comment", "created_at"
-        )[:limit]
+        .values_list("item_id", "workflow__student_id", "workflow__username", "options", "comment", "created_at")[
+            :limit
+        ]
     )
     return [Recent(*row) for row in rows]
 
@@ -149,14 +154,12 @@ def counts_for_course(course_id: str) -> dict[str, Counts]:
         f"option_{number}": Count("id", filter=Contains(listed, f'"{text}"')) for number, text in enumerate(OPTIONS)
     }
     rows = (
-        AssessmentFeedback.objects.filter(workflow__course_id=course_id)
-        .values("workflow__item_id")
+        AssessmentFeedback.objects.filter(course_id=course_id)
+        .values("item_id")
         .annotate(given=Count("id"), **chosen)
         .order_by()
     )
     return {
-        row["workflow__item_id"]: Counts(
-            row["given"], {text: row[f"option_{number}"] for number, text in enumerate(OPTIONS)}
-        )
+        row["item_id"]: Counts(row["given"], {text: row[f"option_{number}"] for number, text in enumerate(OPTIONS)})
         for row in rows
     }

@@ -254,10 +254,18 @@ def test_learners_feedback_is_counted_per_problem_and_the_latest_listed() -> Non
     add_problem("item-peer", "Bus stop")
     learners("item-peer", Status.DONE, 2)
     first, second = Workflow.objects.order_by("id")
-    AssessmentFeedback.objects.create(workflow=first, options=[OPTIONS[0]], comment="", created_at=START)
-    AssessmentFeedback.objects.create(
-        workflow=second, options=[OPTIONS[0], OPTIONS[2]], comment="<b>Too harsh</b>", created_at=START
-    )
+    for workflow, options, comment in (
+        (first, [OPTIONS[0]], ""),
+        (second, [OPTIONS[0], OPTIONS[2]], "<b>Too harsh</b>"),
+    ):
+        AssessmentFeedback.objects.create(
+            workflow=workflow,
+            course_id=workflow.course_id,
+            item_id=workflow.item_id,
+            options=options,
+            comment=comment,
+            created_at=START,
+        )
     page = client_as("staff").get(dashboard_url())
     assert rows(page.content, "Problems")[0][7] == "2"
     assert rows(page.content, "Learners' feedback on their assessments") == [["Bus stop", "2", "2", "0", "1", "0"]]
