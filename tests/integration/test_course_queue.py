@@ -142,12 +142,17 @@ def test_staff_asking_at_once_never_get_the_same_response() -> None:
 
     answers = run_concurrently(lambda i: clients[i].post(queue_url(), {"action": "next"}), len(graders))
 
-    assert [getattr(response, "status_code", None) for response in answers] == [302, 302], [
-        getattr(response, "content", response) for response in answers
-    ]
-    held = [held_by(name) for name in graders]
+    # Each takes one, or (SQLite, whose writers wait on one lock) is told to try again; never an error page.
+    statuses = [getattr(response, "status_code", None) for response in answers]
+    assert set(statuses) <= {302, 409, 503} and 302 in statuses, [getattr(r, "content", r) for r in answers]
+    held = [held_by(name) for name, status in zip(graders, statuses, strict=True) if status == 302]
     assert all(len(leases) == 1 for leases in held), held
-    assert {leases[0] for leases in held} == {(ITEM, "anon-amy"), (ITEM2, "anon-bob")}  # the two oldest
+    taken = [leases[0] for leases in held]
+    assert len(set(taken)) == len(taken)  # never the same response twice
+    assert set(taken) <= {(ITEM, "anon-amy"), (ITEM2, "anon-bob")}  # the oldest ones
+    if len(taken) == 1:
+        assert taken == [(ITEM, "anon-amy")]
+    assert all(held_by(name) == [] for name, status in zip(graders, statuses, strict=True) if status != 302)
 
 
 def test_grading_from_the_queue_publishes_once_after_commit_and_holds_the_next(
