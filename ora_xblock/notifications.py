@@ -29,8 +29,9 @@ log = logging.getLogger(__name__)
 class Notification:
     """What to ask the framework for: one notification type, its content, and who gets it.
 
-    ``usernames`` name the users of a user notification; without them it goes to the course's
-    ``audience_filters`` (course staff, for ours).
+    A notification with ``audience_filters`` goes to that audience of the course (course staff, for ours); one
+    without goes to the users ``usernames`` name, and to nobody when they name none: never, by mistake, to the
+    whole course (the platform's meaning of a course notification with no filter).
     """
 
     notification_type: str
@@ -68,10 +69,13 @@ def send(notification: Notification) -> bool:
     events = _events()
     if events is None or not registered(notification.notification_type):
         return False
+    user_ids = [] if notification.audience_filters else _user_ids(notification.usernames)
+    if not (notification.audience_filters or user_ids):
+        return False
     signals, data = events
     course_key = _course_key(notification.course_id)
     context = {"course_name": course_name(course_key, notification.course_id), **notification.context}
-    if not notification.usernames:
+    if notification.audience_filters:
         signals.COURSE_NOTIFICATION_REQUESTED.send_event(
             course_notification_data=data.CourseNotificationData(
                 course_key=course_key,
@@ -83,9 +87,6 @@ def send(notification: Notification) -> bool:
             )
         )
         return True
-    user_ids = _user_ids(notification.usernames)
-    if not user_ids:
-        return False
     signals.USER_NOTIFICATION_REQUESTED.send_event(
         notification_data=data.UserNotificationData(
             user_ids=user_ids,

@@ -56,7 +56,7 @@ def grade(workflow: Workflow, name: str | None, now: datetime) -> None:
             course_id=workflow.course_id,
             item_id=workflow.item_id,
             recipient_id=workflow.student_id,
-            context=payload(notifications.jump_url(workflow.course_id, workflow.item_id), content, workflow.username),
+            context=payload(notifications.jump_url(workflow.course_id, workflow.item_id), content),
             created_at=now,
         )
     )
@@ -80,10 +80,11 @@ def new_response(problem: Problem, learner: Learner, workflow: Workflow) -> None
     )
 
 
-def payload(url: str, content: dict[str, Any], *usernames: str) -> dict[str, Any]:
-    """A notice's ``context``: the framework's ``content_url`` and content context, and the users it goes to
-    (none: course staff)."""
-    return {"url": url, "content": content, "usernames": list(usernames)}
+def payload(url: str, content: dict[str, Any]) -> dict[str, Any]:
+    """A notice's ``context``: the framework's ``content_url`` and content context. Who it goes to is its
+    ``recipient_id`` (a learner's anonymous id, their username read when it is sent) or, blank, course staff: the
+    notice keeps no username, so the platform's retirement of a user leaves none behind here."""
+    return {"url": url, "content": content}
 
 
 def record(notice: Notice) -> None:
@@ -122,16 +123,20 @@ def send_unsent(now: datetime, limit: int = BATCH) -> int:
 
 
 def notification(notice: Notice) -> notifications.Notification:
-    """What the framework is asked for, from the notice's record."""
+    """What the framework is asked for, from the notice's record; a learner's notice reads their username (one
+    query: none when the learner's work is gone, and then it goes to nobody)."""
     context = notice.context
-    usernames = tuple(context.get("usernames") or ())
+    usernames: tuple[str, ...] = ()
+    if notice.recipient_id:
+        mine = Workflow.objects.filter(item_id=notice.item_id, student_id=notice.recipient_id).exclude(username="")
+        usernames = tuple(mine.values_list("username", flat=True)[:1])
     return notifications.Notification(
         notification_type=TYPES[Notice.Kind(notice.kind)],
         course_id=notice.course_id,
         content_url=context.get("url", ""),
         context=dict(context.get("content") or {}),
         usernames=usernames,
-        audience_filters={} if usernames else dict(notifications.STAFF_AUDIENCE),
+        audience_filters={} if notice.recipient_id else dict(notifications.STAFF_AUDIENCE),
     )
 
 

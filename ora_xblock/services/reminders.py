@@ -159,7 +159,7 @@ def _reminder(row: dict[str, Any], definition: Definition | None, waiting: int, 
         course_id=row["course_id"],
         item_id=row["item_id"],
         recipient_id=row["student_id"],
-        context=notices.payload(url, content, row["username"]),
+        context=notices.payload(url, content),
         created_at=now,
     )
 

@@ -5,6 +5,7 @@ where there is no framework, and a notice the framework failed to take goes out 
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -245,5 +246,21 @@ def test_sending_a_notice_costs_a_fixed_few_queries(framework, django_capture_on
         assert notices.send(recorded)
 
     # Recording: one INSERT. Sending (in the test's transaction): savepoint, mark sent, release; a learner's
-    # notice also looks up their user id. None of it depends on how many learners the problem has.
-    assert (len(recording), len(staff_notice), len(grade_notice)) == (1, 3, 4)
+    # notice also reads their username and user id. None of it depends on how many learners the problem has.
+    assert (len(recording), len(staff_notice), len(grade_notice)) == (1, 3, 5)
+
+
+def test_a_learners_notice_keeps_no_username_and_goes_to_nobody_once_their_work_is_gone(
+    framework, django_capture_on_commit_callbacks
+) -> None:
+    submit_all("ann")
+    Workflow.objects.filter(student_id="anon-ann").update(status="done", score_earned=3, score_possible=5)
+    with django_capture_on_commit_callbacks(execute=False):
+        notices.grade(Workflow.objects.get(), "Essay", START)
+    notice = Notice.objects.get(kind="grade")
+    assert "ann" not in json.dumps(notice.context)  # the platform's retirement leaves nothing behind here
+    Workflow.objects.all().delete()  # staff reset the learner
+
+    assert notices.send(notice) is True
+    assert framework.sent == []  # to nobody: never to the whole course
+    assert Notice.objects.get(kind="grade").sent_at is not None
