@@ -63,14 +63,21 @@ def _shown(notice: Notice) -> dict[str, Any]:
     content = notice.context.get("content", {})
     name = content.get("ora_name", "")
     if notice.kind == Notice.Kind.GRADE:
-        text = f"You received {content.get('points_earned')} out of {content.get('points_possible')} on {name}."
+        text = _sentence(
+            f"You received {content.get('points_earned')} out of {content.get('points_possible')} on {name}"
+        )
     elif notice.kind == Notice.Kind.PEER_REMINDER:
         left = content.get("reviews_left", 1)
-        text = f"You still have {left} peer review{'s' if left != 1 else ''} to do in {name}."
+        text = _sentence(f"You still have {left} peer review{'s' if left != 1 else ''} to do in {name}")
         if content.get("due"):
             text += f" The peer step closes {content['due'][:16].replace('T', ' ')} UTC."
     elif notice.kind == Notice.Kind.STAFF_DIGEST:
-        text = f"{content.get('waiting')} response(s) wait for staff grading: {name}."
+        text = _sentence(f"{content.get('waiting')} response(s) wait for staff grading: {name}")
     else:
-        text = f"A new response waits for staff grading in {name}."
+        text = _sentence(f"A new response waits for staff grading in {name}")
     return {"kind": KINDS[Notice.Kind(notice.kind)], "text": text, "at": notice.created_at, "sent": notice.sent_at}
+
+
+def _sentence(text: str) -> str:
+    """``text`` ended by a full stop, unless a problem's title ending it has its own mark."""
+    return text if text.endswith((".", "?", "!", "…")) else f"{text}."
