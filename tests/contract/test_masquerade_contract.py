@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 READS = {"render_page", "download_file"}
 STAFF = {name for name in dir(OraXBlock) if name.startswith("staff_")}
-STUDIO = {"save_definition", "save_editor", "check_editor"}
+STUDIO = {"save_definition", "save_editor", "check_editor", "course_rubrics"}
 
 
 def handlers() -> set[str]:
