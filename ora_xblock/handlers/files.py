@@ -96,4 +96,3 @@ def download_file(request: Request, file_id: str) -> Response:
     own_or_staff = viewer.can_author or item.student_id == viewer.anonymous_id
     disposition = uploads.content_disposition(item.name if own_or_staff else neutral, neutral)
     return attachment(stored, item.content_type, disposition, item.size)
-
