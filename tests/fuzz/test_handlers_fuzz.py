@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from ora_xblock.block import OraXBlock
 from ora_xblock.definition import parse_olx
 from ora_xblock.definition.codec import to_dict
+from ora_xblock.services.feedback import OPTIONS as FEEDBACK_OPTIONS
 from tests.host.lms import request_by
 
 from .conftest import exercise, fuzz
@@ -88,6 +89,14 @@ def learner_handlers(world: World) -> dict[str, tuple[tuple[str, ...], list[dict
         ),
         "upload_confirm": (("una",), [{"file_id": world.file_id}], {"file_id": file_ids}),
         "remove_file": (("una",), [{"file_id": world.file_id}, {"file_id": str(world.file_id)}], {"file_id": file_ids}),
+        "submit_feedback": (
+            ("dan", "sal"),
+            [{"options": [FEEDBACK_OPTIONS[0]], "comment": "Useful."}, {"options": [], "comment": "Only a comment."}],
+            {
+                "options": st.one_of(st.lists(st.one_of(st.sampled_from(FEEDBACK_OPTIONS), TEXT), max_size=6), SCALAR),
+                "comment": st.one_of(TEXT, SCALAR),
+            },
+        ),
     }
 
 
@@ -160,14 +169,14 @@ def _json_handlers() -> set[str]:
 
 LEARNER = sorted(
     "render_page save_draft submit withdraw self_assess peer_next peer_assess training_assess upload_begin "
-    "upload_start upload_finish upload_abort upload_confirm remove_file".split()
+    "upload_start upload_finish upload_abort upload_confirm remove_file submit_feedback".split()
 )
 STAFF = sorted(
     name
     for name in _json_handlers()
     if name.startswith("staff_") and name not in ("staff_files_zip", "staff_report_download")
 )
-STUDIO = ["check_editor", "save_definition", "save_editor"]
+STUDIO = ["check_editor", "course_rubrics", "save_definition", "save_editor"]
 MULTIPART = ["upload_file", "upload_piece"]
 FILES = ["download_file", "staff_files_zip", "staff_report_download"]  # GET, no body: the suffix is fuzzed below
 
@@ -213,6 +222,7 @@ def studio_handlers() -> dict[str, tuple[st.SearchStrategy[Mapping[str, Any]], d
         "save_definition": (st.builds(lambda text: {"olx": text}, st.one_of(st.just(FUZZ_OLX), text_olx)), olx),
         "save_editor": (st.builds(lambda data: {"definition": data}, sound), editor),
         "check_editor": (st.builds(lambda data: {"definition": data}, sound), editor),
+        "course_rubrics": (st.sampled_from([{}, {"item_id": "another-problem"}]), {"item_id": st.one_of(TEXT, SCALAR)}),
     }
 
 
