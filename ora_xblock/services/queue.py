@@ -55,12 +55,16 @@ def next_among(item_ids: Sequence[str], actor: Actor, now: datetime, skip: tuple
     """Hold for ``actor`` the oldest response waiting for staff in any of these problems (the course dashboard's
     one queue) that nobody holds; ``skip`` passes one (problem, learner) over."""
     with transaction.atomic(savepoint=False):
+        pending = _waiting(item_ids, now)
+        if skip is not None:
+            pending = pending.exclude(item_id=skip[0], student_id=skip[1])
         for _ in range(ATTEMPTS):
-            waiting = _waiting(item_ids, now).select_for_update(skip_locked=True).order_by("submitted_at", "id")
-            if skip is not None:
-                waiting = waiting.exclude(item_id=skip[0], student_id=skip[1])
-            workflow = waiting.first()
+            workflow = pending.select_for_update(skip_locked=True).order_by("submitted_at", "id").first()
             if workflow is None:
+                # Nothing unlocked. Either nothing waits, or other graders' transactions lock the rows (InnoDB locks
+                # every row its scan reads, not only the one it takes): then they are busy, not the queue empty.
+                if pending.exists():
+                    break
                 return Turn(None, None, 0)
             try:
                 with transaction.atomic():
