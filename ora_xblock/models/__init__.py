@@ -13,12 +13,19 @@ from ..workflow import Status
 
 
 class Draft(models.Model):
-    """A learner's unsaved answer, one per learner per problem."""
+    """A learner's unsaved answer, one per learner per problem; in a team problem, one per team.
+
+    A team's draft has ``team:<team_id>`` for ``student_id`` (an anonymous id never has a colon), and keeps,
+    for each prompt, how often it was saved and by whom, so that two members' saves never overwrite each
+    other unseen (docs/decisions/0031-team-responses.md).
+    """
 
     item_id = models.CharField(max_length=255)
     student_id = models.CharField(max_length=255)
     answers = models.JSONField(default=list)
     updated_at = models.DateTimeField()
+    revisions = models.JSONField(default=list)  # per prompt: how many saves changed it (team drafts)
+    authors = models.JSONField(default=list)  # per prompt: the username of the last member who changed it
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["item_id", "student_id"], name="ora_one_draft_per_learner")]
@@ -65,6 +72,12 @@ class Workflow(models.Model):
     cancelled_at = models.DateTimeField(null=True)
     cancelled_by = models.CharField(max_length=150, blank=True)
     cancel_comment = models.TextField(blank=True)
+    # A team problem: the team's response this learner shares, and whether this row only shares it (a member
+    # other than the submitter, whose row staff grade for the team; see models/teams.py).
+    team_response = models.ForeignKey(
+        "ora_xblock.TeamResponse", on_delete=models.CASCADE, null=True, related_name="members"
+    )
+    shares_response = models.BooleanField(default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["item_id", "student_id"], name="ora_one_workflow_per_learner")]
@@ -210,6 +223,7 @@ class ResponseFile(models.Model):
     uploaded_at = models.DateTimeField()
     # False while a file sent straight to the storage (S3) has not been checked yet.
     confirmed = models.BooleanField(default=True)
+    uploaded_by = models.CharField(max_length=150, blank=True)  # the member's username, in a team's draft
 
     objects = ResponseFileQuerySet.as_manager()
 
@@ -370,3 +384,4 @@ class PendingReset(models.Model):
 # The app's models are found through this module.
 from .feedback import AssessmentFeedback  # noqa: E402, F401
 from .notices import Notice  # noqa: E402, F401
+from .teams import TeamResponse  # noqa: E402, F401

@@ -23,6 +23,7 @@ class Learner:
     student_id: str
     item_type: str = "ora_xblock"
     username: str = ""
+    user_id: int | None = None  # the platform's user id, where the host gives it (a team submission names it)
 
     @property
     def student_item(self) -> dict[str, str]:
@@ -32,6 +33,22 @@ class Learner:
             "item_id": self.item_id,
             "item_type": self.item_type,
         }
+
+
+@dataclass(frozen=True)
+class Team:
+    """The learner's team in a team problem's team-set, as the platform's ``teams`` service tells it."""
+
+    team_id: str
+    name: str
+    member_ids: tuple[str, ...]  # every member's anonymous id in the course, the learner's among them
+    member_names: tuple[str, ...] = ()  # their usernames, in the same order, where the host tells them
+    url: str = ""  # the team's page in the LMS, where the host gives it
+
+    @property
+    def draft_owner(self) -> str:
+        """The ``student_id`` of the team's shared draft and draft files (an anonymous id has no colon)."""
+        return f"team:{self.team_id}"
 
 
 class Refusal(Exception):

@@ -76,6 +76,7 @@ __all__ = [
     "forget_learner",
     "open_to_send",
     "remove",
+    "submitted_files",
     "upload",
 ]
 
@@ -86,6 +87,15 @@ def draft_files(learner: Learner) -> list[ResponseFile]:
     """The checked files the learner has uploaded and not yet submitted (one query)."""
     mine = ResponseFile.objects.filter(item_id=learner.item_id, student_id=learner.student_id, workflow=None)
     return list(mine.filter(confirmed=True).in_order())
+
+
+def submitted_files(workflow: Workflow) -> list[ResponseFile]:
+    """The files of a submitted response, as uploaded (one query): a team member who shares the team's response
+    sees the files attached to its submitter's workflow (docs/decisions/0031-team-responses.md)."""
+    if not workflow.shares_response:
+        return list(workflow.files.in_order())
+    of_team = ResponseFile.objects.filter(workflow__team_response_id=workflow.team_response_id)
+    return list(of_team.filter(workflow__shares_response=False).in_order())
 
 
 def upload(
