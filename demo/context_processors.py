@@ -6,18 +6,29 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from .personas import DEFAULT_ID, PERSONAS, persona
+from . import scenarios, teams
+from .personas import DEFAULT_ID, persona, shown
 
 
 def personas(request: HttpRequest) -> dict[str, Any]:
-    """``personas``: links to the current scenario as each persona; ``viewer``: the persona viewing it (any other
-    ``?student=`` is a learner of that name)."""
+    """``personas``: links to the current scenario as each persona, with each learner's team on a team problem;
+    ``viewer``: the persona viewing it (any other ``?student=`` is a learner of that name) and ``viewer_team``."""
     match = request.resolver_match
     scenario_id = match.kwargs.get("scenario_id") if match else None
     if not scenario_id:
         return {}
     current = request.GET.get("student") or DEFAULT_ID
+    team_problem = teams.is_team_problem(scenarios.load().get(scenario_id))
+
+    def team(p: Any) -> str:
+        return teams.team_label(p.user_id) if team_problem and p.role == "learner" else ""
+
+    viewer = persona(current)
     return {
-        "viewer": persona(current),
-        "personas": [{"persona": p, "url": p.url(scenario_id), "current": p.user_id == current} for p in PERSONAS],
+        "viewer": viewer,
+        "viewer_team": team(viewer),
+        "personas": [
+            {"persona": p, "url": p.url(scenario_id), "current": p.user_id == current, "team": team(p)}
+            for p in shown(team_problem)
+        ],
     }

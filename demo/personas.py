@@ -19,6 +19,7 @@ class Persona(NamedTuple):
     role: str
     view_name: str = "student_view"
     views_as: str | None = None
+    teams_only: bool = False  # on the bar of team problems only, where the teams need them (demo/teams.py)
 
     @property
     def name(self) -> str:
@@ -40,6 +41,9 @@ PERSONAS = (
     Persona("bob", "learner"),
     Persona("carol", "learner"),
     Persona("dave", "learner"),
+    Persona("erin", "learner", teams_only=True),
+    Persona("frank", "learner", teams_only=True),
+    Persona("grace", "learner", teams_only=True),
     Persona("staff", "course staff"),
     Persona("staff_as_bob", "course staff viewing the course as Bob", views_as="bob"),
     Persona("author", "Studio editor", "studio_view"),
@@ -49,6 +53,11 @@ PERSONAS = (
 STAFF_IDS = frozenset({"staff", "sam"})
 COURSE_TEAM = frozenset({"staff", "author"})  # may edit the course in Studio
 DEFAULT_ID = "student_1"  # what the workbench uses when the URL has no ?student=
+
+
+def shown(team_problem: bool) -> list[Persona]:
+    """The personas a problem's bar and links offer: those of team problems only on team problems."""
+    return [p for p in PERSONAS if team_problem or not p.teams_only]
 
 
 def persona(user_id: str) -> Persona:

@@ -14,6 +14,7 @@ import re
 
 import crum
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from xblock.reference.user_service import UserService, XBlockUser
 
 from .personas import COURSE_TEAM, DEFAULT_ID, STAFF_IDS, persona
@@ -53,6 +54,11 @@ class DemoUserService(UserService):
         is_staff = learner in STAFF_IDS
         return self._as_xblock_user(learner, anonymous_id(learner), is_staff, "instructor" if is_staff else "student")
 
+    def get_user_by_anonymous_id(self, uid: str | None = None) -> object | None:
+        """The account behind an anonymous id of the course (the current person's without one), or None."""
+        wanted = uid or self.get_current_user().opt_attrs.get("edx-platform.anonymous_user_id")
+        return next((user for user in get_user_model().objects.all() if anonymous_id(user.username) == wanted), None)
+
     @staticmethod
     def _as_xblock_user(username: str, anonymous: str | None, is_staff: bool, role: str) -> XBlockUser:
         user = XBlockUser(is_current_user=True, emails=[f"{username}@example.com"], full_name=username.title())
@@ -60,12 +66,21 @@ class DemoUserService(UserService):
             {
                 "edx-platform.anonymous_user_id": anonymous,
                 "edx-platform.username": username,
+                "edx-platform.user_id": _account_id(username),
                 "edx-platform.user_is_staff": is_staff,
                 "edx-platform.user_role": role,
                 "edx-platform.user_preferences": dict(PREFERENCES.get(username, {})),
             }
         )
         return user
+
+
+def _account_id(username: str) -> int | None:
+    """The id of ``username``'s account (the request's own user where it is theirs), None without one."""
+    requester = crum.get_current_user()
+    if getattr(requester, "username", None) == username:
+        return requester.pk
+    return get_user_model().objects.filter(username=username).values_list("pk", flat=True).first()
 
 
 class DemoStudioPermissions:

@@ -84,6 +84,8 @@ WORKBENCH = {
         "studio_user_permissions": "demo.services.DemoStudioPermissions",
         "replace_urls": "demo.services.DemoReplaceURLService",
         "i18n": "demo.languages.DemoI18nService",
+        "teams": "demo.teams.DemoTeamsService",  # the course's team-set and teams (demo/teams.py)
+        "teams_configuration": "demo.teams.DemoTeamsConfigurationService",
     },
 }
 

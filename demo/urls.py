@@ -5,13 +5,14 @@ import os
 
 from django.urls import include, path, re_path
 
-from . import clock, languages, notices, resources, views
+from . import clock, languages, notices, resources, teams, views
 
 urlpatterns = [
     path("", views.home, name="demo_home"),
     path("reset/", views.reset, name="demo_reset"),
     path("language/", languages.switch, name="demo_language"),
     path("notices/", notices.notices_page, name="demo_notices"),
+    path("courses/<str:course_id>/teams/", teams.teams_page, name="teams_dashboard"),  # the LMS's Teams page
     path("ora_xblock/", include("ora_xblock.dashboard.urls")),  # namespace "ora_xblock", as apps.py's url_config
     re_path(r"^reset_state$", views.reset),  # the workbench's own reset, which would not ask
     re_path(r"^resource/(?P<block_type>[^/]+)/(?P<resource>.*)$", resources.package_resource),

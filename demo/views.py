@@ -6,9 +6,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from workbench.runtime import WorkbenchRuntime
 
-from . import scenarios
+from . import scenarios, teams
 from .middleware import DEMO_COURSE
-from .personas import PERSONAS, STAFF_IDS
+from .personas import PERSONAS, STAFF_IDS, shown
 from .reset import reset_demo
 
 
@@ -27,7 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "about": scenarios.title(scenario),
                 "links": [
                     {"persona": persona, "url": persona.url(scenario_id)}
-                    for persona in PERSONAS
+                    for persona in shown(teams.is_team_problem(scenario))
                     if single or persona.view_name == "student_view"
                 ],
             }

@@ -32,6 +32,7 @@ DEMO_PROBLEMS = (
     ("coffee_frost.xml", "Self only: a prompt with a course diagram (a /static/ link the host rewrites)"),
     ("latex_peer.xml", "Peer only, with LaTeX: math in the prompt, the answers and the feedback"),
     ("two_questions.xml", "Two questions, training, peer and self, with a due date"),
+    ("team_project.xml", "Team project, staff graded: one shared draft and one response per team"),
 )
 
 
