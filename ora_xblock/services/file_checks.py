@@ -22,13 +22,14 @@ from django.db.models import Model, QuerySet
 from .. import uploads
 from ..definition.errors import N_
 from ..definition.model import Necessity
-from ..models import ResponseFile, Workflow
+from ..models import ResponseFile, TeamResponse, Workflow
 from . import file_store
 from .common import Conflict, Invalid, Learner, Problem, TooLarge
 
 HEAD_BYTES = uploads.HEAD_BYTES
 COPY_BYTES = 64 * 1024
 SPOOL_BYTES = 1024 * 1024  # a file being checked stays in memory up to this size, on local disk beyond
+TEAM_DRAFT = "team:"  # how the owner of a team's draft begins (services.common.Team.draft_owner)
 Row = TypeVar("Row", bound=Model)
 
 
@@ -48,6 +49,7 @@ class Limits:
         return storages[self.storage_alias]
 
 
+TEAM_SUBMITTED = N_("Your team has already submitted a response.")
 REJECTIONS = {
     "file.no_name": N_("The file has no usable name."),
     "file.name_too_long": N_("File names can be at most {limit} characters."),
@@ -69,6 +71,8 @@ def record_file(
     content_type: str,
     confirmed: bool = True,
 ) -> ResponseFile:
+    """Record a file in the draft of ``learner``; in a team's draft (:func:`team_of_draft`), the file names the
+    member who uploaded it (a team's draft learner carries the member's username)."""
     return ResponseFile.objects.create(
         item_id=learner.item_id,
         student_id=learner.student_id,
@@ -80,7 +84,13 @@ def record_file(
         size=size,
         uploaded_at=problem.now,
         confirmed=confirmed,
+        uploaded_by=learner.username if team_of_draft(learner.student_id) is not None else "",
     )
+
+
+def team_of_draft(student_id: str) -> str | None:
+    """The team whose draft ``student_id`` owns, or None for a learner's own draft."""
+    return student_id.removeprefix(TEAM_DRAFT) if student_id.startswith(TEAM_DRAFT) else None
 
 
 def check_request(
@@ -139,12 +149,17 @@ def _mismatch(name: str, extension: str, problem: Problem | None) -> Invalid:
 def check_room(
     problem: Problem, learner: Learner, size: int, limits: Limits, pending: tuple[int, int] = (0, 0)
 ) -> None:
-    """Refuse when the learner has submitted, or the draft has no room for ``size`` more bytes.
+    """Refuse when the learner (or, for a team's draft, the team) has submitted, or the draft has no room for
+    ``size`` more bytes: the limits hold for a team's draft as a whole.
 
     ``pending`` is the count and bytes of files still arriving in pieces, which take room too.
     """
     definition = problem.definition
-    if Workflow.objects.filter(item_id=learner.item_id, student_id=learner.student_id).exists():
+    team_id = team_of_draft(learner.student_id)
+    if team_id is not None:
+        if TeamResponse.objects.filter(item_id=learner.item_id, team_id=team_id).exists():
+            raise Conflict("team_already_submitted", TEAM_SUBMITTED)
+    elif Workflow.objects.filter(item_id=learner.item_id, student_id=learner.student_id).exists():
         raise Conflict("already_submitted", N_("You have already submitted a response."))
     existing = list(ResponseFile.objects.filter(item_id=learner.item_id, student_id=learner.student_id, workflow=None))
     count = len(existing) + pending[0]

@@ -58,12 +58,20 @@ PIECE_REFUSALS = {
 
 
 def begin(
-    problem: Problem, learner: Learner, filename: str, description: object, size: object, limits: Limits
+    problem: Problem,
+    learner: Learner,
+    filename: str,
+    description: object,
+    size: object,
+    limits: Limits,
+    owner: Learner | None = None,
 ) -> PartialUpload:
     """Start a file that the browser sends in pieces of ``limits.piece_bytes``, judged as :func:`upload` judges it.
 
     The learner's unfinished uploads of the same file (name and size), and those idle for
-    :data:`UPLOAD_IDLE`, are given up first; the others count against the file count and total.
+    :data:`UPLOAD_IDLE`, are given up first; the others count against the file count and total. ``owner`` is
+    the draft the file will join, when not the learner's own (a team's: ``services.teams.team_learner``); the
+    upload stays the learner's.
     """
     if not isinstance(size, int) or isinstance(size, bool) or size < 1:
         raise Invalid("bad_request", N_("Send the file's size in bytes."))
@@ -73,7 +81,7 @@ def begin(
         unfinished = _unfinished(learner)
         given_up = Q(updated_at__lt=problem.now - UPLOAD_IDLE) | Q(name=checked.name, size=size)
         discard(unfinished.filter(given_up), limits)
-        check_room(problem, learner, size, limits, pending(learner, problem.now))
+        check_room(problem, owner or learner, size, limits, pending(learner, problem.now))
         return PartialUpload.objects.create(
             public_id=uuid.uuid4().hex,
             item_id=learner.item_id,
@@ -140,9 +148,11 @@ def add_piece(
         return upload
 
 
-def finish(problem: Problem, learner: Learner, upload_id: object, limits: Limits) -> ResponseFile | None:
-    """Join the pieces into one file, check it as a whole, store it and add it to the draft; returns the file
-    added (None when the upload was already finished).
+def finish(
+    problem: Problem, learner: Learner, upload_id: object, limits: Limits, owner: Learner | None = None
+) -> ResponseFile | None:
+    """Join the pieces into one file, check it as a whole, store it and add it to the draft (``owner``'s, as at
+    :func:`begin`); returns the file added (None when the upload was already finished).
 
     Every check of :func:`upload` applies again, to the joined file (its bytes, its size) and to the
     draft as it is now. The pieces are joined in a local file and judged there, so a bad file never
@@ -161,7 +171,8 @@ def finish(problem: Problem, learner: Learner, upload_id: object, limits: Limits
                 size=upload.size,
             )
         checked = check_request(problem, upload.name, upload.description, upload.size, limits)
-        check_room(problem, learner, upload.size, limits)
+        owner = owner or learner
+        check_room(problem, owner, upload.size, limits)
         storage, key = limits.storage, _joined_key(upload)
         with copied(storage, [piece.key for piece in pieces], "joining the pieces of a file") as joined:
             if joined.seek(0, io.SEEK_END) != upload.size:
@@ -173,7 +184,7 @@ def finish(problem: Problem, learner: Learner, upload_id: object, limits: Limits
                 stored_size = storage.size(key)
             if stored_size != upload.size:
                 raise Invalid("upload_incomplete", N_("The file did not arrive whole. Upload it again."))
-            record = record_file(problem, learner, checked, upload.description, key, upload.size, content_type)
+            record = record_file(problem, owner, checked, upload.description, key, upload.size, content_type)
         except BaseException:
             file_store.delete_quietly(storage, key)  # if this fails too, the unfinished upload still names the key
             raise

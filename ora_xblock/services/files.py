@@ -28,7 +28,7 @@ from ..definition.errors import N_
 from ..definition.model import Necessity
 from ..models import PartialUpload, PeerLease, ResponseFile, Workflow
 from . import file_store
-from .common import Conflict, Invalid, Learner, NotFound, Problem, Refusal
+from .common import Conflict, Invalid, Learner, NotFound, Problem, Refusal, Team
 from .file_checks import (
     REJECTIONS,
     Limits,
@@ -254,14 +254,21 @@ def attach(problem: Problem, learner: Learner, workflow: Workflow, limits: Limit
     }
 
 
-def for_download(item_id: str, file_id: int, viewer_id: str | None, is_staff: bool, now: datetime) -> ResponseFile:
-    """The file, if the viewer may have it at ``now``: its author, staff, or a peer whose lease on its response
-    is one :func:`ora_xblock.services.peer.peer_assess` would still take (their current one, before its
+def for_download(
+    item_id: str, file_id: int, viewer_id: str | None, is_staff: bool, now: datetime, team: Team | None = None
+) -> ResponseFile:
+    """The file, if the viewer may have it at ``now``: its author, staff, a member of the team whose draft has
+    it (``team``, the viewer's) or whose response it is, or a peer whose lease on its response is one
+    :func:`ora_xblock.services.peer.peer_assess` would still take (their current one, before its
     ``valid_until``). A lease that lapsed, was reviewed or was withdrawn gives nothing."""
     item = ResponseFile.objects.filter(pk=file_id, item_id=item_id).select_related("workflow").first()
     if item is None or viewer_id is None:
         raise NotFound("no_such_file", N_("There is no such file."))
-    allowed = is_staff or item.student_id == viewer_id
+    allowed = is_staff or item.student_id in (viewer_id, team.draft_owner if team else None)
+    if not allowed and item.workflow is not None and item.workflow.team_response_id is not None:
+        allowed = Workflow.objects.filter(
+            item_id=item_id, student_id=viewer_id, team_response_id=item.workflow.team_response_id
+        ).exists()
     if not allowed and item.workflow_id is not None:
         allowed = PeerLease.objects.filter(
             workflow_id=item.workflow_id, reviewer_id=viewer_id, active_key__isnull=False, valid_until__gt=now

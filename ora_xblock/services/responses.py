@@ -16,7 +16,7 @@ from ..definition.dates import parse_grace_period
 from ..definition.errors import N_
 from ..definition.model import Definition, Necessity, StepName
 from ..html import visible_text
-from ..models import Draft, Workflow
+from ..models import Draft, ResponseFile, Workflow
 from ..workflow import Progress, status
 from . import files, notices
 from .common import Conflict, Invalid, Learner, NotAllowed, NotFound, Problem, TooLarge
@@ -89,7 +89,8 @@ def withdraw(problem: Problem, learner: Learner) -> str:
 
     Allowed only when the problem lets learners resubmit, the response window
     is open, the grace period since submitting has not run out, and nobody
-    has assessed the response yet. The answer becomes the draft again. Returns the withdrawn submission's uuid.
+    has assessed the response yet. The answer, and its files, become the draft again. Returns the withdrawn
+    submission's uuid.
     """
     definition = problem.definition
     if not definition.allow_learner_resubmissions:
@@ -105,6 +106,7 @@ def withdraw(problem: Problem, learner: Learner) -> str:
         if workflow.assessments.exists():
             raise Conflict("already_assessed", N_("Your response has already been assessed."))
         _store_draft(learner, submitted_answers(workflow.submission_uuid), problem)
+        ResponseFile.objects.filter(workflow=workflow).update(workflow=None)  # back to the draft, not deleted
         workflow.delete()
     return workflow.submission_uuid
 

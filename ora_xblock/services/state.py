@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from ..models import Assessment, Workflow
 from ..scoring import Grade
 from ..workflow import Status
-from .common import Learner, Problem
+from .common import Learner, Problem, Team
 from .grades import assessments_of, grade_of
 from .responses import draft_answers, submitted_answers
+from .team_drafts import TeamDraft, team_draft
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class LearnerState:
     workflow: Workflow | None = None
     received: list[Assessment] = field(default_factory=list)
     grade: Grade | None = None
+    team_draft: TeamDraft | None = None  # before a team submitted: its shared draft, with revisions and authors
 
     @property
     def submitted(self) -> bool:
@@ -40,9 +42,13 @@ class LearnerState:
         return [assessment for assessment in self.received if assessment.kind == kind]
 
 
-def learner_state(problem: Problem, learner: Learner) -> LearnerState:
-    """The learner's state in the problem: the draft before submitting, then the workflow."""
+def learner_state(problem: Problem, learner: Learner, team: Team | None = None) -> LearnerState:
+    """The learner's state in the problem: the draft before submitting (their ``team``'s, in a team problem),
+    then the workflow."""
     workflow = Workflow.objects.filter(item_id=learner.item_id, student_id=learner.student_id).first()
+    if workflow is None and team is not None:
+        shared = team_draft(problem, learner, team)
+        return LearnerState(status=None, answers=list(shared.texts), team_draft=shared)
     if workflow is None:
         return LearnerState(status=None, answers=draft_answers(problem.definition, learner))
     return submitted_state(problem, workflow)
