@@ -40,6 +40,8 @@ CODES: dict[str, tuple[tuple[int, ...], str]] = {
     # Responses
     "already_submitted": ((409,), "the learner has already submitted a response"),
     "not_submitted": ((404,), "there is no submitted response to act on"),
+    "team_already_submitted": ((409,), "the learner's team has already submitted its response"),
+    "team_draft_changed": ((409,), "a teammate changed a prompt of the team's draft since the learner loaded it"),
     "response_empty": ((400,), "the response has no text and no file"),
     "response_required": ((400,), "a prompt that needs an answer was left empty"),
     "wrong_answer_count": ((400,), "the answers are not one per prompt"),
