@@ -1,6 +1,8 @@
 """The course's problems at a glance, for the course dashboard: every problem's learners per status in one
 aggregate query, the course's own index of problems, and the learners waiting for peer reviews.
 
+A team's response counts once (its submitter's row), however many members share it: the counts are of responses.
+
 The aggregate groups the course's workflows by problem and status (``GROUP BY item_id, status``) on an index that
 starts with them; its cost grows with the course's learners (1.5 s for a million on SQLite, bench/
 bench_course_dashboard.py), never its query count.
@@ -22,11 +24,13 @@ WAITING_LISTED = 50  # learners waiting for peer reviews shown on one page
 
 @dataclass
 class Tally:
-    """One problem's learners: how many per status, how many of those waiting for staff the peer step sent on,
-    and since when the oldest of those waiting for staff, and for peer reviews, has waited."""
+    """One problem's responses: how many per status (a team's once), how many of those waiting for staff the peer
+    step sent on, since when the oldest of those waiting for staff, and for peer reviews, has waited, and how many
+    are teams' responses."""
 
     by_status: dict[Status, int] = field(default_factory=lambda: dict.fromkeys(Status, 0))
     escalated: int = 0
+    team_responses: int = 0
     oldest_staff: datetime | None = None
     oldest_peer: datetime | None = None
 
@@ -56,18 +60,20 @@ def tallies(item_ids: Sequence[str]) -> dict[str, Tally]:
     """Each problem's :class:`Tally` (zeros for a problem nobody submitted to), in one query."""
     found = {item_id: Tally() for item_id in item_ids}
     rows = (
-        Workflow.objects.filter(item_id__in=list(found))
+        Workflow.objects.filter(item_id__in=list(found), shares_response=False)
         .values_list("item_id", "status")
         .annotate(
             learners=Count("pk"),
             escalated=Count("pk", filter=Q(escalated_at__isnull=False)),
             oldest=Min("submitted_at"),
+            teams=Count("pk", filter=Q(team_response__isnull=False)),
         )
         .order_by()
     )
-    for item_id, status, learners, escalated, oldest in rows:
+    for item_id, status, learners, escalated, oldest, teams in rows:
         tally = found[item_id]
         tally.by_status[Status(status)] = learners
+        tally.team_responses += teams
         if status == Status.STAFF:
             tally.escalated, tally.oldest_staff = escalated, oldest
         elif status == Status.WAITING:

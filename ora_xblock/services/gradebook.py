@@ -1,4 +1,5 @@
-"""The in-block gradebook: one row per learner, filtered and paginated by the database.
+"""The in-block gradebook: one row per learner, filtered and paginated by the database; a member of a team's
+response has their own row, which names the team.
 
 Ordered by lower-cased username on the ``ora_gradebook`` indexes; the page
 costs three queries whatever the number of learners: the count, the page's
@@ -50,6 +51,7 @@ class Row:
     possible: int | None
     criteria: dict[str, int | None]
     submitted_at: datetime
+    team: str = ""  # the name of the team whose response the learner shares, in a team problem
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,8 @@ def page(
     matching = _filtered(item_id, filters, team)
     total = matching.count()
     number = max(1, min(number, max(1, -(-total // size))))
-    workflows = list(matching.order_by("username_lower", "id")[(number - 1) * size : number * size])
+    ordered = matching.select_related("team_response").order_by("username_lower", "id")  # the team: joined
+    workflows = list(ordered[(number - 1) * size : number * size])
     received = defaultdict(list)
     done = [workflow.pk for workflow in workflows if workflow.status == Status.DONE]
     for assessment in Assessment.objects.filter(workflow_id__in=done).order_by("created_at", "id"):
@@ -99,6 +102,7 @@ def page(
                 possible=workflow.score_possible,
                 criteria={name: points.get(name) for name in criteria},
                 submitted_at=workflow.submitted_at,
+                team=workflow.team_response.team_name if workflow.team_response else "",
             )
         )
     return Page(rows, number, size, total)

@@ -215,6 +215,29 @@ def _publish_after_commit(workflow_id: int, now: datetime, name: str) -> None:
     transaction.on_commit(publish_committed_score, robust=True)
 
 
+def publish_all_after_commit(workflow_ids: Iterable[int], now: datetime, name: str) -> None:
+    """Once the current transaction commits, send each of these workflows' scores (a team's members, graded in
+    one statement), one by one as :func:`publish` does; a failure is logged and left to the refresh, and the
+    others still go."""
+    ids = list(workflow_ids)
+
+    def publish_committed_scores() -> None:  # named: Django logs a robust callback's failure by __qualname__
+        failed = []
+        for workflow_id in ids:
+            try:
+                publish(workflow_id, now, name)
+            except Exception:
+                log.exception("ora_xblock: sending the score of workflow %s to edx-submissions failed", workflow_id)
+                failed.append(workflow_id)
+        if failed:
+            _retry_later(failed, now)
+        else:
+            _wake_for_left_behind(now)
+
+    if ids:
+        transaction.on_commit(publish_committed_scores, robust=True)
+
+
 def reset_after_commit(course_id: str, item_id: str, student_id: str, now: datetime) -> None:
     """Reset the learner's edx-submissions score once the current transaction (which deleted their work) commits.
 
@@ -230,6 +253,24 @@ def reset_after_commit(course_id: str, item_id: str, student_id: str, now: datet
             _retry_resets_later([pending.pk], now)
 
     transaction.on_commit(reset_committed_score, robust=True)
+
+
+def reset_all_after_commit(course_id: str, item_id: str, student_ids: list[str], now: datetime) -> None:
+    """Reset these learners' edx-submissions scores (a team's members) once the current transaction commits, as
+    :func:`reset_after_commit` does: their :class:`PendingReset` rows in one statement, each sent on its own."""
+    due = now + GRACE
+    PendingReset.objects.bulk_create(
+        PendingReset(course_id=course_id, item_id=item_id, student_id=student_id, due_at=due)
+        for student_id in student_ids
+    )
+
+    def reset_committed_scores() -> None:  # named: Django logs a robust callback's failure by __qualname__
+        pending = PendingReset.objects.filter(item_id=item_id, student_id__in=student_ids)
+        failed = [pk for pk in pending.values_list("pk", flat=True) if not _reset(pk)]
+        if failed:
+            _retry_resets_later(failed, now)
+
+    transaction.on_commit(reset_committed_scores, robust=True)
 
 
 def resend_resets(now: datetime, limit: int = BATCH) -> int:

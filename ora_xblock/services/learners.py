@@ -9,11 +9,25 @@ from .. import platform
 from ..definition.errors import N_
 from ..models import Assessment, AuditEntry, ResponseFile, StaffLease, Workflow
 from ..models.feedback import AssessmentFeedback
+from ..models.teams import TeamResponse
 from .audit import history
 from .common import Invalid, NotFound, Problem
+from .files import submitted_files
 from .state import LearnerState, submitted_state
 
 EmailResolver = Callable[[str], list[str]]
+
+
+@dataclass(frozen=True)
+class TeamRecord:
+    """The team's response a learner shares: the team, and every member's row, its submitter's first."""
+
+    response: TeamResponse
+    members: list[Workflow]
+
+    @property
+    def submitter(self) -> Workflow | None:
+        return next((member for member in self.members if not member.shares_response), None)
 
 
 @dataclass(frozen=True)
@@ -25,6 +39,7 @@ class LearnerRecord:
     given: list[Assessment]  # this learner's reviews of others, oldest first (``.workflow`` is whose)
     history: list[AuditEntry]  # newest first
     lease: StaffLease | None  # who holds the response in the staff queue, if anyone (it may have lapsed)
+    team: TeamRecord | None = None  # the team's response the learner shares, in a team problem
 
     @property
     def workflow(self) -> Workflow:
@@ -74,7 +89,8 @@ def record(problem: Problem, item_id: str, student_id: str) -> LearnerRecord:
 
 
 def record_of(problem: Problem, workflow: Workflow) -> LearnerRecord:
-    """The record of the learner whose workflow the caller already holds."""
+    """The record of the learner whose workflow the caller already holds; a team's response costs one query more
+    (its members), and its files are the response's, whichever member's row this is."""
     given = (
         Assessment.objects.filter(workflow__item_id=workflow.item_id, scorer_id=workflow.student_id)
         .exclude(workflow=workflow)
@@ -83,8 +99,19 @@ def record_of(problem: Problem, workflow: Workflow) -> LearnerRecord:
     )
     return LearnerRecord(
         state=submitted_state(problem, workflow),
-        files=list(workflow.files.in_order()),
+        files=submitted_files(workflow),
         given=list(given),
         history=history(workflow.item_id, workflow.student_id),
         lease=StaffLease.objects.filter(workflow=workflow).first(),
+        team=team_of(workflow),
     )
+
+
+def team_of(workflow: Workflow) -> TeamRecord | None:
+    """The team's response the learner's workflow shares, with every member's row (one query; none for a
+    learner who answered alone)."""
+    if workflow.team_response_id is None:
+        return None
+    rows = Workflow.objects.filter(team_response_id=workflow.team_response_id).select_related("team_response")
+    members = sorted(rows, key=lambda row: (row.shares_response, row.username_lower, row.pk))
+    return TeamRecord(members[0].team_response, members)

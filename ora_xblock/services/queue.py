@@ -1,7 +1,9 @@
 """The staff grading queue ("Grade available responses"): the oldest response waiting for staff, held for one.
 
 A response waits for staff when its status is ``staff``: the problem requires
-a staff grade, or the peer step escalated it (nobody reviewed it in time).
+a staff grade, or the peer step escalated it (nobody reviewed it in time). A
+team's response waits once, as its submitter's row; its other members' rows,
+which share it, are never handed out.
 Handing one out locks its workflow row (``select_for_update(skip_locked=True)``)
 and writes a :class:`~ora_xblock.models.StaffLease`, unique per response, so
 two staff asking at once never get the same one. A lease lapses after
@@ -130,7 +132,8 @@ def check_hold(workflow: Workflow, actor: Actor, now: datetime, required: bool) 
 
 def _waiting(item_ids: Sequence[str], now: datetime) -> QuerySet[Workflow]:
     live = StaffLease.objects.filter(item_id__in=list(item_ids), expires_at__gt=now).values("workflow_id")
-    return Workflow.objects.filter(item_id__in=list(item_ids), status=Status.STAFF).exclude(pk__in=live)
+    waiting = Workflow.objects.filter(item_id__in=list(item_ids), status=Status.STAFF, shares_response=False)
+    return waiting.exclude(pk__in=live)  # a team's response once: its submitter's row
 
 
 def _hold(workflow: Workflow, actor: Actor, now: datetime) -> StaffLease:

@@ -94,6 +94,7 @@ def grade_columns(definition: Definition) -> list[Column[Graded]]:
     columns: list[Column[Graded]] = [
         Column("username", lambda row: row.workflow.username),
         Column("email", lambda row: row.email),
+        Column("team", lambda row: row.workflow.team_response.team_name if row.workflow.team_response else ""),
         Column("submitted_at", lambda row: row.workflow.submitted_at.isoformat()),
         Column("status", lambda row: row.workflow.status),
         Column("score", lambda row: row.score),
@@ -121,9 +122,15 @@ def grade_header(definition: Definition) -> list[str]:
 
 
 def grade_rows(problem: Problem, item_id: str, chunk: int = CHUNK) -> Iterator[list[Any]]:
-    """One row per learner who submitted, oldest submission first; scores as the learner sees them."""
+    """One row per learner who submitted, oldest submission first; scores as the learner sees them. Each member of a
+    team's response has a row, naming the team."""
     columns = grade_columns(problem.definition)
-    workflows = Workflow.objects.filter(item_id=item_id).order_by("submitted_at", "id").iterator(chunk_size=chunk)
+    workflows = (
+        Workflow.objects.filter(item_id=item_id)
+        .select_related("team_response")  # a team member's team: joined
+        .order_by("submitted_at", "id")
+        .iterator(chunk_size=chunk)
+    )
     for batch in _chunks(workflows, chunk):
         received = defaultdict(list)
         for assessment in Assessment.objects.filter(workflow_id__in=[w.pk for w in batch]).order_by("created_at", "id"):
@@ -145,6 +152,7 @@ class Given(NamedTuple):
     """What a data report row is made of: one assessment, its parts by criterion (a tuple: one per assessment)."""
 
     learner: str
+    team: str | None  # the assessed learner's team, in a team problem
     kind: str
     scorer: str
     created_at: datetime
@@ -160,6 +168,7 @@ def data_columns(definition: Definition) -> list[Column[Given]]:
     """The data report's columns: who assessed whom and when, each criterion's option, points and feedback."""
     columns: list[Column[Given]] = [
         Column("learner_id", attrgetter("learner")),
+        Column("team", lambda row: row.team or ""),
         Column("step", attrgetter("kind")),
         Column("assessor_id", attrgetter("scorer")),
         Column("assessed_at", lambda row: row.created_at.isoformat()),
@@ -196,6 +205,7 @@ def data_rows(definition: Definition, item_id: str, chunk: int = CHUNK) -> Itera
         .order_by("id")
         .values_list(
             "workflow__student_id",
+            "workflow__team_response__team_name",  # joined, as the feedback is
             "kind",
             "scorer_id",
             "created_at",
@@ -208,9 +218,9 @@ def data_rows(definition: Definition, item_id: str, chunk: int = CHUNK) -> Itera
         )
         .iterator(chunk_size=chunk)
     )
-    for learner, kind, scorer, created_at, parts, overall, earned, possible, options, comment in assessments:
+    for learner, team, kind, scorer, created_at, parts, overall, earned, possible, options, comment in assessments:
         by_name = {part["criterion"]: part for part in parts}
-        row = Given(learner, kind, scorer, created_at, by_name, overall, earned, possible, options, comment)
+        row = Given(learner, team, kind, scorer, created_at, by_name, overall, earned, possible, options, comment)
         yield [column.value(row) for column in columns]
 
 

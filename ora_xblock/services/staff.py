@@ -18,7 +18,7 @@ from ..conf import ora_settings
 from ..definition.errors import N_
 from ..models import Assessment, Draft, StaffLease, Workflow
 from ..workflow import Status
-from . import audit, files, grades, peer, queue, top
+from . import audit, files, grades, peer, queue, team_staff, top
 from .assessments import locked, staff_assess
 from .audit import Actor
 from .common import Conflict, Invalid, NotAllowed, NotFound, Problem
@@ -35,19 +35,32 @@ def grade(
     data: Mapping[str, object],
     reason: str = "",
     from_queue: bool = False,
+    scope: object = None,
 ) -> Assessment:
     """Grade the learner with the rubric, overriding any other score; published once committed. Returns the
     assessment saved (its ``workflow`` is the learner's).
 
     Overriding a score the learner already has needs a ``reason``. ``from_queue``: the grader must hold the
     response from the staff queue; otherwise nobody else may be holding it. Any hold on it is released.
+
+    A member of a team's response is graded for the whole team (``scope`` ``"team"``, the default there; see
+    :mod:`.team_staff`), or ``"member"``: their own row only, with a reason, until the team is graded again.
     """
     reason = _checked_text(reason, "reason_too_long")
+    scope = team_staff.checked_scope(scope)
     with transaction.atomic(savepoint=False):
-        workflow = locked(item_id, student_id)
+        rows = team_staff.locked_with_team(item_id, student_id)
+        workflow = next((row for row in rows if row.student_id == student_id), None)
+        if workflow is None:
+            raise NotFound("not_submitted", N_("There is no submitted response to assess."))
         _refuse_if_frozen(workflow.course_id)
+        in_team = workflow.team_response_id is not None
+        if in_team and scope != team_staff.MEMBER:
+            return team_staff.grade_team(problem, rows, actor, data, reason, from_queue)
         queue.check_hold(workflow, actor, problem.now, required=from_queue)
         previous = workflow.score_earned
+        if in_team and not reason:
+            raise Invalid("reason_required", N_("Say why this member's grade differs from their team's."))
         if previous is not None and not reason and workflow.status != Status.CANCELLED:
             raise Invalid("reason_required", N_("Say why you are changing the learner's grade."))
         saved = staff_assess(problem, item_id, student_id, actor.anonymous_id, data)
@@ -63,6 +76,7 @@ def grade(
             earned=workflow.score_earned,
             possible=workflow.score_possible,
             previous=previous,
+            **({"scope": team_staff.MEMBER} if in_team else {}),
         )
         return saved
 
@@ -99,22 +113,29 @@ def reset(
     now: datetime | None = None,
     reason: str = "",
 ) -> None:
-    """Delete the learner's state in the problem so they start again; their score is reset once committed.
+    """Delete the learner's state in the problem so they start again; their score is reset once committed. A
+    member of a team's response resets the whole team's (every member's score is reset).
 
     The reset is recorded in the learner's history, which survives it; refused when there is nothing to delete,
     and while the course's grades are frozen.
     """
     reason = _checked_text(reason, "reason_too_long")
+    now = now or platform.now()
     with transaction.atomic(savepoint=False):
         _refuse_if_frozen(course_id)
-        if not _delete_state(item_id, student_id, actor or Actor(""), now or platform.now(), reason):
+        gone = _delete_state(item_id, student_id, actor or Actor(""), now, reason)
+        if not gone:
             raise NotFound("nothing_to_reset", N_("This learner has nothing to reset in this problem."))
-        grades.reset_after_commit(course_id, item_id, student_id, now or platform.now())
+        if gone == [student_id]:
+            grades.reset_after_commit(course_id, item_id, student_id, now)
+        else:
+            grades.reset_all_after_commit(course_id, item_id, gone, now)
 
 
 def clear(course_id: str, item_id: str, student_id: str, actor: Actor, now: datetime) -> bool:
-    """The platform's "Delete learner state": delete the learner's state as :func:`reset` does, and reset their
-    edx-submissions score, which the platform then leaves to the block.
+    """The platform's "Delete learner state": delete the learner's state as :func:`reset` does (a team member's:
+    the whole team's), and reset their edx-submissions score (every member's), which the platform then leaves to
+    the block.
 
     The score is reset within the call, as the platform's own reset does: the caller mutes the grades app's
     receivers only while it lasts (lms/djangoapps/instructor/enrollment.py). All of it runs in a savepoint of the
@@ -123,27 +144,34 @@ def clear(course_id: str, item_id: str, student_id: str, actor: Actor, now: date
     platform's reset. Returns whether any state of the learner was deleted.
     """
     with transaction.atomic():
-        deleted = _delete_state(item_id, student_id, actor, now, "")
-        submissions_api.reset_score(student_id, course_id, item_id, clear_state=True)
-    return deleted
+        gone = _delete_state(item_id, student_id, actor, now, "")
+        for learner in dict.fromkeys([student_id, *gone]):
+            submissions_api.reset_score(learner, course_id, item_id, clear_state=True)
+    return bool(gone)
 
 
-def _delete_state(item_id: str, student_id: str, actor: Actor, now: datetime, reason: str) -> bool:
-    """Delete the learner's workflow (with its assessments), draft and files, and record it; whether any was.
+def _delete_state(item_id: str, student_id: str, actor: Actor, now: datetime, reason: str) -> list[str]:
+    """Delete the learner's workflow (with its assessments), draft and files, and record it; returns whose state
+    went: the learner's, every member's of a team response they share (:func:`.team_staff.delete_team`), or none.
 
     The files leave storage once the caller's transaction commits, and a storage failure is retried by
     ``ora_clean_uploads`` (see :func:`.files.forget_learner`).
     """
-    previous = Workflow.objects.filter(item_id=item_id, student_id=student_id).values_list("score_earned").first()
+    found = Workflow.objects.filter(item_id=item_id, student_id=student_id)
+    previous = found.values_list("score_earned", "team_response_id").first()
+    if previous is not None and previous[1] is not None:
+        team = team_staff.delete_team(item_id, previous[1], actor, now, reason)
+        transaction.on_commit(partial(top.forget, item_id))
+        return team
     storage = files.Limits(storage_alias=ora_settings.ORA_XBLOCK_FILE_STORAGE)
     had_files = files.forget_learner(item_id, student_id, storage)
-    deleted, _ = Workflow.objects.filter(item_id=item_id, student_id=student_id).delete()
+    deleted, _ = found.delete()
     drafts, _ = Draft.objects.filter(item_id=item_id, student_id=student_id).delete()
     if not (deleted or drafts or had_files):
-        return False
+        return []
     audit.record(item_id, student_id, actor, audit.RESET, now, reason, previous=previous[0] if previous else None)
     transaction.on_commit(partial(top.forget, item_id))
-    return True
+    return [student_id]
 
 
 def _refuse_if_frozen(course_id: str) -> None:

@@ -30,6 +30,7 @@ MAX_CACHE_SECONDS = 3600
 
 def top_responses(problem: Problem, item_id: str, count: int) -> list[dict[str, Any]]:
     """The ``count`` best-scored finished responses, best first, with their answers; nothing names the authors.
+    A team's response is one of them, however many members share it.
 
     Each is ``{"answers": [text, ...], "answers_html": [markup or None, ...], "earned": n, "possible": m}``;
     ``answers_html`` holds the sanitised markup when the editor is rich. Cached per problem for
@@ -60,7 +61,7 @@ def cache_seconds() -> int:
 
 def _read(item_id: str, count: int, rich: bool) -> list[dict[str, Any]]:
     best = list(
-        Workflow.objects.filter(item_id=item_id, status=Status.DONE, score_earned__isnull=False)
+        Workflow.objects.filter(item_id=item_id, status=Status.DONE, score_earned__isnull=False, shares_response=False)
         .order_by("-score_earned", "submitted_at", "id")
         .values_list("submission_uuid", "score_earned", "score_possible")[:count]
     )
