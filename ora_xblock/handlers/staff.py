@@ -67,12 +67,14 @@ def staff_learner(request: Request, data: dict[str, Any], message: str = "") -> 
 
 def staff_grade(request: Request, data: dict[str, Any]) -> dict[str, Any]:
     """Grade or override a learner with the rubric (``reason``); from the queue (``from_queue``), the next
-    response follows."""
+    response follows. A member of a team's response is graded for the team, or (``scope`` ``"member"``) alone."""
     actor = _actor(request)
     student_id = text(data.get("student_id"), "student_id", request._)
     from_queue = bool(data.get("from_queue"))
-    reason = data.get("reason", "")
-    saved = staff.grade(request.problem, request.item_id, student_id, actor, data, reason=reason, from_queue=from_queue)
+    reason, scope = data.get("reason", ""), data.get("scope")
+    saved = staff.grade(
+        request.problem, request.item_id, student_id, actor, data, reason=reason, from_queue=from_queue, scope=scope
+    )
     graded = saved.workflow
     # ora2's type: "full-grade" from its staff grading queue, "regrade" for an override of one learner
     assess_type = "full-grade" if from_queue else "regrade"
@@ -81,6 +83,8 @@ def staff_grade(request: Request, data: dict[str, Any]) -> dict[str, Any]:
     if from_queue:
         return staff_queue_next(request, {}, message=request._(N_("Grade saved. Here is the next response.")))
     message = request._(N_("The grade was saved; it is on its way to the gradebook."))
+    if graded.team_response_id is not None and scope != "member":
+        message = request._(N_("The team's grade was saved; it is on its way to every member's gradebook."))
     return staff_learner(request, {"student_id": student_id}, message=message)
 
 
@@ -98,8 +102,10 @@ def staff_reset(request: Request, data: dict[str, Any]) -> dict[str, Any]:
     actor = _actor(request)
     student_id = text(data.get("student_id"), "student_id", request._)
     now, reason = request.problem.now, data.get("reason", "")
-    staff.reset(request.course_id, request.item_id, student_id, actor, now, reason)
+    gone = staff.reset(request.course_id, request.item_id, student_id, actor, now, reason)
     message = request._(N_("The learner's state was reset: they can answer again."))
+    if gone != [student_id]:  # every member of the learner's team
+        message = request._(N_("The team's response was reset for every member: the team can answer again."))
     return _answer(request, "learner_section", record=None, query="", message=message)
 
 
@@ -115,7 +121,7 @@ def staff_queue_next(request: Request, data: dict[str, Any], message: str = "") 
     if turn.workflow is not None:
         record = learners.record_of(request.problem, turn.workflow)
         answers, definition = record.state.answers, request.definition
-        work = turn_view(turn, answers, record.files, definition, request.dates, request.file_url)
+        work = turn_view(turn, answers, record.files, definition, request.dates, request.file_url, record.team)
     return _answer(request, "queue_section", turn=work, remaining=turn.remaining, skipped=bool(skip), message=message)
 
 

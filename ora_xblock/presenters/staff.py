@@ -74,6 +74,27 @@ def response_view(
     }
 
 
+def team_view(team: Any) -> dict[str, Any] | None:
+    """The team's response a learner shares (``services.learners.TeamRecord``; None: they answered alone): the
+    team's name, who submitted, and every member with their score."""
+    if team is None:
+        return None
+    response = team.response
+    return {
+        "name": response.team_name,
+        "submitted_by": learner_name(response.submitted_by_username, response.submitted_by),
+        "members": [
+            {
+                "student_id": member.student_id,
+                "name": learner_name(member.username, member.student_id),
+                "submitter": not member.shares_response,
+                "score": None if member.score_earned is None else (member.score_earned, member.score_possible),
+            }
+            for member in team.members
+        ],
+    }
+
+
 def record_view(
     record: Any, scorers: dict[str, str], definition: Definition, dates: Reader, gettext: Gettext, file_url: FileUrl
 ) -> dict[str, Any]:
@@ -89,6 +110,7 @@ def record_view(
         "sending": workflow.needs_publishing,
         "published": record.published,
         "removal_comment": state.removal_comment if state.removed else None,
+        "team": team_view(record.team),
         "held": lease is not None and lease.expires_at > dates.now,
         "held_by": lease and lease.holder_username,
         "held_until": lease and dates.moment(lease.expires_at, "time"),
@@ -137,11 +159,19 @@ def _assessment(assessment: Any, who: str | None, dates: Reader, gettext: Gettex
 
 
 def turn_view(
-    turn: Any, answers: list[str], files: list[Any], definition: Definition, dates: Reader, file_url: FileUrl
+    turn: Any,
+    answers: list[str],
+    files: list[Any],
+    definition: Definition,
+    dates: Reader,
+    file_url: FileUrl,
+    team: Any = None,
 ) -> dict[str, Any]:
-    """The response the queue handed this grader (``services.queue.Turn``), with its answers and files."""
+    """The response the queue handed this grader (``services.queue.Turn``), with its answers and files, and the
+    ``team`` whose response it is (``services.learners.TeamRecord``), if any."""
     lease = turn.lease
     return response_view(turn.workflow, answers, files, definition, file_url) | {
+        "team": team_view(team),
         "escalated": turn.escalated,
         "held_until": lease and lease.expires_at and dates.moment(lease.expires_at, "time"),
     }
@@ -152,6 +182,7 @@ def gradebook_view(book: Any, chosen: Any, definition: Definition, dates: Reader
     each filter."""
     criteria = [(criterion.name, criterion.display_label) for criterion in definition.rubric.criteria]
     return {
+        "teams": definition.teams.enabled or any(row.team for row in book.rows),  # show the Team column
         "chosen": asdict(chosen),
         "statuses": [(status.value, gettext(STATUS_LABELS[status])) for status in Status],
         "step_filters": [(str(step), gettext(text)) for step, text in STEP_FILTERS.items()],
@@ -164,6 +195,7 @@ def gradebook_view(book: Any, chosen: Any, definition: Definition, dates: Reader
                 "student_id": row.student_id,
                 "name": learner_name(row.username, row.student_id),
                 "username": row.username,
+                "team": row.team,
                 "status": gettext(STATUS_LABELS[row.status]),
                 "points": [row.criteria.get(name) for name, _label in criteria],
                 "score": None if row.earned is None else (row.earned, row.possible),

@@ -112,9 +112,10 @@ def reset(
     actor: Actor | None = None,
     now: datetime | None = None,
     reason: str = "",
-) -> None:
+) -> list[str]:
     """Delete the learner's state in the problem so they start again; their score is reset once committed. A
-    member of a team's response resets the whole team's (every member's score is reset).
+    member of a team's response resets the whole team's (every member's score is reset). Returns whose state
+    went: the learner's, or every member's of their team.
 
     The reset is recorded in the learner's history, which survives it; refused when there is nothing to delete,
     and while the course's grades are frozen.
@@ -130,6 +131,7 @@ def reset(
             grades.reset_after_commit(course_id, item_id, student_id, now)
         else:
             grades.reset_all_after_commit(course_id, item_id, gone, now)
+    return gone
 
 
 def clear(course_id: str, item_id: str, student_id: str, actor: Actor, now: datetime) -> bool:

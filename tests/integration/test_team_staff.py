@@ -34,14 +34,14 @@ def at(hours: float = 1) -> Problem:
     return Problem(STAFF_ONLY, START + timedelta(hours=hours))
 
 
-def team(*names: str, team_id: str = "t1", hours: float = 0) -> TeamResponse:
+def team(*names: str, team_id: str = "t1", hours: float = 0, item: str = ITEM, course: str = COURSE) -> TeamResponse:
     """A team's response submitted by the first of ``names`` for all, as decision 0031 records it: one team
     submission and one submission per member in edx-submissions, a TeamResponse, a workflow per member."""
     members = [learner(name) for name in names]
     user, _ = get_user_model().objects.get_or_create(username=names[0])
     created = team_api.create_submission_for_team(
-        COURSE,
-        ITEM,
+        course,
+        item,
         team_id,
         user.pk,
         [member.student_id for member in members],
@@ -54,8 +54,8 @@ def team(*names: str, team_id: str = "t1", hours: float = 0) -> TeamResponse:
         for submission in Submission.objects.filter(team_submission__uuid=created["team_submission_uuid"])
     }
     response = TeamResponse.objects.create(
-        course_id=COURSE,
-        item_id=ITEM,
+        course_id=course,
+        item_id=item,
         team_id=team_id,
         team_name=f"Team {team_id}",
         team_submission_uuid=created["team_submission_uuid"],
@@ -65,8 +65,8 @@ def team(*names: str, team_id: str = "t1", hours: float = 0) -> TeamResponse:
     )
     Workflow.objects.bulk_create(
         Workflow(
-            course_id=COURSE,
-            item_id=ITEM,
+            course_id=course,
+            item_id=item,
             student_id=member.student_id,
             username=member.username,
             username_lower=member.username.lower(),
@@ -80,9 +80,9 @@ def team(*names: str, team_id: str = "t1", hours: float = 0) -> TeamResponse:
         for index, member in enumerate(members)
     )
     ResponseFile.objects.create(
-        item_id=ITEM,
+        item_id=item,
         student_id=f"team:{team_id}",
-        workflow=Workflow.objects.get(item_id=ITEM, student_id=members[0].student_id),
+        workflow=Workflow.objects.get(item_id=item, student_id=members[0].student_id),
         key=f"ora/{team_id}/chart.png",
         name="chart.png",
         size=2000,
