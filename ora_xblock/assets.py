@@ -18,6 +18,7 @@ LEARNER_SCRIPTS = (
     "static/js/staff.js",
     "static/js/files.js",
     "static/js/feedback.js",
+    "static/js/team.js",  # a team problem's shared draft
     "static/js/learner.js",
 )
 LEARNER_INIT = "OraXBlockLearner"

@@ -40,6 +40,8 @@ def _(message: str) -> str:
 @XBlock.wants("replace_urls")  # author HTML's course links, rewritten in views and handlers alike (platform.py)
 @XBlock.wants("completion")  # the LMS's event publishing asks for it when the block publishes completion
 @XBlock.wants("grade_utils")  # whether the course's grades are frozen (platform.grades_frozen)
+@XBlock.wants("teams")  # a team problem's teams (platform.team_of)
+@XBlock.wants("teams_configuration")  # the names of the course's team-sets (platform.teamset_name)
 class OraXBlock(Routes, XBlock):
     """An Open Response Assessment problem, read from and written as ora2 OLX."""
 

@@ -22,6 +22,7 @@ CODES: dict[str, tuple[tuple[int, ...], str]] = {
     "read_only": ((403,), "course staff viewing the course as a learner may look, never act"),
     "sign_in": ((403,), "the caller has no anonymous user id (not signed in, or Studio preview)"),
     "grades_frozen": ((403,), "the course's grades are frozen and can no longer be changed"),
+    "no_team": ((403,), "a team problem, and the learner is on no team of its team-set"),
     # The request itself
     "bad_request": ((400,), "a field is missing, of the wrong type, or too long"),
     "bad_filter": ((400,), "a gradebook filter, page or score bound is not one the list offers"),

@@ -19,6 +19,7 @@ from .definition.model import Rubric
 
 # ora2's events, by the names ora2 gives them
 CREATE_SUBMISSION = "openassessmentblock.create_submission"
+CREATE_TEAM_SUBMISSION = "openassessmentblock.create_team_submission"
 SAVE_SUBMISSION = "openassessmentblock.save_submission"
 GET_PEER_SUBMISSION = "openassessmentblock.get_peer_submission"
 PEER_ASSESS = "openassessmentblock.peer_assess"

@@ -37,6 +37,7 @@ class Viewer:
     is_beta_tester: bool = False  # one of the course's beta testers, who meet every start days_early_for_beta sooner
     time_zone: str | None = None  # their ``time_zone`` preference (an IANA name), where the host gives it
     language: str | None = None  # their ``pref-lang`` preference, where the host gives it
+    user_id: int | None = None  # their account's id (``edx-platform.user_id``), where the host gives it
 
     @property
     def can_author(self) -> bool:
@@ -119,8 +120,14 @@ def viewer(block: Any) -> Viewer:
         role=attrs.get("edx-platform.user_role"),
         is_beta_tester=bool(attrs.get("edx-platform.user_is_beta_tester", False)),
         masquerading=_masquerading(block, service, attrs),
+        user_id=_user_id(attrs),
         **_preferences(attrs),
     )
+
+
+def _user_id(attrs: dict[str, Any]) -> int | None:
+    found = attrs.get("edx-platform.user_id")
+    return found if isinstance(found, int) and not isinstance(found, bool) else None
 
 
 def _preferences(attrs: dict[str, Any]) -> dict[str, str | None]:
@@ -384,3 +391,7 @@ def username_of(block: Any, anonymous_id: str) -> str:
         return str(getattr(find(anonymous_id), "username", "") or "")
     except Exception:  # noqa: BLE001 - a failed lookup leaves the name out, never the action
         return ""
+
+
+# The platform's teams (platform_teams.py), reached through this seam like everything else of the host's.
+from .platform_teams import team_of, teams_page_url, teamset_name  # noqa: E402, F401

@@ -13,9 +13,10 @@ from django.db import transaction
 
 from .. import events, platform, uploads
 from ..conf import ora_settings
+from ..definition.errors import N_
 from ..definition.model import Definition, StepName
 from ..html import clean_author_html
-from ..services.common import Learner, Problem
+from ..services.common import Learner, NotAllowed, Problem, Team
 from ..services.files import Limits
 from ..when import Reader
 from .endpoints import HandlerError
@@ -69,6 +70,7 @@ class Request:
             student_id=self.viewer.anonymous_id,
             item_type=self.block.scope_ids.block_type,
             username=self.viewer.username or "",
+            user_id=self.viewer.user_id,
         )
 
     def require_learner(self) -> Learner:
@@ -81,6 +83,36 @@ class Request:
         if learner is None:
             raise HandlerError(403, "sign_in", self._("Sign in to answer this problem."))
         return learner
+
+    @property
+    def team_problem(self) -> bool:
+        """Whether the problem asks one response of each team of a team-set (docs/decisions/0031)."""
+        return self.definition.teams.enabled
+
+    @cached_property
+    def team(self) -> Team | None:
+        """The viewer's team in the problem's team-set; None for a problem without teams, or a viewer with none."""
+        if not self.team_problem or self.learner is None:
+            return None
+        return platform.team_of(self.block, self.viewer)
+
+    @cached_property
+    def teamset_name(self) -> str:
+        return platform.teamset_name(self.block, self.definition.teams.teamset_id)
+
+    def require_team(self) -> Team:
+        """The learner's team, for an action on a team problem; a learner in no team of its team-set is refused."""
+        team = self.team
+        if team is None:
+            raise NotAllowed(
+                "no_team",
+                N_(
+                    'This is a team assignment, and you are not on a team in the team-set "{teamset}". '
+                    "Join a team on the course's Teams page, or ask course staff to add you to one."
+                ),
+                teamset=self.teamset_name,
+            )
+        return team
 
     @property
     def read_only(self) -> bool:

@@ -7,7 +7,8 @@ from typing import Any
 from webob import Response
 
 from .. import events, uploads
-from ..services import files
+from ..services import files, teams
+from ..services.common import Learner
 from .context import Request
 from .endpoints import attachment
 from .inputs import number
@@ -15,8 +16,9 @@ from .page import page_answer
 
 
 def upload_file(request: Request, filename: str, form: dict[str, str], stream: Any, size: int) -> dict[str, Any]:
-    """Add a file that fits in one request to the learner's draft (multipart: file, description)."""
-    learner = request.require_learner()
+    """Add a file that fits in one request to the learner's draft, or their team's (multipart: file,
+    description)."""
+    learner = _draft_owner(request)
     added = files.upload(request.problem, learner, filename, form.get("description"), stream, size, request.limits)
     _track_upload(request, added)
     return page_answer(request)
@@ -35,9 +37,16 @@ def upload_begin(request: Request, data: dict[str, Any]) -> dict[str, Any]:
     return {"upload_id": upload.public_id, "piece_bytes": upload.piece_bytes, "next_index": 0}
 
 
+def _draft_owner(request: Request) -> Learner:
+    """Whose draft the learner's files go to: their own, or in a team problem their team's (refused ``no_team``
+    to a learner in no team of its team-set), recorded as uploaded by them."""
+    learner = request.require_learner()
+    return teams.team_learner(learner, request.require_team()) if request.team_problem else learner
+
+
 def _announced(request: Request, data: dict[str, Any]) -> tuple[Any, ...]:
     """A file the learner announces before sending it: the arguments its services take."""
-    learner = request.require_learner()
+    learner = _draft_owner(request)
     name = str(data.get("filename", ""))
     return request.problem, learner, name, data.get("description"), data.get("size"), request.limits
 
@@ -45,7 +54,7 @@ def _announced(request: Request, data: dict[str, Any]) -> tuple[Any, ...]:
 def upload_piece(request: Request, form: dict[str, str], stream: Any, size: int) -> dict[str, Any]:
     """The next piece of a file begun with upload_begin (multipart: upload_id, index, offset, piece)."""
     index, offset = number(form.get("index")), number(form.get("offset"))
-    learner, limits, now = request.require_learner(), request.limits, request.problem.now
+    learner, limits, now = _draft_owner(request), request.limits, request.problem.now
     upload = files.add_piece(
         learner, form.get("upload_id"), index, offset, stream, size, limits, now, problem=request.problem
     )
@@ -54,20 +63,20 @@ def upload_piece(request: Request, form: dict[str, str], stream: Any, size: int)
 
 def upload_finish(request: Request, data: dict[str, Any]) -> dict[str, Any]:
     """Join a file's pieces, check the whole file, and add it to the draft."""
-    added = files.finish(request.problem, request.require_learner(), data.get("upload_id"), request.limits)
+    added = files.finish(request.problem, _draft_owner(request), data.get("upload_id"), request.limits)
     _track_upload(request, added)
     return page_answer(request)
 
 
 def upload_abort(request: Request, data: dict[str, Any]) -> dict[str, Any]:
     """Give up a file sent in pieces, and delete what arrived."""
-    files.abort(request.require_learner(), data.get("upload_id"), request.limits)
+    files.abort(_draft_owner(request), data.get("upload_id"), request.limits)
     return {"aborted": True}
 
 
 def upload_confirm(request: Request, data: dict[str, Any]) -> dict[str, Any]:
     """Check a file sent straight to the storage, and add it to the draft."""
-    added = files.confirm(request.problem, request.require_learner(), number(data.get("file_id")), request.limits)
+    added = files.confirm(request.problem, _draft_owner(request), number(data.get("file_id")), request.limits)
     _track_upload(request, added)
     return page_answer(request)
 
@@ -80,8 +89,8 @@ def _track_upload(request: Request, added: Any) -> None:
 
 
 def remove_file(request: Request, data: dict[str, Any]) -> dict[str, Any]:
-    """Take a file out of the learner's draft."""
-    files.remove(request.require_learner(), number(data.get("file_id")), request.limits)
+    """Take a file out of the learner's draft (any member may take one out of their team's)."""
+    files.remove(_draft_owner(request), number(data.get("file_id")), request.limits)
     return page_answer(request)
 
 
@@ -89,10 +98,10 @@ def download_file(request: Request, file_id: str) -> Response:
     """A file as an attachment, for its author, a peer reviewing it, or staff; never sniffed or shown inline."""
     viewer = request.viewer
     item = files.for_download(
-        request.item_id, number(file_id) or 0, viewer.anonymous_id, viewer.can_author, request.problem.now
+        request.item_id, number(file_id) or 0, viewer.anonymous_id, viewer.can_author, request.problem.now, request.team
     )
     stored = files.open_to_send(item, request.limits)
     neutral = f"file.{item.extension}"  # what peers see: nothing of the author's own file name
-    own_or_staff = viewer.can_author or item.student_id == viewer.anonymous_id
+    own_or_staff = viewer.can_author or item.student_id == viewer.anonymous_id or request.team_problem
     disposition = uploads.content_disposition(item.name if own_or_staff else neutral, neutral)
     return attachment(stored, item.content_type, disposition, item.size)

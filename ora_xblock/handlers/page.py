@@ -24,12 +24,13 @@ from ..presenters.learner import (
     without_score,
 )
 from ..presenters.look_through import look_through_context
-from ..services import feedback, files, overdue, peer, top, training
+from ..services import feedback, files, overdue, peer, teams, top, training
 from ..services.state import LearnerState, learner_state, submitted_state
 from ..templating import render
 from ..workflow import Status
 from . import staff
 from .context import Request
+from .team_view import team_state
 
 if TYPE_CHECKING:
     from ..models import PeerLease
@@ -62,7 +63,10 @@ def page_html(
     learner is reviewing; ``training_result`` the criteria their last training attempt got wrong.
     """
     learner, problem = request.learner, request.problem
-    if state is None:
+    team = None
+    if state is None and request.team_problem:
+        state, team = team_state(request)
+    elif state is None:
         state = learner_state(problem, learner) if learner else LearnerState(status=None, answers=[])
     if learner and not request.read_only and overdue.on_view(problem, request.item_id, state.workflow):
         state = learner_state(problem, learner)  # seven days without peers: graded or sent to staff now
@@ -70,7 +74,10 @@ def page_html(
     context |= learner_context(problem, state, request._, request.dates)
     context["peer"] = _peer(request, state, review) if learner else None
     context["training"] = _training(request, state, training_result)
-    context["files"] = _files(request, state)
+    context["team"] = team
+    if team and team["kind"] == "none":
+        context["what_next"] = request._("Join a team to answer this team assignment.")
+    context["files"] = _files(request, state) if not (team and team["kind"] == "none") else None
     context["top_responses"] = _top_responses(request, state)
     context["look_through"] = _look_through(request)
     context |= _score_display(request, context["grade"])
@@ -127,9 +134,10 @@ def _files(request: Request, state: LearnerState) -> dict[str, Any] | None:
     if learner is None:
         listed: list[Any] = []
     elif state.workflow is None:
-        listed = files.draft_files(learner)
+        owner = teams.team_learner(learner, request.team) if request.team else learner
+        listed = files.draft_files(owner)
     else:
-        listed = response_files(state.workflow)
+        listed = files.submitted_files(state.workflow)
     return files_view(request.definition, limits.max_files, limits.max_file_bytes, listed, request.file_url)
 
 

@@ -180,10 +180,17 @@ class Problem:
 
 
 def lms_block(
-    problem: Problem, user: Any, *, staff: bool = False, beta: bool = False, extra: dict[str, Any] | None = None
+    problem: Problem,
+    user: Any,
+    *,
+    staff: bool = False,
+    beta: bool = False,
+    extra: dict[str, Any] | None = None,
+    user_service: type[LmsUserService] | None = None,
 ) -> OraXBlock:
-    """``problem`` as the LMS renders it for ``user`` (block_render.py get_module_system_for_user)."""
-    service = LmsUserService(
+    """``problem`` as the LMS renders it for ``user`` (block_render.py get_module_system_for_user); ``extra``
+    services beside the user's and i18n, and the user service's class (``user_service``, teams.py's)."""
+    service = (user_service or LmsUserService)(
         user,
         user_is_staff=staff,
         user_role="instructor" if staff else "student",

@@ -22,6 +22,7 @@
     var page = { handler: handler, show: show, send: send, live: live, content: content };
 
     function handler(name) { return runtime.handlerUrl(element, name); }
+    function post(name, body) { return OraXBlock.http.post(handler(name), body); }
 
     function typeset(region) {
       if (latex && OraXBlock.latex) { OraXBlock.latex.render(region, latex); }
@@ -45,7 +46,7 @@
       return live.send(handler(name), body, {
         list: list,
         shown: function (answer) {
-          if (answer.html !== undefined) { show(answer.html, message, area); }
+          if (answer.html !== undefined) { show(answer.html, answer.message || message, area); }
         }
       });
     }
@@ -75,17 +76,24 @@
         editors.push(editor);
         if (latex && !textarea.disabled) { preview = mathPreview(textarea, editor, rich); }
       });
+      // A team problem: the team's draft, merged prompt by prompt (OraXBlock.team).
+      var team = form.hasAttribute("data-ora-team") ? OraXBlock.team.attach(form, editors, post, textOf) : null;
 
       function saveDraft() {
         status.textContent = gettext("Saving…");
-        return OraXBlock.http.post(handler("save_draft"), { answers: answers() }).then(function (result) {
-          if (result.ok) {
+        var saving = team ? team.save() : post("save_draft", { answers: answers() });
+        return saving.then(function (result) {
+          if (result.ok && result.conflicts) {
+            status.textContent = gettext("A teammate changed an answer you were writing: choose which text to keep.");
+            errors.textContent = "";
+          } else if (result.ok) {
             status.textContent = gettext("Draft saved");
             errors.textContent = "";
           } else {
             status.textContent = gettext("Not saved");
             live.showErrors(errors, result);
           }
+          return result;
         }).catch(function () { status.textContent = gettext("Not saved: the server could not be reached"); });
       }
 
@@ -98,9 +106,20 @@
         dialog.querySelector(".ora-confirm-no").addEventListener("click", function () { dialog.close(); });
       }
 
+      /* A team's draft is saved first, so that the response is the one every member sees; a conflict stops it. */
       function submitNow() {
         window.clearTimeout(saveTimer);
-        send("submit", { answers: answers() }, errors, gettext("Your response was submitted."));
+        if (!team) {
+          send("submit", { answers: answers() }, errors, gettext("Your response was submitted."));
+          return;
+        }
+        saveDraft().then(function (result) {
+          if (result && result.ok && !result.conflicts) {
+            send("submit", team.submitBody(), errors, gettext("Your response was submitted."));
+          } else if (result && result.ok) {
+            live.announce(status.textContent);
+          }
+        });
       }
     }
 

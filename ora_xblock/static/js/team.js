@@ -1,0 +1,117 @@
+/* OraXBlock.team: a team problem's shared draft (docs/decisions/0031-team-responses.md).
+ * Each prompt keeps a base: the text and revision the member last loaded or saved. A save sends, per prompt, the
+ * text where the member changed it since its base (else null) and the base revisions; the server writes a text
+ * whose base is current and refuses, prompt by prompt, one a teammate changed first (a conflict). Nothing is
+ * lost: the member's text stays in the editor, the teammate's is shown beside it, and the member chooses
+ * ("Use their text", or "Keep mine", which saves again on the new base). Prompts the member left alone take the
+ * latest text. ``request`` and ``merge`` are the pure part (tests/js/team.test.js); ``attach`` wires a form. */
+(function (OraXBlock) {
+  "use strict";
+
+  /* What a save sends, from each prompt's base ({text, revision}) and the editors' texts now. */
+  function request(base, current) {
+    return {
+      answers: current.map(function (text, index) { return text === base[index].text ? null : text; }),
+      revisions: base.map(function (entry) { return entry.revision; })
+    };
+  }
+
+  /* The server's answer to a save ({texts, revisions, authors, conflicts}) merged into the page: ``sent`` is the
+   * answers that save sent, ``current`` the editors' texts now (the member may have typed since). Returns the new
+   * bases, the editors to update ({index, text}: prompts left alone that a teammate changed) and the conflicts to
+   * show ({index, text, revision, author}). A conflicted prompt, or one typed in since the save left, keeps its
+   * base, so that its next save is checked against what the member saw. */
+  function merge(base, sent, current, answer) {
+    var next = [], updates = [], conflicts = [];
+    base.forEach(function (entry, index) {
+      var latest = { text: answer.texts[index], revision: answer.revisions[index] };
+      if (answer.conflicts.indexOf(index) !== -1) {
+        next.push(entry);
+        conflicts.push({ index: index, text: latest.text, revision: latest.revision, author: answer.authors[index] });
+      } else if (sent[index] !== null || current[index] === entry.text) {
+        next.push(latest);
+        if (sent[index] === null && latest.text !== current[index]) { updates.push({ index: index, text: latest.text }); }
+      } else {
+        next.push(entry);
+      }
+    });
+    return { base: next, updates: updates, conflicts: conflicts };
+  }
+
+  /* Wire the response form ``form`` of a team problem: ``editors`` (OraXBlock.editor) one per prompt, ``post``
+   * (name, body) a handler call resolving to OraXBlock.http's result, ``plain`` a rich answer's text to show.
+   * Returns save() (resolves to the result; result.conflicts counts the prompts to settle) and submitBody(). */
+  function attach(form, editors, post, plain) {
+    var textareas = Array.prototype.slice.call(form.querySelectorAll(".ora-answer"));
+    var base = textareas.map(function (textarea, index) {
+      return { text: editors[index].getValue(), revision: Number(textarea.getAttribute("data-ora-revision")) || 0 };
+    });
+    var pending = {};
+
+    function texts() { return editors.map(function (editor) { return editor.getValue(); }); }
+    function part(index, selector) { return textareas[index].parentNode.querySelector(selector); }
+
+    function save() {
+      var body = request(base, texts());
+      return post("save_draft", body).then(function (result) {
+        if (result.ok) { result.conflicts = apply(body.answers, result.body); }
+        return result;
+      });
+    }
+
+    function apply(sent, answer) {
+      var merged = merge(base, sent, texts(), answer);
+      base = merged.base;
+      merged.updates.forEach(function (update) { editors[update.index].setValue(update.text); });
+      pending = {};
+      merged.conflicts.forEach(function (conflict) { pending[conflict.index] = conflict; });
+      textareas.forEach(function (textarea, index) {
+        author(index, answer.authors[index]);
+        show(index, pending[index]);
+      });
+      return merged.conflicts.length;
+    }
+
+    function author(index, username) {
+      var line = part(index, ".ora-team-author");
+      if (!line) { return; }
+      line.textContent = username
+        ? line.getAttribute("data-ora-changed-by").replace("{username}", username)
+        : line.getAttribute("data-ora-unchanged");
+    }
+
+    function show(index, conflict) {
+      var box = part(index, ".ora-team-conflict");
+      if (!box) { return; }
+      box.hidden = !conflict;
+      if (!conflict) { return; }
+      var notice = box.querySelector(".ora-team-conflict-notice");
+      notice.textContent = notice.getAttribute("data-ora-template").replace("{username}", conflict.author);
+      var theirs = box.querySelector(".ora-team-theirs");
+      theirs.style.whiteSpace = "pre-wrap";
+      theirs.textContent = textareas[index].getAttribute("data-rich") === "true" ? plain(conflict.text) : conflict.text;
+    }
+
+    function choose(index, keepMine) {
+      var conflict = pending[index];
+      if (!conflict) { return null; }
+      delete pending[index];
+      base[index] = { text: conflict.text, revision: conflict.revision };
+      show(index, null);
+      if (keepMine) { return save(); }
+      editors[index].setValue(conflict.text);
+      return null;
+    }
+
+    textareas.forEach(function (textarea, index) {
+      var useTheirs = part(index, ".ora-team-use-theirs");
+      var keepMine = part(index, ".ora-team-keep-mine");
+      if (useTheirs) { useTheirs.addEventListener("click", function () { choose(index, false); }); }
+      if (keepMine) { keepMine.addEventListener("click", function () { choose(index, true); }); }
+    });
+
+    return { save: save, submitBody: function () { return request(base, texts()); }, choose: choose };
+  }
+
+  OraXBlock.team = { request: request, merge: merge, attach: attach };
+}(window.OraXBlock = window.OraXBlock || {}));

@@ -1,0 +1,209 @@
+"""Team problems in the LMS (docs/decisions/0031-team-responses.md), through the real handlers in the test host
+that gives blocks the platform's ``teams`` and ``teams_configuration`` services (tests/host/teams.py): a shared
+draft, one submission for the team, one grade for every member, the learner in no team, a joiner, masquerade."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from submissions import team_api
+from submissions.models import Submission
+
+from ora_xblock import scenarios
+from ora_xblock.models import Draft, TeamResponse, Workflow
+from tests.conftest import call_handler
+from tests.host.lms import Problem, account, anonymous_id_for_user, gradebook_entry, masquerade_as, request_by
+from tests.host.teams import CourseTeam, CourseTeams, TeamsetConfig, student_app, team_block
+
+pytestmark = pytest.mark.django_db
+
+GRADE = {
+    "options_selected": {"Proposal": "Concrete", "Estimate": "Rough"},  # 10 + 5 of 20 in team_project.xml
+    "criterion_feedback": {},
+    "overall_feedback": "A clear plan.",
+}
+
+
+def body(response) -> dict:
+    return json.loads(response.body)
+
+
+@pytest.fixture
+def problem() -> Problem:
+    return Problem(scenarios.demo_olx("team_project.xml"))
+
+
+@pytest.fixture
+def course() -> CourseTeams:
+    for name in ("alice", "bob", "carol", "dave", "erin", "grace"):
+        account(name)
+    return CourseTeams(
+        (TeamsetConfig("project-groups", "Project groups"),),
+        [
+            CourseTeam("team-aurora", "Team Aurora", "project-groups", ["alice", "bob", "carol"]),
+            CourseTeam("team-borealis", "Team Borealis", "project-groups", ["dave", "erin"]),
+        ],
+    )
+
+
+@pytest.fixture
+def publishing(django_capture_on_commit_callbacks):
+    """Run what each request leaves for after its commit, as the LMS's transactions would."""
+
+    def run(call):
+        with django_capture_on_commit_callbacks(execute=True):
+            return call()
+
+    return run
+
+
+def act(problem: Problem, course: CourseTeams, name: str, handler: str, data: dict, staff: bool = False):
+    user = account(name)
+    with request_by(user):
+        return call_handler(team_block(problem, user, course, staff=staff), handler, data)
+
+
+def page(problem: Problem, course: CourseTeams, name: str) -> str:
+    answer = act(problem, course, name, "render_page", {})
+    assert answer.status_code == 200, answer.body
+    return str(body(answer)["html"])
+
+
+def test_members_share_one_draft_and_a_stale_save_is_a_conflict_that_loses_nothing(problem, course) -> None:
+    saved = act(problem, course, "alice", "save_draft", {"answers": ["Alice's plan"], "revisions": [0]})
+    assert saved.status_code == 200, saved.body
+    assert {key: body(saved)[key] for key in ("texts", "revisions", "authors", "conflicts")} == {
+        "texts": ["Alice's plan"],
+        "revisions": [1],
+        "authors": ["alice"],
+        "conflicts": [],
+    }
+    seen = page(problem, course, "bob")
+    assert "Alice&#39;s plan" in seen and "Last changed by alice" in seen
+    assert "Team Aurora" in seen and "alice, bob, carol" in seen
+    assert 'data-ora-revision="1"' in seen
+
+    stale = body(act(problem, course, "carol", "save_draft", {"answers": ["Carol's plan"], "revisions": [0]}))
+    assert stale["conflicts"] == [0] and stale["texts"] == ["Alice's plan"] and stale["authors"] == ["alice"]
+    kept = body(act(problem, course, "carol", "save_draft", {"answers": ["Carol's plan"], "revisions": [1]}))
+    assert (kept["conflicts"], kept["texts"], kept["revisions"], kept["authors"]) == (
+        [],
+        ["Carol's plan"],
+        [2],
+        ["carol"],
+    )
+    assert Draft.objects.get().student_id == "team:team-aurora"  # one draft for the team, nobody's own
+
+
+def test_one_member_submits_for_the_team_staff_grade_it_once_and_every_member_is_scored(
+    problem, course, publishing
+) -> None:
+    act(problem, course, "alice", "save_draft", {"answers": ["Our plan"], "revisions": [0]})
+    submitted = publishing(lambda: act(problem, course, "bob", "submit", {"answers": [None], "revisions": [1]}))
+    assert submitted.status_code == 200, submitted.body
+    assert body(submitted)["message"] == "Your response was submitted for your team, Team Aurora."
+    team_submission = team_api.get_team_submission_for_team(
+        str(problem.key.course_key), str(problem.key), "team-aurora"
+    )
+    assert len(team_submission["submission_uuids"]) == 3  # one submission per member, as the platform reads them
+
+    for name in ("alice", "carol"):
+        seen = page(problem, course, name)
+        assert "Our plan" in seen and "bob submitted this response for Team Aurora" in seen
+        assert "<textarea" not in seen
+    again = act(problem, course, "carol", "submit", {"answers": ["Mine"], "revisions": [1]})
+    assert again.status_code == 409, again.body
+
+    bob = anonymous_id_for_user(account("bob"))
+    graded = publishing(lambda: act(problem, course, "sam", "staff_grade", {"student_id": bob, **GRADE}, staff=True))
+    assert graded.status_code == 200, graded.body
+    for name in ("alice", "bob", "carol"):
+        assert gradebook_entry(problem, account(name)) == (15, 20), name
+        assert "Your grade: 15 out of 20" in page(problem, course, name)
+    assert gradebook_entry(problem, account("dave")) is None  # another team's member
+
+
+def test_a_learner_in_no_team_is_refused_and_told_why_and_whom_to_ask(problem, course) -> None:
+    for handler, data in (
+        ("save_draft", {"answers": ["x"], "revisions": [0]}),
+        ("submit", {"answers": ["x"], "revisions": [0]}),
+        ("upload_begin", {"filename": "chart.png", "size": 10, "description": "A chart"}),
+    ):
+        refused = act(problem, course, "grace", handler, data)
+        assert refused.status_code == 403, (handler, refused.body)
+        error = body(refused)["error"]
+        assert error["code"] == "no_team", handler
+        assert '"Project groups"' in error["message"] and "Teams page" in error["message"]
+        assert "course staff" in error["message"]
+    seen = page(problem, course, "grace")
+    assert "you are not on a team in it yet" in seen and "ask course staff" in seen
+    assert "<textarea" not in seen and "ora-submit" not in seen
+    assert not Draft.objects.exists() and not Workflow.objects.exists()
+
+
+def test_a_learner_who_joins_after_the_team_submitted_gets_its_response_and_grade(problem, course, publishing) -> None:
+    publishing(lambda: act(problem, course, "alice", "submit", {"answers": ["Our plan"], "revisions": [0]}))
+    alice = anonymous_id_for_user(account("alice"))
+    publishing(lambda: act(problem, course, "sam", "staff_grade", {"student_id": alice, **GRADE}, staff=True))
+    course.move("grace", "team-aurora")
+    seen = publishing(lambda: page(problem, course, "grace"))
+    assert "Our plan" in seen and "alice submitted this response for Team Aurora" in seen
+    joined = Workflow.objects.get(student_id=anonymous_id_for_user(account("grace")))
+    assert joined.shares_response and joined.team_response == TeamResponse.objects.get()
+    assert gradebook_entry(problem, account("grace")) == (15, 20)
+
+
+def test_a_learner_who_changed_team_after_submitting_sees_the_team_they_answered_with(
+    problem, course, publishing
+) -> None:
+    publishing(lambda: act(problem, course, "carol", "submit", {"answers": ["Our plan"], "revisions": [0]}))
+    course.move("alice", "team-borealis")
+    seen = page(problem, course, "alice")
+    assert "Your response was submitted with Team Aurora." in seen and "Team Borealis" in seen
+
+
+def test_staff_viewing_as_a_member_see_the_team_and_write_nothing(problem, course, publishing) -> None:
+    act(problem, course, "alice", "save_draft", {"answers": ["Our plan"], "revisions": [0]})
+    staff = account("sam", staff=True)
+    with request_by(staff):
+        refused = call_handler(
+            team_block(problem, masquerade_as(staff, "bob"), course), "save_draft", {"answers": ["x"], "revisions": [1]}
+        )
+        draft_page = body(call_handler(team_block(problem, masquerade_as(staff, "bob"), course), "render_page", {}))
+    assert body(refused)["error"]["code"] == "read_only"
+    assert "Our plan" in draft_page["html"] and "Team Aurora" in draft_page["html"]
+
+    publishing(lambda: act(problem, course, "alice", "submit", {"answers": [None], "revisions": [1]}))
+    course.move("dave", "team-aurora")  # a joiner: opening the page would give them the response, not staff's look
+    before = (Workflow.objects.count(), Submission.objects.count())
+    with request_by(staff):
+        shown = body(call_handler(team_block(problem, masquerade_as(staff, "dave"), course), "render_page", {}))
+    assert "alice submitted this response for Team Aurora" in shown["html"]
+    assert (Workflow.objects.count(), Submission.objects.count()) == before
+
+
+# Each request reads the team: the account by anonymous id, the members' ids, their usernames (3, whatever the size).
+PAGE_QUERIES = 9  # the team, the learner's workflow, the team's response, its draft and files, a savepoint (2)
+SAVE_QUERIES = 8  # the team, the draft locked, the team's response, the draft written, a savepoint (2)
+
+
+@pytest.mark.parametrize("size", [3, 6])
+def test_a_members_page_and_save_take_as_many_queries_whatever_the_team_size(
+    problem, course, size, django_assert_num_queries
+) -> None:
+    extra = [f"member{number}" for number in range(size - 3)]
+    for name in extra:
+        account(name)
+    course.teams[0].usernames.extend(extra)
+    act(problem, course, "alice", "save_draft", {"answers": ["Our plan"], "revisions": [0]})
+    bob = account("bob")
+    with student_app(), request_by(bob):
+        with django_assert_num_queries(PAGE_QUERIES):
+            shown = call_handler(team_block(problem, bob, course), "render_page", {})
+        with django_assert_num_queries(SAVE_QUERIES):
+            saved = call_handler(
+                team_block(problem, bob, course), "save_draft", {"answers": ["Our plan, longer"], "revisions": [1]}
+            )
+    assert f"member{size - 4}" in body(shown)["html"] if size > 3 else "alice, bob, carol" in body(shown)["html"]
+    assert body(saved)["revisions"] == [2]
