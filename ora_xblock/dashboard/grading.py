@@ -121,7 +121,8 @@ def _grade(request: HttpRequest, grader: context.Grader, item_id: str, student_i
         if not _json(request):
             raise Invalid("bad_request", N_("Send the grade as JSON, from the page's form."))
         data = read_object(request.body, max_json_bytes())
-        saved = staff.grade(problem, item_id, student_id, grader.actor, data, reason=data.get("reason", ""))
+        reason, scope = data.get("reason", ""), data.get("scope")  # a team member: the team's grade, or theirs alone
+        saved = staff.grade(problem, item_id, student_id, grader.actor, data, reason=reason, scope=scope)
         staff_assessed(request, grader, problem, saved, from_queue=False)
         return answer({"redirect": after(request, "graded")})
     record = learners.record(problem, item_id, student_id)

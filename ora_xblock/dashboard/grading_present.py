@@ -12,9 +12,10 @@ from .. import platform
 from ..definition.model import StepName
 from ..html import answers_html, clean_author_html
 from ..presenters.common import learner_name, prompt_views
-from ..presenters.staff import STATUS_LABELS
+from ..presenters.staff import STATUS_LABELS, team_view
 from ..services.common import Problem
-from ..services.learners import LearnerRecord
+from ..services.files import submitted_files
+from ..services.learners import LearnerRecord, team_of
 from ..services.queue import Turn
 from ..services.responses import submitted_answers
 from ..workflow import Status
@@ -57,8 +58,8 @@ def turn_view(grader: Grader, problem: Problem, turn: Turn) -> dict[str, Any] | 
     if workflow is None:
         return None
     answers = submitted_answers(workflow.submission_uuid)
-    files = list(workflow.files.in_order())
-    return response_view(grader, problem, workflow, answers, files) | {
+    return response_view(grader, problem, workflow, answers, submitted_files(workflow)) | {
+        "team": team_view(team_of(workflow)),  # a team's response: its members, in one query
         "escalated": turn.escalated,
         "held_until": lease and grader.dates.moment(lease.expires_at, "time"),
     }
@@ -71,6 +72,7 @@ def record_view(grader: Grader, problem: Problem, record: LearnerRecord) -> dict
     held = lease is not None and lease.expires_at > grader.now and lease.holder_id != grader.actor.anonymous_id
     earned = workflow.score_earned
     return response_view(grader, problem, workflow, state.answers, record.files) | {
+        "team": team_view(record.team),
         "status": grader._(STATUS_LABELS[status]),
         "open": status is not Status.CANCELLED,
         "score": None if earned is None else (earned, workflow.score_possible),

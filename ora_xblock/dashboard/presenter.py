@@ -45,7 +45,8 @@ def problem_view(
         "url": problem.url,
         "steps": steps_view(problem, dates, _),
         "dates_from": "" if manual else _(DATES_FROM[problem.definition.date_config_type]),
-        "submitted": tally.submitted,
+        "submitted": tally.submitted,  # responses: a team's counts once
+        "teams": tally.team_responses,
         "working": working,
         "peers": tally.waiting_for_peers,
         "oldest_peer": moment(tally.oldest_peer, dates),
