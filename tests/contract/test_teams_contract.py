@@ -7,14 +7,16 @@ from __future__ import annotations
 import json
 
 import pytest
+import webob
 from submissions import team_api
 from submissions.models import Submission
 
 from ora_xblock import scenarios
-from ora_xblock.models import Draft, TeamResponse, Workflow
+from ora_xblock.models import Draft, ResponseFile, TeamResponse, Workflow
 from tests.conftest import call_handler
 from tests.host.lms import Problem, account, anonymous_id_for_user, gradebook_entry, masquerade_as, request_by
 from tests.host.teams import CourseTeam, CourseTeams, TeamsetConfig, student_app, team_block
+from tests.samples import png
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +124,35 @@ def test_one_member_submits_for_the_team_staff_grade_it_once_and_every_member_is
         assert gradebook_entry(problem, account(name)) == (15, 20), name
         assert "Your grade: 15 out of 20" in page(problem, course, name)
     assert gradebook_entry(problem, account("dave")) is None  # another team's member
+
+
+def upload(problem: Problem, course: CourseTeams, name: str, filename: str):
+    user = account(name)
+    request = webob.Request.blank("/", method="POST", POST={"file": (filename, png()), "description": "A chart"})
+    request.headers["X-CSRFToken"] = "token"
+    with request_by(user):
+        return team_block(problem, user, course).handle("upload_file", request)
+
+
+def test_the_files_belong_to_the_team_and_name_who_uploaded_each(problem, course, publishing) -> None:
+    assert upload(problem, course, "carol", "chart.png").status_code == 200
+    assert "chart.png" in page(problem, course, "alice") and "Uploaded by carol" in page(problem, course, "alice")
+    file_id = ResponseFile.objects.get().pk
+    with request_by(account("bob")):
+        downloaded = team_block(problem, account("bob"), course).handle(
+            "download_file", webob.Request.blank("/"), str(file_id)
+        )
+    assert downloaded.status_code == 200 and downloaded.body == png()
+    with request_by(account("dave")):  # another team's member
+        refused = team_block(problem, account("dave"), course).handle(
+            "download_file", webob.Request.blank("/"), str(file_id)
+        )
+    assert refused.status_code == 404
+
+    publishing(lambda: act(problem, course, "alice", "submit", {"answers": ["See the chart"], "revisions": [0]}))
+    for name in ("bob", "carol"):
+        seen = page(problem, course, name)
+        assert "chart.png" in seen and "Uploaded by carol" in seen and "ora-remove-file" not in seen
 
 
 def test_a_learner_in_no_team_is_refused_and_told_why_and_whom_to_ask(problem, course) -> None:
