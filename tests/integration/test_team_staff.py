@@ -17,8 +17,8 @@ from ora_xblock import scenarios
 from ora_xblock.definition import load_olx
 from ora_xblock.models import Assessment, AuditEntry, Draft, PendingReset, ResponseFile, Workflow
 from ora_xblock.models.teams import TeamResponse
-from ora_xblock.services import course, gradebook, learners, queue, report_rows, staff, top
-from ora_xblock.services.common import Problem
+from ora_xblock.services import course, gradebook, learners, queue, report_rows, staff, teams, top
+from ora_xblock.services.common import Problem, Team
 from ora_xblock.services.responses import submit
 from ora_xblock.workflow import Status
 from tests.integration.staff_world import ANN_STAFF, BEN_STAFF, COURSE, ITEM, START, learner, refusal
@@ -138,6 +138,28 @@ def team_grade_queries(size: int, team_id: str) -> int:
     return len(captured)
 
 
+@pytest.mark.databases
+def test_a_team_submitted_through_the_team_service_is_graded_reset_and_submits_again(
+    django_capture_on_commit_callbacks,
+) -> None:
+    aurora = Team("aurora", "Aurora", ("anon-ann", "anon-bob", "anon-cat"), ("ann", "bob", "cat"))
+    with django_capture_on_commit_callbacks(execute=True):
+        teams.submit_team(at(0), learner("ann"), aurora, ["method", "change"], [0, 0])
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.grade(at(), ITEM, "anon-cat", ANN_STAFF, GOOD)
+    assert rows("ann", "bob", "cat") == [("ann", "done", 15), ("bob", "done", 15), ("cat", "done", 15)]
+    assert [score_of(name) for name in ("ann", "bob", "cat")] == [15, 15, 15]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        gone = staff.reset(COURSE, ITEM, "anon-bob", BEN_STAFF, at(2).now)
+    assert sorted(gone) == ["anon-ann", "anon-bob", "anon-cat"]
+    assert not Workflow.objects.exists() and [score_of(name) for name in ("ann", "bob", "cat")] == [None] * 3
+    with django_capture_on_commit_callbacks(execute=True):
+        teams.submit_team(at(3), learner("cat"), aurora, ["again", "again"], [0, 0])
+    assert rows("ann", "bob", "cat") == [("ann", "staff", None), ("bob", "staff", None), ("cat", "staff", None)]
+
+
+@pytest.mark.databases
 def test_a_team_grade_costs_the_same_queries_for_teams_of_two_and_six_and_any_number_of_teams(
     django_capture_on_commit_callbacks,
 ) -> None:
@@ -155,6 +177,7 @@ def test_a_team_grade_costs_the_same_queries_for_teams_of_two_and_six_and_any_nu
     assert len(callbacks) == 6
 
 
+@pytest.mark.databases
 def test_one_member_is_overridden_with_a_reason_and_a_later_team_grade_replaces_it(
     django_capture_on_commit_callbacks,
 ) -> None:
@@ -199,6 +222,7 @@ def test_a_learner_who_answered_alone_is_graded_as_before_whatever_the_scope(
     assert rows("ann", "bob", "dan") == [("ann", "staff", None), ("bob", "staff", None), ("dan", "done", 15)]
 
 
+@pytest.mark.databases
 def test_resetting_one_member_resets_the_whole_team_which_may_submit_again(
     django_capture_on_commit_callbacks,
 ) -> None:
@@ -220,6 +244,7 @@ def test_resetting_one_member_resets_the_whole_team_which_may_submit_again(
     assert Workflow.objects.filter(team_response__team_id="t1").count() == 3
 
 
+@pytest.mark.databases
 def test_a_team_reset_writes_one_pending_reset_per_member_in_one_statement(
     django_capture_on_commit_callbacks,
 ) -> None:
@@ -242,6 +267,7 @@ def test_the_platforms_delete_learner_state_of_a_member_clears_the_team(django_c
     assert [score_of(name) for name in ("ann", "bob")] == [None, None]  # reset within the call
 
 
+@pytest.mark.databases
 def test_the_queue_and_top_responses_hold_a_team_once(django_capture_on_commit_callbacks) -> None:
     team("ann", "bob", "cat")
     team("dan", "eve", team_id="t2", hours=1)
@@ -288,6 +314,7 @@ def test_gradebook_and_grade_report_name_each_members_team() -> None:
     assert [(row["username"], row["team"]) for row in found] == [("ann", "Team t1"), ("bob", "Team t1"), ("dan", "")]
 
 
+@pytest.mark.databases
 def test_the_data_report_names_the_assessed_members_team(django_capture_on_commit_callbacks) -> None:
     team("ann", "bob")
     with django_capture_on_commit_callbacks(execute=True):
@@ -300,6 +327,7 @@ def test_the_data_report_names_the_assessed_members_team(django_capture_on_commi
     ]
 
 
+@pytest.mark.databases
 def test_the_course_dashboard_counts_responses_and_team_responses() -> None:
     team("ann", "bob", "cat")
     team("dan", "eve", team_id="t2")
