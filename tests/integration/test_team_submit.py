@@ -98,7 +98,9 @@ def test_one_member_submits_for_the_team_and_every_member_gets_a_submission_and_
 
 
 def test_members_who_answered_with_another_team_are_left_out(storage_root) -> None:
-    submit_for(Team("old", "Old team", ("anon-cy", "anon-dee")), "dee", ["Old", "Team"], [0, 0])
+    old = Team("old", "Old team", ("anon-cy", "anon-dee"))
+    teams.submit_team(at(), learner("dee"), old, ["Old", "Team"], [0, 0])  # a host that gives no user id
+    assert TeamSubmission.objects.get().submitted_by is None
     workflow, made = submit_for(AURORA, "ann", ["Ann's", "answer"], [0, 0], minutes=1)
     assert len(made["submission_uuids"]) == 2
     assert sorted(
@@ -109,6 +111,11 @@ def test_members_who_answered_with_another_team_are_left_out(storage_root) -> No
     ]
     cy = Workflow.objects.get(student_id="anon-cy")
     assert teams.response_of(cy).team_name == "Old team"  # their page names the team they answered with
+    assert refused(lambda: teams.submit_team(at(2), learner("cy"), AURORA, ["a", "b"], [0, 0])) == (
+        "team_already_submitted"
+    )
+    newer = Team("newer", "Newer team", ("anon-cy", "anon-eve"))
+    assert refused(lambda: teams.submit_team(at(2), learner("cy"), newer, ["a", "b"], [0, 0])) == "already_submitted"
 
 
 def test_refusals_of_a_team_submit_change_nothing(storage_root) -> None:
