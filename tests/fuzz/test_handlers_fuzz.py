@@ -122,7 +122,13 @@ def staff_handlers(world: World) -> dict[str, tuple[list[dict[str, Any]], dict[s
                 {"student_id": sid["sal"], **ASSESSMENT},
                 {"student_id": sid["ned"], **grade},
             ],
-            {**ASSESSMENT_FIELDS, "student_id": student, "reason": st.one_of(TEXT, SCALAR), "from_queue": SCALAR},
+            {
+                **ASSESSMENT_FIELDS,
+                "student_id": student,
+                "reason": st.one_of(TEXT, SCALAR),
+                "from_queue": SCALAR,
+                "scope": st.one_of(st.sampled_from(["team", "member", ""]), TEXT, SCALAR),
+            },
         ),
         "staff_remove": (
             [{"student_id": sid[name], "comment": "Off topic."} for name in ("stu", "dan", "ned", "pia")],
