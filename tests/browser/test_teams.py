@@ -99,6 +99,8 @@ def test_a_team_shares_a_draft_submits_once_and_every_member_gets_the_staff_grad
             page.reload()
             expect(page.get_by_role("heading", name="Your grade: 15 out of 20")).to_be_visible()
             expect(page.locator(".ora-grade-source")).to_contain_text("Staff")
+            page.goto(f"{demo_server}/notices/?student={member}")  # the platform's notice of the grade
+            expect(page.locator(".demo-notices")).to_contain_text("You received 15 out of 20 on Team project")
             work = open_tool(staff, "Manage a learner")
             staff.get_by_label("Username or email").fill(member)
             staff.get_by_role("button", name="Find learner").click()
