@@ -234,12 +234,16 @@ def team_of(size: int, team_id: str) -> Team:
 
 def test_query_counts_do_not_grow_with_the_team_or_the_number_of_teams() -> None:
     counts = {}
+    problem = Problem(RESUBMITTABLE, NOW + timedelta(minutes=1))
     for size, team_id in ((2, "small"), (6, "large"), (6, "another")):
         team = team_of(size, team_id)
-        first, second = learner(f"{team_id}0"), submitting(f"{team_id}1")
+        first, second, joiner = learner(f"{team_id}0"), submitting(f"{team_id}1"), learner(f"{team_id}-new")
+        joined = replace(team, member_ids=(*team.member_ids, joiner.student_id))
         counts[team_id] = (
-            ours(partial(teams.save_team_draft, at(), first, team, ["one", None], [0, 0])),  # creates the row
-            ours(partial(teams.save_team_draft, at(), second, team, [None, "two"], [1, 0])),
-            ours(partial(teams.submit_team, at(1), second, team, [None, None], [1, 1])),
+            ours(partial(teams.save_team_draft, problem, first, team, ["one", None], [0, 0])),  # creates the row
+            ours(partial(teams.save_team_draft, problem, second, team, [None, "two"], [1, 0])),
+            ours(partial(teams.submit_team, problem, second, team, [None, None], [1, 1])),
+            ours(partial(teams.join_submitted, problem, joiner, joined)),
+            ours(partial(teams.withdraw_team, problem, first)),
         )
-    assert counts["small"] == counts["large"] == counts["another"] == (6, 3, 15), counts
+    assert counts["small"] == counts["large"] == counts["another"] == (6, 3, 15, 22, 18), counts
