@@ -5,17 +5,26 @@ draft, one submission for the team, one grade for every member, the learner in n
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 import webob
 from submissions import team_api
 from submissions.models import Submission
 
-from ora_xblock import scenarios
+from ora_xblock import platform, scenarios
 from ora_xblock.models import Draft, ResponseFile, TeamResponse, Workflow
 from tests.conftest import call_handler
-from tests.host.lms import Problem, account, anonymous_id_for_user, gradebook_entry, masquerade_as, request_by
-from tests.host.teams import CourseTeam, CourseTeams, TeamsetConfig, student_app, team_block
+from tests.host.lms import (
+    Problem,
+    account,
+    anonymous_id_for_user,
+    gradebook_entry,
+    lms_block,
+    masquerade_as,
+    request_by,
+)
+from tests.host.teams import CourseTeam, CourseTeams, TeamsetConfig, TeamsUserService, student_app, team_block
 from tests.samples import png
 
 pytestmark = pytest.mark.django_db
@@ -238,3 +247,46 @@ def test_a_members_page_and_save_take_as_many_queries_whatever_the_team_size(
             )
     assert f"member{size - 4}" in body(shown)["html"] if size > 3 else "alice, bob, carol" in body(shown)["html"]
     assert body(saved)["revisions"] == [2]
+
+
+def test_the_submit_sends_ora2s_team_event_with_the_team_submission(problem, course, publishing) -> None:
+    alice = account("alice")
+    with request_by(alice):
+        block = team_block(problem, alice, course)
+        publishing(lambda: call_handler(block, "submit", {"answers": ["Our plan"], "revisions": [0]}))
+    (event,) = [data for name, data in block.runtime.published if name == "openassessmentblock.create_team_submission"]
+    assert event["submission_uuid"] == TeamResponse.objects.get().team_submission_uuid
+    assert event["team_id"] == "team-aurora" and event["answer"]["parts"] == [{"text": "Our plan"}]
+
+
+def test_any_member_takes_the_teams_response_back_and_every_member_edits_it_again(course, publishing) -> None:
+    olx = scenarios.demo_olx("team_project.xml").replace(
+        ' teams_enabled="true"', ' teams_enabled="true" allow_learner_resubmissions="true"', 1
+    )
+    problem = Problem(olx)
+    publishing(lambda: act(problem, course, "alice", "submit", {"answers": ["Our plan"], "revisions": [0]}))
+    assert "Take back my response to edit it" in page(problem, course, "carol")
+    taken = act(problem, course, "carol", "withdraw", {})
+    assert taken.status_code == 200, taken.body
+    assert not Workflow.objects.exists()
+    seen = page(problem, course, "bob")
+    assert "<textarea" in seen and "Our plan" in seen
+    assert (
+        act(problem, course, "bob", "save_draft", {"answers": ["Our better plan"], "revisions": [1]}).status_code == 200
+    )
+
+
+def test_a_host_without_the_teams_service_has_no_team_for_anyone(problem, course, caplog) -> None:
+    """Studio's preview and the workbench give no ``teams`` service; a service that fails counts as no team."""
+    alice = account("alice")
+    with request_by(alice), caplog.at_level(logging.ERROR, logger="ora_xblock.platform_teams"):
+        alone = lms_block(problem, alice, user_service=TeamsUserService)
+        alone.save()  # the course import's save of the problem's content
+        assert platform.team_of(alone, platform.viewer(alone)) is None
+        broken = team_block(problem, alice, course)
+        broken.runtime._services["teams"].get_team = lambda *args: 1 / 0
+        assert platform.team_of(broken, platform.viewer(broken)) is None
+        assert platform.teamset_name(alone, "project-groups") == "project-groups"  # no teams_configuration: the id
+        assert platform.teamset_name(broken, "project-groups") == "Project groups"
+        assert platform.teams_page_url(broken) == ""  # this host routes no teams_dashboard
+    assert "Could not read the team" in caplog.text
