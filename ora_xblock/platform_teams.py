@@ -33,9 +33,7 @@ def team_of(block: Any, viewer: Viewer) -> Team | None:
         found = service.get_team(user, course_id(block), teamset_id) if user is not None else None
         if found is None:
             return None
-        ids = tuple(service.get_anonymous_user_ids_for_team(user, found))
-        names = _usernames(block, ids)
-        members = tuple(names.get(member, "") for member in ids)
+        ids, members = _members(block, service, user, found)
         return Team(str(found.team_id), str(found.name), ids, members, _detail_url(service, found))
     except Exception:  # the platform's teams may fail in any way; the learner then has no team here
         log.exception("Could not read the team of %s in team-set %s", viewer.anonymous_id, teamset_id)
@@ -80,15 +78,38 @@ def _django_user(block: Any, anonymous_id: str) -> Any:
     return find(anonymous_id) if find is not None else None
 
 
-def _usernames(block: Any, ids: tuple[str, ...]) -> dict[str, str]:
-    """Each member's username by anonymous id: in the LMS from its ``AnonymousUserId`` table in one query
-    (common/djangoapps/student/models), elsewhere from the user service, one member at a time."""
+def _members(block: Any, service: Any, user: Any, team: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The members' anonymous ids in the course and their usernames, in the same order.
+
+    In the LMS, one query of its ``AnonymousUserId`` table (common/djangoapps/student/models) for the team's
+    members, each member's newest row, as ``anonymous_id_for_user`` picks it. A member who has none yet, or a host
+    without that table, is read through the platform's own ``get_anonymous_user_ids_for_team`` (which makes the
+    missing ids, one query per member) and the usernames through the user service, one member at a time.
+    """
     try:
         from common.djangoapps.student.models import AnonymousUserId  # type: ignore[import-not-found]
     except ImportError:
-        return {member: str(getattr(_django_user(block, member), "username", "") or "") for member in ids}
-    rows = AnonymousUserId.objects.filter(anonymous_user_id__in=list(ids))
-    return {str(key): str(name) for key, name in rows.values_list("anonymous_user_id", "user__username")}
+        AnonymousUserId = None  # noqa: N806 - the platform's model, where there is one
+    if AnonymousUserId is not None:
+        found = _stored_ids(AnonymousUserId, block, team)
+        if found is None:  # someone's first visit: the platform makes their id, then the table has everyone's
+            service.get_anonymous_user_ids_for_team(user, team)
+            found = _stored_ids(AnonymousUserId, block, team)
+        if found is not None:
+            return tuple(found), tuple(found.values())
+    ids = tuple(service.get_anonymous_user_ids_for_team(user, team))
+    return ids, tuple(str(getattr(_django_user(block, member), "username", "") or "") for member in ids)
+
+
+def _stored_ids(table: Any, block: Any, team: Any) -> dict[str, str] | None:
+    """Each member's newest anonymous id in the course and their username; None if a member has none yet."""
+    rows = table.objects.filter(user__in=team.users.all(), course_id=course_key(block)).order_by("user_id", "-id")
+    newest: dict[int, tuple[str, str]] = {}
+    for user_id, key, name in rows.values_list("user_id", "anonymous_user_id", "user__username"):
+        newest.setdefault(user_id, (str(key), str(name)))
+    if len(newest) < team.users.count():
+        return None
+    return dict(sorted(newest.values()))
 
 
 def _detail_url(service: Any, team: Any) -> str:

@@ -238,7 +238,7 @@ def test_a_members_page_and_save_take_as_many_queries_whatever_the_team_size(
     course.teams[0].usernames.extend(extra)
     act(problem, course, "alice", "save_draft", {"answers": ["Our plan"], "revisions": [0]})
     bob = account("bob")
-    with student_app(), request_by(bob):
+    with student_app(course), request_by(bob):
         with django_assert_num_queries(PAGE_QUERIES):
             shown = call_handler(team_block(problem, bob, course), "render_page", {})
         with django_assert_num_queries(SAVE_QUERIES):
@@ -290,3 +290,17 @@ def test_a_host_without_the_teams_service_has_no_team_for_anyone(problem, course
         assert platform.teamset_name(broken, "project-groups") == "Project groups"
         assert platform.teams_page_url(broken) == ""  # this host routes no teams_dashboard
     assert "Could not read the team" in caplog.text
+
+
+def test_a_member_with_no_anonymous_id_yet_gets_one_from_the_platform_and_is_named(problem, course) -> None:
+    """In the LMS a member who never opened the course has no row in its anonymous id table: the platform's
+    ``get_anonymous_user_ids_for_team`` makes them, and the team is read again."""
+    course.unvisited.add("carol")
+    bob = account("bob")
+    with student_app(course), request_by(bob):
+        block = team_block(problem, bob, course)
+        team = platform.team_of(block, platform.viewer(block))
+    assert team is not None and not course.unvisited
+    assert dict(zip(team.member_names, team.member_ids, strict=True)) == {
+        name: anonymous_id_for_user(account(name)) for name in ("alice", "bob", "carol")
+    }

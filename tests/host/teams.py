@@ -69,6 +69,9 @@ class _Members:
     def all(self) -> Any:
         return get_user_model().objects.filter(username__in=list(self.usernames)).order_by("pk")
 
+    def count(self) -> int:
+        return int(self.all().count())
+
 
 @dataclass
 class CourseTeams:
@@ -76,6 +79,7 @@ class CourseTeams:
 
     teamsets: tuple[TeamsetConfig, ...]
     teams: list[CourseTeam] = field(default_factory=list)
+    unvisited: set[str] = field(default_factory=set)  # accounts with no anonymous id in the course's table yet
 
     def services(self) -> dict[str, Any]:
         """What lms/djangoapps/courseware/block_render.py hands a block: ``teams`` and ``teams_configuration``."""
@@ -129,7 +133,9 @@ class TeamsService:
             raise Exception("User and team must be provided for ID lookup")
         if not user.is_staff and user.username not in team.usernames:
             raise Exception(f"User {user.username} is not permitted to access team info for {team.team_id}")
-        return sorted(anonymous_id_for_user(member) for member in team.users.all())
+        members = list(team.users.all())
+        self._course.unvisited -= {member.username for member in members}  # anonymous_id_for_user saves each id
+        return sorted(anonymous_id_for_user(member) for member in members)
 
 
 class TeamsConfigurationService:
@@ -153,30 +159,39 @@ class TeamsUserService(LmsUserService):
 
 
 class _AnonymousUserIds:
-    """common/djangoapps/student/models ``AnonymousUserId.objects``: one row per account and course; here each
-    member's row is the id ``anonymous_id_for_user`` gives, read in one query of the accounts."""
+    """common/djangoapps/student/models ``AnonymousUserId.objects``: a row per account and course (made by
+    ``anonymous_id_for_user`` on the account's first visit; here every account has its row, the id lms.py gives),
+    read for some accounts in one query."""
 
-    def filter(self, anonymous_user_id__in: list[str]) -> _Rows:
-        wanted = set(anonymous_user_id__in)
-        rows = [(anonymous_id_for_user(user), user) for user in get_user_model().objects.all()]
-        return _Rows([(key, user) for key, user in rows if key in wanted])
+    def __init__(self, unvisited: set[str]):
+        self._unvisited = unvisited
+
+    def filter(self, user__in: Any, course_id: CourseKey) -> _Rows:
+        rows = [(user.pk, anonymous_id_for_user(user, course_id), user.username) for user in user__in]
+        return _Rows([row for row in rows if row[2] not in self._unvisited])
 
 
 @dataclass
 class _Rows:
-    rows: list[tuple[str, Any]]
+    rows: list[tuple[int, str, str]]
+
+    def order_by(self, *fields: str) -> _Rows:
+        return self  # one row per account here
 
     def values_list(self, *fields: str) -> list[tuple[Any, ...]]:
-        read = {"anonymous_user_id": lambda key, user: key, "user__username": lambda key, user: user.username}
-        return [tuple(read[name](key, user) for name in fields) for key, user in self.rows]
+        columns = ("user_id", "anonymous_user_id", "user__username")
+        return [tuple(row[columns.index(name)] for name in fields) for row in self.rows]
 
 
 @contextmanager
-def student_app() -> Iterator[None]:
-    """The LMS's ``common.djangoapps.student.models``, importable as in an LMS process, with ``AnonymousUserId``."""
+def student_app(course: CourseTeams) -> Iterator[None]:
+    """The LMS's ``common.djangoapps.student.models``, importable as in an LMS process, with ``AnonymousUserId``
+    (no row for the course's ``unvisited`` accounts)."""
     names = ("common", "common.djangoapps", "common.djangoapps.student", "common.djangoapps.student.models")
     modules = {name: types.ModuleType(name) for name in names}
-    modules["common.djangoapps.student.models"].AnonymousUserId = types.SimpleNamespace(objects=_AnonymousUserIds())  # type: ignore[attr-defined]
+    modules["common.djangoapps.student.models"].AnonymousUserId = types.SimpleNamespace(
+        objects=_AnonymousUserIds(course.unvisited)
+    )  # type: ignore[attr-defined]
     with mock.patch.dict(sys.modules, modules):
         yield
 
