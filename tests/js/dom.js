@@ -1,7 +1,7 @@
 // A small stand-in for the browser's DOM, enough for the Studio editor's pure parts to run under Node: elements
-// with children, attributes, dataset, classList, value/checked, and the selectors those parts use (a tag, .class,
-// [attr], [attr=value], :checked, :not(...), a comma list, and ":scope > " before one of those). Any other
-// selector throws, so that a test never passes on a selector the stand-in misreads.
+// with children, attributes, dataset, classList, value/checked, hidden, style and click listeners, and the selectors
+// those parts use (a tag, .class, [attr], [attr=value], :checked, :not(...), a comma list, and ":scope > " before one
+// of those). Any other selector throws, so that a test never passes on a selector the stand-in misreads.
 "use strict";
 
 const camel = (name) => name.replace(/-([a-z])/g, (_, letter) => letter.toUpperCase());
@@ -49,6 +49,9 @@ class Element {
     this.value = "";
     this.checked = false;
     this.textContent = "";
+    this.hidden = false;
+    this.style = {};
+    this.listeners = {};
     Object.entries(attributes).forEach(([name, value]) => { if (value !== undefined) { this.setAttribute(name, value); } });
     children.forEach((child) => this.appendChild(child));
   }
@@ -111,6 +114,10 @@ class Element {
   focus() { document.activeElement = this; }
 
   getBoundingClientRect() { return this.box || { top: 0, height: 0 }; }
+
+  addEventListener(type, listener) { (this.listeners[type] = this.listeners[type] || []).push(listener); }
+
+  click() { (this.listeners.click || []).forEach((listener) => listener({ type: "click", target: this })); }
 }
 
 /* The page's document: where focus is, and a place for elements to be created. */

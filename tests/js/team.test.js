@@ -65,3 +65,60 @@ test("a prompt the member wrote and typed on in since keeps the editor as it is,
   );
   assert.deepEqual(asSent(merged), { base: base(["Draft one", 1]), updates: [], conflicts: [] });
 });
+
+/* One prompt of a team's form as learner.html draws it, its editor (a stand-in of OraXBlock.editor's) holding
+ * ``text``; ``posts`` gathers what the page posts, each answered with the next of ``answers``. */
+function teamForm(text, revision, answers) {
+  const { h } = require("./dom");
+  const textarea = h("textarea", { class: "ora-answer", "data-ora-revision": String(revision), "data-rich": "false" });
+  const conflict = h("div", { class: "ora-team-conflict" },
+    h("p", { class: "ora-team-conflict-notice", "data-ora-template": "{username} changed this answer." }),
+    h("div", { class: "ora-team-theirs" }),
+    h("button", { class: "ora-team-use-theirs" }), h("button", { class: "ora-team-keep-mine" }));
+  const author = h("p", { class: "ora-team-author", "data-ora-changed-by": "Last changed by {username}", "data-ora-unchanged": "Nobody yet." });
+  const form = h("form", {}, h("div", { class: "ora-prompt" }, textarea, author, conflict));
+  let value = text;
+  const editor = { getValue: () => value, setValue: (next) => { value = next; } };
+  const posts = [];
+  const post = (name, body) => {
+    posts.push([name, asSent(body)]);
+    return Promise.resolve({ ok: true, body: answers.shift() });
+  };
+  return { form, editor, posts, post, conflict, author, type: (next) => { value = next; } };
+}
+
+test("on a conflict the teammate's text is shown beside the member's, and keeping mine saves on the new base", async () => {
+  const page = teamForm("Intro", 2, [
+    { texts: ["Carol's intro"], revisions: [3], authors: ["carol"], conflicts: [0] },
+    { texts: ["My intro"], revisions: [4], authors: ["alice"], conflicts: [] }
+  ]);
+  const team = OraXBlock.team.attach(page.form, [page.editor], page.post, (html) => html);
+  page.type("My intro");
+  const result = await team.save();
+  assert.equal(result.conflicts, 1);
+  assert.equal(page.conflict.hidden, false);
+  assert.equal(page.conflict.querySelector(".ora-team-theirs").textContent, "Carol's intro");
+  assert.equal(page.conflict.querySelector(".ora-team-conflict-notice").textContent, "carol changed this answer.");
+  assert.equal(page.editor.getValue(), "My intro");  // nothing of the member's is lost
+
+  page.conflict.querySelector(".ora-team-keep-mine").click();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(page.posts.map(([, body]) => body), [
+    { answers: ["My intro"], revisions: [2] },
+    { answers: ["My intro"], revisions: [3] }
+  ]);
+  assert.equal(page.conflict.hidden, true);
+  assert.equal(page.author.textContent, "Last changed by alice");
+  assert.deepEqual(asSent(team.submitBody()), { answers: [null], revisions: [4] });
+});
+
+test("using their text puts it in the editor on their revision, with nothing left to save", async () => {
+  const page = teamForm("Intro", 2, [{ texts: ["Carol's intro"], revisions: [3], authors: ["carol"], conflicts: [0] }]);
+  const team = OraXBlock.team.attach(page.form, [page.editor], page.post, (html) => html);
+  page.type("My intro");
+  await team.save();
+  page.conflict.querySelector(".ora-team-use-theirs").click();
+  assert.equal(page.editor.getValue(), "Carol's intro");
+  assert.equal(page.conflict.hidden, true);
+  assert.deepEqual(asSent(team.submitBody()), { answers: [null], revisions: [3] });
+});

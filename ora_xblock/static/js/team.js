@@ -49,7 +49,7 @@
     var pending = {};
 
     function texts() { return editors.map(function (editor) { return editor.getValue(); }); }
-    function part(index, selector) { return textareas[index].parentNode.querySelector(selector); }
+    function part(index, selector) { return textareas[index].closest(".ora-prompt").querySelector(selector); }
 
     function save() {
       var body = request(base, texts());
