@@ -29,6 +29,7 @@ def team_state(request: Request) -> tuple[LearnerState, dict[str, Any] | None]:
         if joined is not None:
             state = submitted_state(problem, joined)
     if state.workflow is not None:
+        _mark_member(request, state.workflow)
         response = teams.response_of(state.workflow)
         return state, submitted_view(response, team, request.dates) if response else None
     if team is None:
@@ -41,3 +42,12 @@ def _submitter(request: Request, team: Any) -> Workflow | None:
     """Read-only: the workflow of the team's response, where the team has submitted, to show as it stands."""
     response = TeamResponse.objects.filter(item_id=request.item_id, team_id=team.team_id).first()
     return teams.submitter_of(response) if response is not None else None
+
+
+def _mark_member(request: Request, workflow: Workflow) -> None:
+    """A member whose team submitted without them at the keyboard: the problem is done for them too (completion,
+    which the platform takes only from their own requests), and they have a row of state for "Delete learner
+    state". Once: the row remembers it."""
+    if workflow.shares_response and not request.read_only and not request.block.has_worked_here:
+        request.block.has_worked_here = True
+        request.publish_completion(workflow.status)

@@ -304,3 +304,17 @@ def test_a_member_with_no_anonymous_id_yet_gets_one_from_the_platform_and_is_nam
     assert dict(zip(team.member_names, team.member_ids, strict=True)) == {
         name: anonymous_id_for_user(account(name)) for name in ("alice", "bob", "carol")
     }
+
+
+def test_every_member_completes_the_problem_when_the_team_submits(problem, course, publishing) -> None:
+    """The platform takes completion only from a learner's own requests: a member gets it on their next visit."""
+    publishing(lambda: act(problem, course, "alice", "submit", {"answers": ["Our plan"], "revisions": [0]}))
+    carol = account("carol")
+    with request_by(carol):
+        block = team_block(problem, carol, course)
+        call_handler(block, "render_page", {})
+        again = team_block(problem, carol, course)
+        call_handler(again, "render_page", {})
+    assert ("completion", {"completion": 1.0}) in block.runtime.published
+    assert problem.student_modules["carol"] == {"has_worked_here": True}  # "Delete learner state" finds her row
+    assert not [event for event in again.runtime.published if event[0] == "completion"]
