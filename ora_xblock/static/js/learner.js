@@ -115,7 +115,10 @@
         }
         saveDraft().then(function (result) {
           if (result && result.ok && !result.conflicts) {
-            send("submit", team.submitBody(), errors, gettext("Your response was submitted."));
+            send("submit", team.submitBody(), errors, gettext("Your response was submitted.")).then(function (sent) {
+              // A teammate saved in between: merge their change into the page, for the member to look again.
+              if (!sent.ok && sent.body.error && sent.body.error.code === "team_draft_changed") { saveDraft(); }
+            });
           } else if (result && result.ok) {
             live.announce(status.textContent);
           }
