@@ -190,9 +190,11 @@ def withdraw_team(problem: Problem, learner: Learner) -> str:
             updated_at=problem.now,
         )
         ResponseFile.objects.filter(workflow=submitter).update(workflow=None)  # back to the team's draft
-        Submission._objects.filter(team_submission__uuid=response.team_submission_uuid).update(status=DELETED)
-        TeamSubmission._objects.filter(uuid=response.team_submission_uuid).update(status=DELETED)
-        response.delete()  # and every member's workflow with it
+        team_submission = TeamSubmission._objects.filter(uuid=response.team_submission_uuid)
+        Submission._objects.filter(team_submission__in=team_submission).update(status=DELETED)  # one statement
+        team_submission.update(status=DELETED)
+        Workflow.objects.filter(pk__in=[row.pk for row in members]).delete()  # with their rows, as a learner's
+        response.delete()
     return response.team_submission_uuid
 
 
