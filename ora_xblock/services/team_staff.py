@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from django.db.models import Q
 from submissions.models import DELETED, TeamSubmission
 
 from ..conf import ora_settings
@@ -40,11 +39,18 @@ def checked_scope(scope: object) -> str | None:
 
 
 def locked_with_team(item_id: str, student_id: str) -> list[Workflow]:
-    """The learner's workflow and, if they share a team's response, every member's, locked in one statement in
-    the order of their ids (two graders of one team lock alike); empty if the learner has not submitted."""
-    team = Workflow.objects.filter(item_id=item_id, student_id=student_id, team_response__isnull=False)
-    mine_or_team = Q(item_id=item_id, student_id=student_id) | Q(team_response_id__in=team.values("team_response_id"))
-    return list(Workflow.objects.select_for_update().filter(mine_or_team).order_by("pk"))
+    """The learner's workflow and, if they share a team's response, every member's, locked in the order of their
+    ids; empty if the learner has not submitted.
+
+    Two statements on indexes: which team, read without a lock, then the rows locked. A single statement (the
+    learner's row or the team's) would scan the whole table, and InnoDB locks every row it scans. Locking a team's
+    rows together, in one order, lets two graders of one team from different members' rows wait for each other
+    rather than deadlock.
+    """
+    mine = Workflow.objects.filter(item_id=item_id, student_id=student_id)
+    found = mine.values_list("team_response_id", flat=True).first()
+    rows = Workflow.objects.filter(team_response_id=found) if found is not None else mine
+    return list(rows.select_for_update().order_by("pk"))
 
 
 def grade_team(
@@ -90,8 +96,9 @@ def delete_team(item_id: str, team_response_id: int, actor: Actor, now: datetime
     )
     owners = [student_id for _, student_id, _ in members] + [Team(response.team_id, "", ()).draft_owner]
     limits = Limits(storage_alias=ora_settings.ORA_XBLOCK_FILE_STORAGE)
-    of_team = Q(item_id=item_id, student_id__in=owners) | Q(workflow_id__in=[pk for pk, _, _ in members])
-    drop_files(ResponseFile.objects.filter(of_team), limits)
+    # the response's files, then the draft's and any member's of their own: two statements on two indexes
+    drop_files(ResponseFile.objects.filter(workflow_id__in=[pk for pk, _, _ in members]), limits)
+    drop_files(ResponseFile.objects.filter(item_id=item_id, student_id__in=owners), limits)
     discard(PartialUpload.objects.filter(item_id=item_id, student_id__in=owners), limits)
     Draft.objects.filter(item_id=item_id, student_id__in=owners).delete()
     response.delete()  # and, with it, every member's workflow

@@ -59,7 +59,7 @@ def team(*names: str, team_id: str = "t1", hours: float = 0, item: str = ITEM, c
         team_id=team_id,
         team_name=f"Team {team_id}",
         team_submission_uuid=created["team_submission_uuid"],
-        submitted_by=members[0].student_id,
+        submitter_id=members[0].student_id,
         submitted_by_username=names[0],
         submitted_at=START + timedelta(hours=hours),
     )
@@ -169,9 +169,16 @@ def test_a_team_grade_costs_the_same_queries_for_teams_of_two_and_six_and_any_nu
         team("c1", "c2", "c3", team_id="c")
         team("d1", "d2", team_id="d")
         again = team_grade_queries(6, "e")
-    # lock the team, the queue's hold, staff_assess (lock, insert, read, save), the hold's release, then the
-    # members' assessments, scores and history: one statement each
-    assert two == six == again == 10
+    # which team (read without a lock), the team's rows locked, the queue's hold, staff_assess (lock, insert,
+    # read, save), the hold's release, then the members' assessments, scores and history: one statement each
+    assert two == six == again == 11
+    alone("dan")
+    with CaptureQueriesContext(connection) as captured:
+        staff.grade(at(), ITEM, "anon-dan", ANN_STAFF, GOOD)
+    # A learner who answered alone: the same less the members' assessments and scores (their history is one insert
+    # either way). One more than before teams (8): the read of the learner's team, so that a team's rows are
+    # locked together, in one order, on an index
+    assert len(captured) == 9
     # after commit: the submitter's publication, and one for all the members (each member's set_score is
     # edx-submissions' own contract, one per member)
     assert len(callbacks) == 6
