@@ -22,9 +22,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 
-from .models import AuditEntry, ReportTask, StaffLease, Workflow
+from .models import AuditEntry, Draft, ReportTask, ResponseFile, StaffLease, TeamResponse, Workflow
 
 DISPATCH_UID = "ora_xblock.retirement.retire_user"
 
@@ -64,6 +65,22 @@ def scrub(username: str, anonymous_ids: Iterable[str], replacement: str) -> int:
         actors = AuditEntry.objects.filter(whose("actor_id", "actor_username"))
         changed += actors.exclude(actor_username=replacement).update(actor_username=replacement)
         changed += ReportTask.objects.filter(whose(None, "requested_by")).update(requested_by=replacement)
+        changed += ResponseFile.objects.filter(whose(None, "uploaded_by")).update(uploaded_by=replacement)
+        submitters = TeamResponse.objects.filter(whose("submitter_id", "submitted_by_username"))
+        changed += submitters.exclude(submitted_by_username=replacement).update(submitted_by_username=replacement)
+        changed += _scrub_draft_authors(username, replacement) if username else 0
+    return changed
+
+
+def _scrub_draft_authors(username: str, replacement: str) -> int:
+    """Rename the user among the members who last changed each prompt of a team's shared draft."""
+    drafts = Draft.objects.annotate(names=Cast("authors", TextField())).filter(names__contains=username)
+    changed = 0
+    for draft in drafts.select_for_update():
+        if username in draft.authors:
+            draft.authors = [replacement if name == username else name for name in draft.authors]
+            draft.save(update_fields=["authors"])
+            changed += 1
     return changed
 
 

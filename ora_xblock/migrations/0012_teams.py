@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                 ("team_id", models.CharField(max_length=255)),
                 ("team_name", models.CharField(max_length=255)),
                 ("team_submission_uuid", models.CharField(max_length=36, unique=True)),
-                ("submitted_by", models.CharField(max_length=255)),
+                ("submitter_id", models.CharField(max_length=255)),
                 ("submitted_by_username", models.CharField(blank=True, max_length=150)),
                 ("submitted_at", models.DateTimeField()),
             ],

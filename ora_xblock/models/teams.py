@@ -18,7 +18,7 @@ class TeamResponse(models.Model):
     team_id = models.CharField(max_length=255)  # the platform's CourseTeam.team_id
     team_name = models.CharField(max_length=255)  # as it was when the team submitted
     team_submission_uuid = models.CharField(max_length=36, unique=True)  # edx-submissions' TeamSubmission
-    submitted_by = models.CharField(max_length=255)  # the submitting member's anonymous id
+    submitter_id = models.CharField(max_length=255)  # the submitting member's anonymous id
     submitted_by_username = models.CharField(max_length=150, blank=True)
     submitted_at = models.DateTimeField()
 

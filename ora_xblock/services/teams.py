@@ -70,7 +70,7 @@ def submit_team(
                 team_id=team.team_id,
                 team_name=team.name,
                 team_submission_uuid=str(uuid.uuid4()),
-                submitted_by=learner.student_id,
+                submitter_id=learner.student_id,
                 submitted_by_username=learner.username,
                 submitted_at=problem.now,
             ),

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import models
 
 from ora_xblock import retirement, scenarios
-from ora_xblock.models import AuditEntry, ReportTask, StaffLease, Workflow
+from ora_xblock.models import AuditEntry, Draft, ReportTask, ResponseFile, StaffLease, TeamResponse, Workflow
 from ora_xblock.services import overdue, queue, reports, staff
 from ora_xblock.services.assessments import self_assess
 from ora_xblock.services.audit import Actor
@@ -154,6 +154,8 @@ def test_every_username_we_keep_is_one_the_scrub_renames() -> None:
         ("StaffLease", "holder_username"),
         ("AuditEntry", "actor_username"),
         ("ReportTask", "requested_by"),
+        ("ResponseFile", "uploaded_by"),
+        ("TeamResponse", "submitted_by_username"),
     }
     personal = {
         (model.__name__, column.name)
@@ -174,3 +176,27 @@ def test_the_learners_work_and_grade_survive_the_rename(platform) -> None:
 
     after = Workflow.objects.values("status", "score_earned", "submission_uuid").get(student_id=learner.student_id)
     assert after == before
+
+
+def test_a_team_members_name_goes_from_the_shared_draft_its_files_and_the_team_response() -> None:
+    """The names a team problem keeps: who changed each prompt, who uploaded each file, who submitted."""
+    now = at(0).now
+    Draft.objects.create(
+        item_id=ITEM, student_id="team:t1", answers=["a", "b"], authors=["bob", "bobby"], updated_at=now
+    )
+    ResponseFile.objects.create(
+        item_id=ITEM, student_id="team:t1", key="k1", name="plan.pdf", description="", extension="pdf",
+        content_type="application/pdf", size=1, uploaded_at=now, uploaded_by="bob",
+    )  # fmt: skip
+    TeamResponse.objects.create(
+        course_id=COURSE, item_id=ITEM, team_id="t1", team_name="Aurora", team_submission_uuid="u1",
+        submitter_id="anon-bob", submitted_by_username="bob", submitted_at=now,
+    )  # fmt: skip
+
+    changed = retirement.scrub("bob", ["anon-bob"], "retired_bob")
+
+    assert changed == 3
+    assert Draft.objects.get().authors == ["retired_bob", "bobby"]
+    assert ResponseFile.objects.get().uploaded_by == "retired_bob"
+    assert TeamResponse.objects.get().submitted_by_username == "retired_bob"
+    assert retirement.scrub("bob", ["anon-bob"], "retired_bob") == 0  # again, without change
