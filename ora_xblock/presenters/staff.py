@@ -82,7 +82,7 @@ def team_view(team: Any) -> dict[str, Any] | None:
     response = team.response
     return {
         "name": response.team_name,
-        "submitted_by": learner_name(response.submitted_by_username, response.submitted_by),
+        "submitted_by": learner_name(response.submitted_by_username, response.submitter_id),
         "members": [
             {
                 "student_id": member.student_id,
