@@ -88,7 +88,6 @@
       var notice = box.querySelector(".ora-team-conflict-notice");
       notice.textContent = notice.getAttribute("data-ora-template").replace("{username}", conflict.author);
       var theirs = box.querySelector(".ora-team-theirs");
-      theirs.style.whiteSpace = "pre-wrap";
       theirs.textContent = textareas[index].getAttribute("data-rich") === "true" ? plain(conflict.text) : conflict.text;
     }
 
