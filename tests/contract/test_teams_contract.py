@@ -24,6 +24,7 @@ from tests.host.lms import (
     masquerade_as,
     request_by,
 )
+from tests.host.studio import preview_block, preview_fragment
 from tests.host.teams import CourseTeam, CourseTeams, TeamsetConfig, TeamsUserService, student_app, team_block
 from tests.samples import png
 
@@ -318,3 +319,10 @@ def test_every_member_completes_the_problem_when_the_team_submits(problem, cours
     assert ("completion", {"completion": 1.0}) in block.runtime.published
     assert problem.student_modules["carol"] == {"has_worked_here": True}  # "Delete learner state" finds her row
     assert not [event for event in again.runtime.published if event[0] == "completion"]
+
+
+def test_studios_preview_of_a_team_problem_shows_the_form_with_no_team(problem) -> None:
+    """Studio's preview gives no teams service and nobody answers there: the learner's form, no team part."""
+    author = account("author", staff=True)
+    html = preview_fragment(preview_block(problem, author, frozenset({"author"}))).content
+    assert "ora-response-form" in html and "ora-team" not in html and "ora-no-team" not in html
