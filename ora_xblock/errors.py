@@ -92,6 +92,7 @@ CODES: dict[str, tuple[tuple[int, ...], str]] = {
     "no_such_learner": ((404,), "no learner by that name or email has submitted a response here"),
     "reason_required": ((400,), "a grade change or reset without a reason"),
     "bad_scope": ((400,), "a staff grade's scope is neither team nor member"),
+    "team_not_graded": ((409,), "one team member's grade changed before the whole team has its grade"),
     "reason_too_long": ((400,), "the reason is longer than 1,000 characters"),
     "comment_required": ((400,), "a response removed from peer grading without a comment"),
     "comment_too_long": ((400,), "the comment is longer than 1,000 characters"),

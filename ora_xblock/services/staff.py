@@ -44,7 +44,8 @@ def grade(
     response from the staff queue; otherwise nobody else may be holding it. Any hold on it is released.
 
     A member of a team's response is graded for the whole team (``scope`` ``"team"``, the default there; see
-    :mod:`.team_staff`), or ``"member"``: their own row only, with a reason, until the team is graded again.
+    :mod:`.team_staff`), or ``"member"``: their own row only, with a reason, once the team has its grade, until
+    the team is graded again.
     """
     reason = _checked_text(reason, "reason_too_long")
     scope = team_staff.checked_scope(scope)
@@ -57,6 +58,8 @@ def grade(
         in_team = workflow.team_response_id is not None
         if in_team and scope != team_staff.MEMBER:
             return team_staff.grade_team(problem, rows, actor, data, reason, from_queue)
+        if in_team:
+            team_staff.refuse_before_team_grade(rows)
         queue.check_hold(workflow, actor, problem.now, required=from_queue)
         previous = workflow.score_earned
         if in_team and not reason:

@@ -21,7 +21,7 @@ from ..workflow import Status
 from . import audit, grades, queue
 from .assessments import staff_assess
 from .audit import Actor
-from .common import Invalid, NotFound, Problem, Team
+from .common import Conflict, Invalid, NotFound, Problem, Team
 from .file_pieces import discard
 from .files import Limits, drop_files
 
@@ -51,6 +51,13 @@ def locked_with_team(item_id: str, student_id: str) -> list[Workflow]:
     found = mine.values_list("team_response_id", flat=True).first()
     rows = Workflow.objects.filter(team_response_id=found) if found is not None else mine
     return list(rows.select_for_update().order_by("pk"))
+
+
+def refuse_before_team_grade(rows: list[Workflow]) -> None:
+    """Refuse to override one member before the team has its grade: the team's response would leave the queue
+    (its submitter's row graded) with the other members ungraded."""
+    if all(row.score_earned is None for row in rows if not row.shares_response):
+        raise Conflict("team_not_graded", N_("Grade the whole team first; then you may change one member's grade."))
 
 
 def grade_team(

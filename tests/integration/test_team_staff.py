@@ -189,6 +189,12 @@ def test_one_member_is_overridden_with_a_reason_and_a_later_team_grade_replaces_
     django_capture_on_commit_callbacks,
 ) -> None:
     team("ann", "bob", "cat")
+    # Not before the team has its grade: the response would leave the queue with the others ungraded
+    for who in ("anon-ann", "anon-bob"):
+        assert refusal(lambda who=who: staff.grade(at(), ITEM, who, BEN_STAFF, FAIR, "why", scope="member")) == (
+            "team_not_graded",
+            409,
+        )
     with django_capture_on_commit_callbacks(execute=True):
         staff.grade(at(), ITEM, "anon-ann", ANN_STAFF, GOOD)
     assert refusal(lambda: staff.grade(at(2), ITEM, "anon-bob", BEN_STAFF, FAIR, scope="member")) == (
