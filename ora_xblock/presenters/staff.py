@@ -76,12 +76,14 @@ def response_view(
 
 def team_view(team: Any) -> dict[str, Any] | None:
     """The team's response a learner shares (``services.learners.TeamRecord``; None: they answered alone): the
-    team's name, who submitted, and every member with their score."""
+    team's name, who submitted, every member with their score, and whether the team has its grade (one member's
+    may be changed only then)."""
     if team is None:
         return None
-    response = team.response
+    response, submitter = team.response, team.submitter
     return {
         "name": response.team_name,
+        "graded": submitter is not None and submitter.score_earned is not None,
         "submitted_by": learner_name(response.submitted_by_username, response.submitter_id),
         "members": [
             {

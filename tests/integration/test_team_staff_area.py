@@ -3,6 +3,7 @@ the team graded or one member overridden (``scope``), and the team reset from an
 
 from __future__ import annotations
 
+import html
 import json
 
 import pytest
@@ -36,13 +37,21 @@ def answer(block, handler: str, data: dict) -> dict:
     return {"status": response.status_code, **json.loads(response.body)}
 
 
-def test_a_members_record_names_the_team_its_members_and_offers_grading_the_team_or_the_member(block) -> None:
-    shown = answer(block, "staff_learner", {"student_id": "anon-bob"})["html"]
+def test_a_members_record_names_the_team_its_members_and_offers_grading_the_team_or_the_member(
+    block, django_capture_on_commit_callbacks
+) -> None:
+    shown = html.unescape(answer(block, "staff_learner", {"student_id": "anon-bob"})["html"])
     assert "Team t1: one response for the whole team, submitted by ann." in shown
     assert "(submitted the response)" in shown and "cat" in shown
-    assert 'name="scope" value="team"' in shown and 'name="scope" value="member"' in shown
+    assert 'name="scope" value="team"' in shown and 'name="scope" value="member"' not in shown
+    assert "Once the team has its grade, you may change one member's grade here." in shown
     assert "Reset the team" in shown and "Remove from peer grading" not in shown
     assert "chart.png" in shown  # the response's files, though bob's row holds none
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(block, "staff_grade", {"student_id": "anon-cat", **GOOD})
+    graded = answer(block, "staff_learner", {"student_id": "anon-bob"})["html"]
+    assert 'name="scope" value="team"' in graded and 'name="scope" value="member"' in graded
 
     alone = answer(block, "staff_learner", {"student_id": "anon-dan"})["html"]
     assert "Grade or override" in alone and 'name="scope"' not in alone and "Reset the learner" in alone
