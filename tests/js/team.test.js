@@ -68,7 +68,7 @@ test("a prompt the member wrote and typed on in since keeps the editor as it is,
 
 /* One prompt of a team's form as learner.html draws it, its editor (a stand-in of OraXBlock.editor's) holding
  * ``text``; ``posts`` gathers what the page posts, each answered with the next of ``answers``. */
-function teamForm(text, revision, answers) {
+function teamForm(text, revision, answers, tidy = (value) => value) {
   const { h } = require("./dom");
   const textarea = h("textarea", { class: "ora-answer", "data-ora-revision": String(revision), "data-rich": "false" });
   const conflict = h("div", { class: "ora-team-conflict" },
@@ -78,7 +78,7 @@ function teamForm(text, revision, answers) {
   const author = h("p", { class: "ora-team-author", "data-ora-changed-by": "Last changed by {username}", "data-ora-unchanged": "Nobody yet." });
   const form = h("form", {}, h("div", { class: "ora-prompt" }, textarea, author, conflict));
   let value = text;
-  const editor = { getValue: () => value, setValue: (next) => { value = next; } };
+  const editor = { getValue: () => value, setValue: (next) => { value = tidy(next); } };
   const posts = [];
   const post = (name, body) => {
     posts.push([name, asSent(body)]);
@@ -120,5 +120,14 @@ test("using their text puts it in the editor on their revision, with nothing lef
   page.conflict.querySelector(".ora-team-use-theirs").click();
   assert.equal(page.editor.getValue(), "Carol's intro");
   assert.equal(page.conflict.hidden, true);
+  assert.deepEqual(asSent(team.submitBody()), { answers: [null], revisions: [3] });
+});
+
+test("a text a rich editor tidies as it takes it does not count as the member's change", async () => {
+  const page = teamForm("<p>Intro</p>", 2, [{ texts: ["Bob's intro"], revisions: [3], authors: ["bob"], conflicts: [] }],
+    (html) => (html.startsWith("<p>") ? html : `<p>${html}</p>`));
+  const team = OraXBlock.team.attach(page.form, [page.editor], page.post, (html) => html);
+  await team.save();  // nothing changed here: the teammate's newer text comes in
+  assert.equal(page.editor.getValue(), "<p>Bob's intro</p>");
   assert.deepEqual(asSent(team.submitBody()), { answers: [null], revisions: [3] });
 });

@@ -62,7 +62,7 @@
     function apply(sent, answer) {
       var merged = merge(base, sent, texts(), answer);
       base = merged.base;
-      merged.updates.forEach(function (update) { editors[update.index].setValue(update.text); });
+      merged.updates.forEach(function (update) { take(update.index, update.text, base[update.index].revision); });
       pending = {};
       merged.conflicts.forEach(function (conflict) { pending[conflict.index] = conflict; });
       textareas.forEach(function (textarea, index) {
@@ -95,11 +95,20 @@
       var conflict = pending[index];
       if (!conflict) { return null; }
       delete pending[index];
-      base[index] = { text: conflict.text, revision: conflict.revision };
       show(index, null);
-      if (keepMine) { return save(); }
-      editors[index].setValue(conflict.text);
-      return null;
+      if (!keepMine) {
+        take(index, conflict.text, conflict.revision);
+        return null;
+      }
+      base[index] = { text: conflict.text, revision: conflict.revision };
+      return save();
+    }
+
+    /* Put ``text`` in a prompt's editor as its base: as the editor holds it (a rich editor tidies its HTML), so
+     * that the prompt does not look changed by the member. */
+    function take(index, text, revision) {
+      editors[index].setValue(text);
+      base[index] = { text: editors[index].getValue(), revision: revision };
     }
 
     textareas.forEach(function (textarea, index) {
