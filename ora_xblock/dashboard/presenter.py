@@ -133,10 +133,12 @@ def feedback_view(
 
 
 def totals_view(tallies: dict[str, Tally]) -> dict[str, int]:
-    """The course at a glance: problems, learners who submitted, and those waiting for peers and for staff."""
+    """The course at a glance: problems, responses submitted (a team's once; ``teams``: how many are teams'),
+    and those waiting for peers and for staff."""
     return {
         "problems": len(tallies),
         "submitted": sum(tally.submitted for tally in tallies.values()),
+        "teams": sum(tally.team_responses for tally in tallies.values()),
         "peers": sum(tally.waiting_for_peers for tally in tallies.values()),
         "staff": sum(tally.waiting_for_staff for tally in tallies.values()),
     }

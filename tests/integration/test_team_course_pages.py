@@ -63,6 +63,7 @@ def url(name: str, **kwargs: str) -> str:
 
 def test_the_dashboard_counts_responses_and_says_a_teams_counts_once() -> None:
     page = html.unescape(staff().get(url("course_dashboard")).content.decode())
+    assert "2 responses have been submitted (a team's counts once)." in page
     assert "1 team response" in page
     assert "The counts are of responses: a team's response counts once" in page
     assert "2 wait for staff." in page  # the team's response and dan's, not five members' rows
