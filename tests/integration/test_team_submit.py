@@ -73,7 +73,7 @@ def test_one_member_submits_for_the_team_and_every_member_gets_a_submission_and_
     assert (answer["file_keys"], answer["files_names"]) == ([png.key], ["figure.png"])
 
     response = TeamResponse.objects.get()
-    assert (response.team_name, response.submitted_by, response.submitted_by_username) == (
+    assert (response.team_name, response.submitter_id, response.submitted_by_username) == (
         "Team Aurora",
         "anon-bo",
         "bo",
