@@ -4,7 +4,9 @@ SQLite by default. ``ORA_TEST_DATABASE=postgresql`` or ``ORA_TEST_DATABASE=mysql
 at 127.0.0.1 as user ``ora`` (password ``ora``), the way Open edX runs MySQL in production.
 """
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -57,3 +59,7 @@ elif TEST_DATABASE == "sqlite":
     }
 else:
     raise ValueError(f"ORA_TEST_DATABASE={TEST_DATABASE!r}: use sqlite, postgresql or mysql")
+
+# Files a test stores without a storage of its own go to a directory of this process, never into the checkout.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="ora-test-media-")
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
