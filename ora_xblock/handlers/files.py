@@ -33,7 +33,8 @@ def upload_start(request: Request, data: dict[str, Any]) -> dict[str, Any]:
 
 def upload_begin(request: Request, data: dict[str, Any]) -> dict[str, Any]:
     """Start a file sent in pieces, for hosts that cap each request: its upload id and the piece size."""
-    upload = files.begin(*_announced(request, data))
+    problem, owner, name, description, size, limits = _announced(request, data)
+    upload = files.begin(problem, request.require_learner(), name, description, size, limits, owner=owner)
     return {"upload_id": upload.public_id, "piece_bytes": upload.piece_bytes, "next_index": 0}
 
 
@@ -54,7 +55,7 @@ def _announced(request: Request, data: dict[str, Any]) -> tuple[Any, ...]:
 def upload_piece(request: Request, form: dict[str, str], stream: Any, size: int) -> dict[str, Any]:
     """The next piece of a file begun with upload_begin (multipart: upload_id, index, offset, piece)."""
     index, offset = number(form.get("index")), number(form.get("offset"))
-    learner, limits, now = _draft_owner(request), request.limits, request.problem.now
+    learner, limits, now = request.require_learner(), request.limits, request.problem.now  # only its uploader
     upload = files.add_piece(
         learner, form.get("upload_id"), index, offset, stream, size, limits, now, problem=request.problem
     )
@@ -63,14 +64,15 @@ def upload_piece(request: Request, form: dict[str, str], stream: Any, size: int)
 
 def upload_finish(request: Request, data: dict[str, Any]) -> dict[str, Any]:
     """Join a file's pieces, check the whole file, and add it to the draft."""
-    added = files.finish(request.problem, _draft_owner(request), data.get("upload_id"), request.limits)
+    owner, learner = _draft_owner(request), request.require_learner()  # the uploader finishes; the draft gets it
+    added = files.finish(request.problem, learner, data.get("upload_id"), request.limits, owner=owner)
     _track_upload(request, added)
     return page_answer(request)
 
 
 def upload_abort(request: Request, data: dict[str, Any]) -> dict[str, Any]:
     """Give up a file sent in pieces, and delete what arrived."""
-    files.abort(_draft_owner(request), data.get("upload_id"), request.limits)
+    files.abort(request.require_learner(), data.get("upload_id"), request.limits)
     return {"aborted": True}
 
 

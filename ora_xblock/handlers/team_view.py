@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from .. import platform
-from ..models import TeamResponse, Workflow
 from ..presenters.team import draft_view, no_team_view, submitted_view
 from ..services import teams
 from ..services.state import LearnerState, submitted_state
@@ -22,7 +21,7 @@ def team_state(request: Request) -> tuple[LearnerState, dict[str, Any] | None]:
     learner, problem, team = request.learner, request.problem, request.team
     if learner is None:
         return LearnerState(status=None, answers=[]), None
-    workflow = Workflow.objects.filter(item_id=learner.item_id, student_id=learner.student_id).first()
+    workflow = teams.workflow_of(learner)
     state = submitted_state(problem, workflow) if workflow else LearnerState(status=None, answers=[])
     if state.workflow is None and team is not None:
         joined = teams.join_submitted(problem, learner, team) if not request.read_only else _submitter(request, team)
@@ -38,13 +37,13 @@ def team_state(request: Request) -> tuple[LearnerState, dict[str, Any] | None]:
     return LearnerState(status=None, answers=list(draft.texts)), draft_view(team, draft, request.dates)
 
 
-def _submitter(request: Request, team: Any) -> Workflow | None:
+def _submitter(request: Request, team: Any) -> Any:
     """Read-only: the workflow of the team's response, where the team has submitted, to show as it stands."""
-    response = TeamResponse.objects.filter(item_id=request.item_id, team_id=team.team_id).first()
+    response = teams.team_response(request.item_id, team)
     return teams.submitter_of(response) if response is not None else None
 
 
-def _mark_member(request: Request, workflow: Workflow) -> None:
+def _mark_member(request: Request, workflow: Any) -> None:
     """A member whose team submitted without them at the keyboard: the problem is done for them too (completion,
     which the platform takes only from their own requests), and they have a row of state for "Delete learner
     state". Once: the row remembers it."""

@@ -198,6 +198,16 @@ def withdraw_team(problem: Problem, learner: Learner) -> str:
     return response.team_submission_uuid
 
 
+def workflow_of(learner: Learner) -> Workflow | None:
+    """The learner's own workflow in the problem (a member's row of their team's response), if any (one query)."""
+    return Workflow.objects.filter(item_id=learner.item_id, student_id=learner.student_id).first()
+
+
+def team_response(item_id: str, team: Team) -> TeamResponse | None:
+    """The team's response to the problem, if it has submitted one (one query)."""
+    return TeamResponse.objects.filter(item_id=item_id, team_id=team.team_id).first()
+
+
 def response_of(workflow: Workflow) -> TeamResponse | None:
     """The team response the workflow counts for, to name the team the learner answered with (one query)."""
     if workflow.team_response_id is None:

@@ -326,3 +326,28 @@ def test_studios_preview_of_a_team_problem_shows_the_form_with_no_team(problem) 
     author = account("author", staff=True)
     html = preview_fragment(preview_block(problem, author, frozenset({"author"}))).content
     assert "ora-response-form" in html and "ora-team" not in html and "ora-no-team" not in html
+
+
+def test_a_file_sent_in_pieces_is_its_uploaders_to_continue_and_joins_the_teams_draft(problem, course) -> None:
+    data = png()
+    begun = body(
+        act(
+            problem, course, "carol", "upload_begin", {"filename": "c.png", "size": len(data), "description": "A chart"}
+        )
+    )
+
+    def piece(name: str):
+        user = account(name)
+        form = {"upload_id": begun["upload_id"], "index": "0", "offset": "0", "piece": ("c.png", data)}
+        request = webob.Request.blank("/", method="POST", POST=form)
+        request.headers["X-CSRFToken"] = "token"
+        with request_by(user):
+            return team_block(problem, user, course).handle("upload_piece", request)
+
+    assert piece("alice").status_code == 404  # a teammate cannot continue carol's upload
+    assert piece("carol").status_code == 200, piece
+    assert act(problem, course, "alice", "upload_finish", {"upload_id": begun["upload_id"]}).status_code == 404
+    assert act(problem, course, "carol", "upload_finish", {"upload_id": begun["upload_id"]}).status_code == 200
+    added = ResponseFile.objects.get()
+    assert (added.student_id, added.uploaded_by) == ("team:team-aurora", "carol")
+    assert "c.png" in page(problem, course, "bob")
