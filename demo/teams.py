@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import reverse
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse
 
+from . import scenarios
 from .middleware import DEMO_COURSE
-from .personas import STAFF_IDS
+from .personas import DEFAULT_ID, STAFF_IDS, persona
 from .services import anonymous_id
 
 TEAMSET_ID = "project-groups"
@@ -147,11 +149,32 @@ def team_label(username: str) -> str:
 
 
 def teams_page(request: HttpRequest, course_id: str) -> HttpResponse:
-    """The course's Teams page, where the LMS has it: each team-set's teams and members, and who is in none."""
+    """The course's Teams page, where the LMS has it: each team-set's teams and members, and who is in none.
+
+    The block links here without the demo's ``?student=``: opened from a problem's page, the Teams page is sent
+    back to itself with that page's persona and problem (the referring URL, the demo's own), so that it is seen
+    as the same person and links back to the problem; the team's ``#teams/...`` fragment survives the redirect.
+    """
     if course_id != DEMO_COURSE:
         raise Http404("The demo has one course.")
-    return render(
-        request,
-        "demo/teams.html",
-        {"teamsets": CONFIGURATION.teamsets, "teams": TEAMS, "no_team": NO_TEAM, "student": request.GET.get("student")},
-    )
+    student, problem = request.GET.get("student"), request.GET.get("problem")
+    if student is None and (came_from := _problem_page(request)):
+        return redirect(f"{request.path}?{urlencode(came_from)}")
+    back = persona(student or DEFAULT_ID).url(problem) if problem in scenarios.load() else ""
+    context = {"teamsets": CONFIGURATION.teamsets, "teams": TEAMS, "no_team": NO_TEAM, "student": student}
+    return render(request, "demo/teams.html", {**context, "problem_url": back})
+
+
+def _problem_page(request: HttpRequest) -> dict[str, str]:
+    """``student`` and ``problem`` of the demo problem page that linked here (its Referer), or {}."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.get_host():
+        return {}
+    try:
+        match = resolve(referer.path)
+    except Resolver404:
+        return {}
+    student = parse_qs(referer.query).get("student", [""])[0]
+    if match.url_name != "scenario" or not student:
+        return {}
+    return {"student": student, "problem": match.kwargs["scenario_id"]}

@@ -37,6 +37,18 @@ window.hostDefine = window.define;
 """
 
 
+@pytest.mark.browser
+def test_the_teams_page_keeps_the_persona_and_leads_back_to_the_problem(page: Any, demo_server: str) -> None:
+    """The block's link to the team's page carries no ``?student=``; the demo's Teams page keeps Alice all the same."""
+    page.goto(scenario_url(demo_server, "team_project.xml", "alice"))
+    page.locator(".ora-team").get_by_role("link", name="Team Aurora").click()
+    expect(page.get_by_role("heading", name="Teams", level=1)).to_be_visible()
+    assert "student=alice" in page.url and page.url.endswith("#teams/project-groups/team-aurora")
+    page.get_by_role("link", name="Back to the problem").click()
+    expect(page.locator(".demo-viewer")).to_have_text("Viewing as Alice (learner, Team Aurora)")
+    expect(page.locator(".ora-team")).to_contain_text("Members:")
+
+
 def _rows(demo_dir: Path, table: str) -> int:
     with sqlite3.connect(demo_dir / "demo.db") as db:
         return db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]

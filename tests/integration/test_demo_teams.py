@@ -3,13 +3,17 @@ the user service that finds an account by anonymous id, and what the block's sea
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.http import Http404
+from django.test import RequestFactory
 
-from demo import teams
+from demo import scenarios, teams
 from demo.middleware import DEMO_COURSE
 from demo.personas import PERSONAS, create_accounts, shown
 from demo.services import DemoUserService, anonymous_id
@@ -111,3 +115,48 @@ def test_the_block_seam_reads_the_demo_teams(accounts: dict[str, Any]) -> None:
     assert set(team.member_ids) == {anonymous_id(name) for name in ("alice", "bob", "carol")}
     assert platform.team_of(block, platform.Viewer(anonymous_id=anonymous_id("grace"), username="grace")) is None
     assert platform.teamset_name(block, teams.TEAMSET_ID) == "Project groups"
+
+
+def _team_problem_id() -> str:
+    return next(sid for sid, scenario in scenarios.ora_scenarios() if teams.is_team_problem(scenario))
+
+
+def test_the_teams_page_opened_from_a_problem_keeps_its_persona_and_problem() -> None:
+    """The block's links carry no ``?student=``: the Teams page takes them from the problem page that linked it."""
+    problem = _team_problem_id()
+    page = f"/courses/{DEMO_COURSE}/teams/"
+    referer = f"http://testserver/scenario/{problem}/student_view/?student=grace"
+    response = teams.teams_page(RequestFactory().get(page, HTTP_REFERER=referer), DEMO_COURSE)
+    assert response.status_code == 302
+    assert response["Location"] == f"{page}?{urlencode({'student': 'grace', 'problem': problem})}"
+
+
+@pytest.mark.parametrize(
+    "referer",
+    [
+        "",  # typed in, or a browser that sends no Referer
+        "http://elsewhere.example/scenario/ora_xblock.0/student_view/?student=grace",  # another site
+        "http://testserver/?student=grace",  # the demo's home page, not a problem
+        "http://testserver/scenario/ora_xblock.0/student_view/",  # a problem seen with no persona
+        "http://testserver/no/such/page/?student=grace",
+    ],
+)
+def test_the_teams_page_is_not_redirected_without_a_problem_page_and_persona_to_keep(referer: str) -> None:
+    request = RequestFactory().get(f"/courses/{DEMO_COURSE}/teams/", HTTP_REFERER=referer)
+    assert teams._problem_page(request) == {}
+
+
+def test_a_teams_page_with_its_persona_links_back_to_the_problem_as_that_persona(settings: Any) -> None:
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [Path(teams.__file__).parent / "templates"]}]
+    problem = _team_problem_id()
+    referer = f"http://testserver/scenario/{problem}/student_view/?student=grace"
+    query = urlencode({"student": "grace", "problem": problem})
+    request = RequestFactory().get(f"/courses/{DEMO_COURSE}/teams/?{query}", HTTP_REFERER=referer)
+    response = teams.teams_page(request, DEMO_COURSE)
+    assert response.status_code == 200  # not sent round again, though it came from a problem page
+    assert (
+        f'href="/scenario/{problem}/student_view/?student=grace">Back to the problem</a>' in response.content.decode()
+    )
+    assert 'href="/?student=grace">Back to the demo' in response.content.decode()
+    with pytest.raises(Http404):
+        teams.teams_page(request, "course-v1:other+course+run")
