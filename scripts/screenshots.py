@@ -1,9 +1,11 @@
-"""Pictures for the README, made from the demo so that they stay current: ``make screenshots``.
+"""Pictures for the README and docs/teams.md, made from the demo so that they stay current: ``make screenshots``.
 
 Starts the demo on a free port with a throwaway database (as the browser tests do), walks three learners
 through the peer-then-self problem (answer, review two peers, assess themselves, get the grade), opens the
-staff area and the Studio editor, and writes PNGs to docs/screenshots/: at most 1000 px wide, reduced to 256
-colours. Needs Playwright and Debian's chromium (the test requirements).
+staff area and the Studio editor, then walks Team Aurora through the team problem (a shared draft, the team's
+graded response, Grace in no team, a member's record in the staff area), and writes PNGs to docs/screenshots/:
+at most 1000 px wide, reduced to 256 colours. ``scripts/screenshots.py teams`` (or ``peer``) takes only that
+part's pictures. Needs Playwright and Debian's chromium (the test requirements).
 """
 
 from __future__ import annotations
@@ -32,6 +34,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 WIDTH = 1000
 MARGIN = 16  # px of the page around each element shown
 PROBLEM = 0  # "The Hundred Years' War": rich text, peer (2 reviews each), then self
+TEAM_PROBLEM = 13  # "Team project": one shared draft and one response per team, staff graded
+TEAM_TEXT = (  # Alice writes the first sentence, Bob adds the second
+    "Fit motion sensors to the library's lights, which now burn all night.",
+    " The 400 fittings draw 14 kW, so twelve dark hours a night cost about 61,000 kWh a year; the estates office "
+    "and the library's head must agree.",
+)
 ANSWERS = {
     "alice": "The war grew out of a dynastic quarrel. When Charles IV of France died in 1328 without a son, "
     "Edward III of England claimed the throne through his mother, Isabella. The French nobles chose Philip VI, "
@@ -117,11 +125,13 @@ class Demo:
         self.browser = browser
         self.url = url
 
-    def open(self, student: str, view: str = "student_view", height: int = 900) -> Any:
-        context = self.browser.new_context(viewport={"width": WIDTH, "height": height}, device_scale_factor=1)
+    def open(self, student: str, view: str = "student_view", height: int = 900, problem: int = PROBLEM) -> Any:
+        context = self.browser.new_context(  # times the page localises are in UTC, whatever this machine's zone
+            viewport={"width": WIDTH, "height": height}, device_scale_factor=1, locale="en-US", timezone_id="UTC"
+        )
         page = context.new_page()
         page.set_default_timeout(15_000)
-        page.goto(f"{self.url}/scenario/ora_xblock.{PROBLEM}/{view}/?student={student}")
+        page.goto(f"{self.url}/scenario/ora_xblock.{problem}/{view}/?student={student}")
         return page
 
 
@@ -177,40 +187,93 @@ def assess_self(page: Any, shot: str | None = None) -> None:
     expect(region).to_have_count(0)
 
 
+def peer_pictures(demo: Demo) -> None:
+    """1 to 6: the peer-then-self problem, from the Studio editor to Alice's grade and her record in the staff area."""
+    author = demo.open("author", view="studio_view")  # before anyone answers, when nothing is locked yet
+    author.get_by_role("tab", name="Rubric").click()
+    expect(author.get_by_role("tabpanel", name="Rubric")).to_be_visible()
+    save(author, author.locator(".ora-studio"), "6-studio-editor", max_height=1000)
+
+    bob, carol = demo.open("bob"), demo.open("carol")
+    answer(bob, "bob")
+    answer(carol, "carol")
+    alice = demo.open("alice")
+    answer(alice, "alice", shot="1-learner-answers")
+    review_peers(alice, "alice", shot="2-learner-reviews-a-peer")
+    assess_self(alice, shot="3-learner-assesses-herself")
+    for page, student in ((bob, "bob"), (carol, "carol")):
+        page.reload()
+        review_peers(page, student)
+        assess_self(page)
+    alice.reload()
+    grade = alice.locator(".ora-grade")
+    expect(grade.get_by_role("heading", name=re.compile("^Your grade"))).to_be_visible()
+    save(alice, grade, "4-learner-gets-her-grade")
+
+    staff = demo.open("staff")
+    find_learner(staff, "alice", "dynastic quarrel")
+    area = staff.get_by_role("region", name="Staff area")
+    save(staff, area, "5-staff-area", until=area.get_by_role("heading", name="Grade or override"))
+
+
+def find_learner(staff: Any, username: str, text: str) -> None:
+    """*Manage a learner* in the staff area, until ``username``'s record shows ``text``."""
+    staff.get_by_role("button", name="Manage a learner").click()
+    staff.get_by_label("Username or email").fill(username)
+    staff.get_by_role("button", name="Find learner").click()
+    expect(staff.locator(".ora-staff-work")).to_contain_text(text)
+
+
+def team_pictures(demo: Demo) -> None:
+    """7 to 10: Team Aurora's shared draft, its graded response, Grace in no team, and Bob's record for staff."""
+    alice = demo.open("alice", problem=TEAM_PROBLEM)
+    alice.get_by_label("Your answer").fill(TEAM_TEXT[0])
+    expect(alice.locator(".ora-draft-status")).to_have_text("Draft saved")
+    bob = demo.open("bob", problem=TEAM_PROBLEM)
+    expect(bob.locator(".ora-team-author")).to_have_text("Last changed by alice")
+    save(bob, bob.locator(".ora-block"), "7-team-shares-a-draft", max_height=1600)
+    bob.get_by_label("Your answer").fill("".join(TEAM_TEXT))
+    expect(bob.locator(".ora-team-author")).to_have_text(re.compile(r"^Last changed by (bob|you)$"))
+    bob.get_by_role("button", name=re.compile(r"^Submit your (team's )?response$")).click()
+    bob.get_by_role("dialog").get_by_role("button", name="Submit", exact=True).click()
+    expect(bob.locator(".ora-team-submitted")).to_contain_text("submitted this response for Team Aurora")
+
+    staff = demo.open("staff", problem=TEAM_PROBLEM)
+    staff.get_by_role("button", name="Grade available responses", exact=True).click()
+    work = staff.locator(".ora-staff-work")
+    expect(work.locator(".ora-staff-team")).to_contain_text("Team Aurora")
+    work.get_by_text("Concrete", exact=True).click()
+    work.get_by_text("Reasoned", exact=True).click()
+    work.get_by_role("button", name="Save the grade and get the next response").click()
+    expect(work).to_contain_text("No response is waiting")
+
+    carol = demo.open("carol", problem=TEAM_PROBLEM)
+    expect(carol.get_by_role("heading", name=re.compile("^Your grade"))).to_be_visible()
+    save(carol, carol.locator(".ora-block"), "8-team-response-graded", max_height=1600)
+
+    grace = demo.open("grace", problem=TEAM_PROBLEM)
+    save(grace, grace.locator(".ora-block"), "9-learner-in-no-team")
+
+    staff.reload()
+    find_learner(staff, "alice", "Team Aurora")
+    area = staff.get_by_role("region", name="Staff area")
+    save(staff, area, "10-staff-team-member", until=area.get_by_role("heading", name="Grade the team"))
+
+
+PARTS = {"peer": peer_pictures, "teams": team_pictures}
+
+
 def main() -> None:
+    """Every picture, or only those of the parts named on the command line (``peer``, ``teams``)."""
+    parts = sys.argv[1:] or list(PARTS)
+    if unknown := set(parts) - set(PARTS):
+        raise SystemExit(f"Unknown part {', '.join(sorted(unknown))}: choose from {', '.join(PARTS)}.")
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder, demo_server(Path(folder)) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         demo = Demo(browser, url)
-        author = demo.open("author", view="studio_view")  # before anyone answers, when nothing is locked yet
-        author.get_by_role("tab", name="Rubric").click()
-        expect(author.get_by_role("tabpanel", name="Rubric")).to_be_visible()
-        save(author, author.locator(".ora-studio"), "6-studio-editor", max_height=1000)
-
-        bob, carol = demo.open("bob"), demo.open("carol")
-        answer(bob, "bob")
-        answer(carol, "carol")
-        alice = demo.open("alice")
-        answer(alice, "alice", shot="1-learner-answers")
-        review_peers(alice, "alice", shot="2-learner-reviews-a-peer")
-        assess_self(alice, shot="3-learner-assesses-herself")
-        for page, student in ((bob, "bob"), (carol, "carol")):
-            page.reload()
-            review_peers(page, student)
-            assess_self(page)
-        alice.reload()
-        grade = alice.locator(".ora-grade")
-        expect(grade.get_by_role("heading", name=re.compile("^Your grade"))).to_be_visible()
-        save(alice, grade, "4-learner-gets-her-grade")
-
-        staff = demo.open("staff")
-        staff.get_by_role("button", name="Manage a learner").click()
-        staff.get_by_label("Username or email").fill("alice")
-        staff.get_by_role("button", name="Find learner").click()
-        expect(staff.locator(".ora-staff-work")).to_contain_text("dynastic quarrel")
-        area = staff.get_by_role("region", name="Staff area")
-        save(staff, area, "5-staff-area", until=area.get_by_role("heading", name="Grade or override"))
-
+        for part in parts:
+            PARTS[part](demo)
         browser.close()
 
 
