@@ -19,6 +19,7 @@ LEARNER_SCRIPTS = (
     "static/js/files.js",
     "static/js/feedback.js",
     "static/js/team.js",  # a team problem's shared draft
+    "static/js/team-poll.js",  # teammates' saves arriving while the page is open
     "static/js/learner.js",
 )
 LEARNER_INIT = "OraXBlockLearner"

@@ -14,6 +14,7 @@ from ..definition.model import Necessity, StepName
 from ..presenters.common import prompt_views
 from ..presenters.feedback import form_view
 from ..presenters.learner import (
+    WHAT_NEXT,
     files_view,
     learner_context,
     peer_view,
@@ -24,6 +25,7 @@ from ..presenters.learner import (
     without_score,
 )
 from ..presenters.look_through import look_through_context
+from ..presenters.team import TEAM_WHAT_NEXT
 from ..services import feedback, files, overdue, peer, teams, top, training
 from ..services.state import LearnerState, learner_state, submitted_state
 from ..templating import render
@@ -75,9 +77,14 @@ def page_html(
     context["peer"] = _peer(request, state, review) if learner else None
     context["training"] = _training(request, state, training_result)
     context["team"] = team
+    answering = not (team and team["kind"] in ("none", "staff"))
     if team and team["kind"] == "none":
         context["what_next"] = request._("Join a team to answer this team assignment.")
-    context["files"] = _files(request, state) if not (team and team["kind"] == "none") else None
+    elif team and team["kind"] == "staff":
+        context["what_next"] = request._("Learners answer this team assignment; course staff do not.")
+    elif request.team_problem:
+        context["what_next"] = request._(TEAM_WHAT_NEXT.get(state.status, WHAT_NEXT[state.status]))
+    context["files"] = _files(request, state) if answering else None
     context["top_responses"] = _top_responses(request, state)
     context["look_through"] = _look_through(request)
     context |= _score_display(request, context["grade"])
@@ -138,7 +145,10 @@ def _files(request: Request, state: LearnerState) -> dict[str, Any] | None:
         listed = files.draft_files(owner)
     else:
         listed = files.submitted_files(state.workflow)
-    return files_view(request.definition, limits.max_files, limits.max_file_bytes, listed, request.file_url)
+    me = learner.username if learner else ""
+    return files_view(
+        request.definition, limits.max_files, limits.max_file_bytes, listed, request.file_url, request.dates, me
+    )
 
 
 def response_files(workflow: Any) -> list[Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import platform
-from ..presenters.team import draft_view, no_team_view, submitted_view
+from ..presenters.team import draft_view, no_team_view, staff_view, submitted_view
 from ..services import teams
 from ..services.state import LearnerState, submitted_state
 from .context import Request
@@ -30,11 +30,15 @@ def team_state(request: Request) -> tuple[LearnerState, dict[str, Any] | None]:
     if state.workflow is not None:
         _mark_member(request, state.workflow)
         response = teams.response_of(state.workflow)
-        return state, submitted_view(response, team, request.dates) if response else None
+        return state, submitted_view(response, team, request.dates, learner.username) if response else None
+    if team is None and request.staff_here and not request.read_only:
+        return state, staff_view(request.teamset_name)
     if team is None:
         return state, no_team_view(request.teamset_name, platform.teams_page_url(request.block))
     draft = teams.team_draft(problem, learner, team)
-    return LearnerState(status=None, answers=list(draft.texts)), draft_view(team, draft, request.dates)
+    return LearnerState(status=None, answers=list(draft.texts)), draft_view(
+        team, draft, request.dates, learner.username
+    )
 
 
 def _submitter(request: Request, team: Any) -> Any:

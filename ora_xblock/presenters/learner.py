@@ -245,10 +245,16 @@ def training_view(
 
 
 def files_view(
-    definition: Definition, max_files: int, max_file_bytes: int, listed: list[Any], file_url: Callable[[int], str]
+    definition: Definition,
+    max_files: int,
+    max_file_bytes: int,
+    listed: list[Any],
+    file_url: Callable[[int], str],
+    dates: Reader,
+    me: str = "",
 ) -> dict[str, Any]:
     """The learner's files (``listed``) and what they may add, in a problem that asks for files; a team's files
-    name the member who uploaded each."""
+    name the member who uploaded each (``me``, the reader, as "you"), and when."""
     allowed = uploads.allowed_extensions(definition.file_upload_type, definition.white_listed_file_types)
     return {
         "required": definition.file_upload_response is Necessity.REQUIRED,
@@ -257,6 +263,12 @@ def files_view(
         "max_files": max_files if definition.allow_multiple_files else 1,
         "max_file_mb": max_file_bytes // 10**6,
         "items": [
-            {**file_view(item, item.name, file_url(item.pk)), "uploaded_by": item.uploaded_by} for item in listed
+            {
+                **file_view(item, item.name, file_url(item.pk)),
+                "uploaded_by": item.uploaded_by,
+                "by_me": bool(me) and item.uploaded_by == me,
+                "uploaded_at": moment(item.uploaded_at, dates),
+            }
+            for item in listed
         ],
     }

@@ -47,7 +47,7 @@ def test_a_team_shares_a_draft_submits_once_and_every_member_gets_the_staff_grad
         assert_accessible(axe, alice)
         alice.get_by_label("Your answer").fill(ALICE)
         saved(alice)
-        expect(alice.locator(".ora-team-author")).to_have_text("Last changed by alice")
+        expect(alice.locator(".ora-team-author")).to_have_text("Last changed by you")
 
         bob.goto(scenario_url(demo_server, TEAM, "bob"))
         answer = bob.get_by_label("Your answer")
@@ -55,7 +55,7 @@ def test_a_team_shares_a_draft_submits_once_and_every_member_gets_the_staff_grad
         expect(bob.locator(".ora-team-author")).to_have_text("Last changed by alice")
         answer.fill(ALICE + BOB)
         saved(bob)
-        expect(bob.locator(".ora-team-author")).to_have_text("Last changed by bob")
+        expect(bob.locator(".ora-team-author")).to_have_text("Last changed by you")
 
         # Alice's page still holds the text she saved: what she types now is checked against it, and Bob's is kept.
         alice.get_by_label("Your answer").fill(ALICE + " Alice again.")
@@ -71,20 +71,25 @@ def test_a_team_shares_a_draft_submits_once_and_every_member_gets_the_staff_grad
 
         carol.goto(scenario_url(demo_server, TEAM, "carol"))
         expect(carol.get_by_label("Your answer")).to_have_value(ALICE + BOB)
-        carol.get_by_role("button", name="Submit your response").click()
+        carol.get_by_role("button", name="Submit your team's response").click()
         dialog = carol.get_by_role("dialog")
         expect(dialog.get_by_role("heading")).to_have_text("Submit the response for Team Aurora?")
         dialog.get_by_role("button", name="Submit", exact=True).click()
         expect(carol.locator(".ora-submitted-answer").first).to_have_text(ALICE + BOB)
-        expect(carol.locator(".ora-team-submitted")).to_contain_text("carol submitted this response for Team Aurora")
+        expect(carol.locator(".ora-team-submitted")).to_contain_text("You submitted this response for Team Aurora on ")
+        expect(carol.locator(".ora-waiting")).to_contain_text("Course staff will grade your team's response")
+        expect(carol.get_by_text("Course staff will grade your team's response")).to_have_count(1)
         assert_accessible(axe, carol)
         for page in (alice, bob):
             page.reload()
             expect(page.locator(".ora-submitted-answer").first).to_have_text(ALICE + BOB)
             expect(page.locator(".ora-team-submitted")).to_contain_text("carol submitted this response for Team Aurora")
-            expect(page.get_by_role("button", name="Submit your response")).to_have_count(0)
+            expect(page.get_by_role("button", name="Submit your team's response")).to_have_count(0)
 
         staff.goto(scenario_url(demo_server, TEAM, "staff"))
+        note = staff.locator(".ora-team-staff")  # staff are on no team: a note for them, not the learners' notice
+        expect(note).to_contain_text('learners answer it as teams of the team-set "Project groups"')
+        expect(staff.locator(".ora-no-team")).to_have_count(0)
         work = open_tool(staff, "Grade available responses")
         expect(work).to_contain_text(ALICE + BOB)
         expect(work.locator(".ora-staff-team")).to_contain_text("Team Aurora")
@@ -145,3 +150,32 @@ def test_the_team_problem_offers_every_team_persona_and_names_their_teams(page: 
     expect(switcher.get_by_role("link", name=re.compile("^Erin "))).to_have_attribute("aria-current", "page")
     expect(switcher.get_by_role("link", name=re.compile("^Erin "))).to_contain_text("Team Borealis")
     expect(page.locator(".ora-team-name")).to_have_text("Team Borealis")
+
+
+def test_a_teammates_save_arrives_and_a_response_submitted_while_typing_loses_nothing(
+    browser: Any, demo_server: str, axe: Any
+) -> None:
+    dave, erin = browser.new_page(), browser.new_page()
+    try:
+        dave.goto(scenario_url(demo_server, TEAM, "dave"))
+        erin.goto(scenario_url(demo_server, TEAM, "erin"))
+        dave.get_by_label("Your answer").fill("Dave's plan")
+        saved(dave)
+        erin.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # as when she comes back to the tab
+        expect(erin.get_by_label("Your answer")).to_have_value("Dave's plan")
+        expect(erin.locator(".ora-team-author")).to_have_text("Last changed by dave")
+        expect(erin.locator(".ora-draft-status")).to_have_text("dave saved a change to question 1; it is shown now.")
+
+        dave.get_by_role("button", name="Submit your team's response").click()
+        dave.get_by_role("dialog").get_by_role("button", name="Submit", exact=True).click()
+        expect(dave.locator(".ora-team-submitted")).to_contain_text("You submitted this response for Team Borealis")
+
+        erin.get_by_label("Your answer").fill("Erin's better plan")  # her save is refused: the team has submitted
+        expect(erin.locator(".ora-team-submitted")).to_contain_text("dave submitted this response for Team Borealis")
+        expect(erin.locator(".ora-submitted-answer").first).to_have_text("Dave's plan")
+        expect(erin.get_by_label("Your unsaved answer to question 1")).to_have_value("Erin's better plan")
+        expect(erin.get_by_role("heading", name="Your unsaved text")).to_be_focused()
+        assert_accessible(axe, erin)
+    finally:
+        dave.close()
+        erin.close()

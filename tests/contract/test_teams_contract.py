@@ -162,7 +162,8 @@ def test_the_files_belong_to_the_team_and_name_who_uploaded_each(problem, course
     publishing(lambda: act(problem, course, "alice", "submit", {"answers": ["See the chart"], "revisions": [0]}))
     for name in ("bob", "carol"):
         seen = page(problem, course, name)
-        assert "chart.png" in seen and "Uploaded by carol" in seen and "ora-remove-file" not in seen
+        uploader = "Uploaded by you, " if name == "carol" else "Uploaded by carol, "
+        assert "chart.png" in seen and uploader in seen and "ora-remove-file" not in seen
 
 
 def test_a_learner_in_no_team_is_refused_and_told_why_and_whom_to_ask(problem, course) -> None:
@@ -266,7 +267,7 @@ def test_any_member_takes_the_teams_response_back_and_every_member_edits_it_agai
     )
     problem = Problem(olx)
     publishing(lambda: act(problem, course, "alice", "submit", {"answers": ["Our plan"], "revisions": [0]}))
-    assert "Take back my response to edit it" in page(problem, course, "carol")
+    assert "Take back your team&#39;s response to edit it" in page(problem, course, "carol")
     taken = act(problem, course, "carol", "withdraw", {})
     assert taken.status_code == 200, taken.body
     assert not Workflow.objects.exists()
@@ -351,3 +352,29 @@ def test_a_file_sent_in_pieces_is_its_uploaders_to_continue_and_joins_the_teams_
     added = ResponseFile.objects.get()
     assert (added.student_id, added.uploaded_by) == ("team:team-aurora", "carol")
     assert "c.png" in page(problem, course, "bob")
+
+
+def test_course_staff_in_no_team_see_a_note_for_staff_rather_than_the_learners_join_notice(problem, course) -> None:
+    answer = act(problem, course, "grace", "render_page", {}, staff=True)
+    seen = str(body(answer)["html"])
+    assert 'class="ora-notice ora-team-staff"' in seen and "team-set &#34;Project groups&#34;" in seen
+    assert "Course staff do not answer team assignments" in seen and "in the staff area" in seen
+    assert "ora-no-team" not in seen and "Join a team" not in seen and "ora-response-form" not in seen
+    assert "ora-team-staff" not in page(problem, course, "grace")  # a learner in no team: the join notice
+    assert "ora-no-team" in page(problem, course, "grace")
+
+
+def test_the_page_names_its_reader_you_and_speaks_of_the_teams_response_throughout(problem, course, publishing) -> None:
+    act(problem, course, "alice", "save_draft", {"answers": ["Our plan"], "revisions": [0]})
+    mine, bobs = page(problem, course, "alice"), page(problem, course, "bob")
+    assert "Last changed by you" in mine and "Last changed by alice" not in mine
+    assert "Last changed by alice" in bobs and 'data-ora-me="bob"' in bobs
+    assert "Your team&#39;s draft was last saved on <time datetime=" in bobs
+    assert "Submit your team&#39;s response" in bobs and "Submit your response" not in bobs
+
+    publishing(lambda: act(problem, course, "bob", "submit", {"answers": [None], "revisions": [1]}))
+    bobs, carols = page(problem, course, "bob"), page(problem, course, "carol")
+    assert "You submitted this response for Team Aurora on <time" in bobs and "bob submitted" not in bobs
+    assert "bob submitted this response for Team Aurora on <time" in carols
+    assert bobs.count("Course staff will grade your team&#39;s response") == 1
+    assert "Your part is done" not in bobs and "grade your response" not in bobs

@@ -131,3 +131,31 @@ test("a text a rich editor tidies as it takes it does not count as the member's 
   assert.equal(page.editor.getValue(), "<p>Bob's intro</p>");
   assert.deepEqual(asSent(team.submitBody()), { answers: [null], revisions: [3] });
 });
+
+test("a teammate's save read from the page goes into a prompt the member left alone; a prompt typed in keeps its text and base", () => {
+  const page = teamForm("Intro", 2, []);
+  const team = OraXBlock.team.attach(page.form, [page.editor], page.post, (html) => html);
+  assert.deepEqual(asSent(team.refresh({ texts: ["Bob's intro"], revisions: [3], authors: ["bob"] })), [{ index: 0, author: "bob" }]);
+  assert.equal(page.editor.getValue(), "Bob's intro");
+  assert.equal(page.author.textContent, "Last changed by bob");
+  assert.deepEqual(asSent(team.submitBody()), { answers: [null], revisions: [3] });
+  assert.deepEqual(asSent(team.unsaved()), []);
+
+  page.type("My intro");
+  assert.deepEqual(asSent(team.refresh({ texts: ["Carol's intro"], revisions: [4], authors: ["carol"] })), []);
+  assert.equal(page.editor.getValue(), "My intro");  // nothing the member typed is replaced
+  assert.equal(page.author.textContent, "Last changed by bob");
+  assert.deepEqual(asSent(team.submitBody()), { answers: ["My intro"], revisions: [3] });  // the save will be checked
+  assert.deepEqual(asSent(team.unsaved()), [{ index: 0, text: "My intro" }]);
+});
+
+test("the member's own change is named 'you' to them", async () => {
+  const page = teamForm("Intro", 2, [{ texts: ["My intro"], revisions: [3], authors: ["alice"], conflicts: [] }]);
+  page.form.setAttribute("data-ora-me", "alice");
+  page.author.setAttribute("data-ora-changed-by-me", "Last changed by you");
+  const team = OraXBlock.team.attach(page.form, [page.editor], page.post, (html) => html);
+  page.type("My intro");
+  await team.save();
+  assert.equal(page.author.textContent, "Last changed by you");
+  assert.equal(page.author.getAttribute("data-ora-author"), "alice");
+});

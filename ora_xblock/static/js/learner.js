@@ -9,6 +9,7 @@
   "use strict";
 
   var AUTOSAVE_DELAY_MS = 1500;
+  var TEAM_POLL_MS = 30000;  // a team's draft: teammates' saves, looked for while the page is visible
 
   function start(runtime, element, args) {
     var root = element.jquery ? element[0] : element;
@@ -18,8 +19,9 @@
     var gettext = OraI18n.gettext;
     var editors = [];
     var saveTimer = null;
+    var stopPolling = function () {};
     var askedAutomatically = false;
-    var page = { handler: handler, show: show, send: send, live: live, content: content };
+    var page = { handler: handler, show: show, send: send, live: live, content: content, pollMs: TEAM_POLL_MS };
 
     function handler(name) { return runtime.handlerUrl(element, name); }
     function post(name, body) { return OraXBlock.http.post(handler(name), body); }
@@ -78,23 +80,33 @@
       });
       // A team problem: the team's draft, merged prompt by prompt (OraXBlock.team).
       var team = form.hasAttribute("data-ora-team") ? OraXBlock.team.attach(form, editors, post, textOf) : null;
+      var saving = false;
+      if (team) { stopPolling = OraXBlock.teamPoll(page, team, form, function () { return saving; }); }
 
-      function saveDraft() {
+      /* ``keepErrors``: a refusal just listed stays until the learner acts. */
+      function saveDraft(keepErrors) {
         status.textContent = gettext("Saving…");
-        var saving = team ? team.save() : post("save_draft", { answers: answers() });
-        return saving.then(function (result) {
+        saving = true;
+        var sent = team ? team.save() : post("save_draft", { answers: answers() });
+        return sent.then(function (result) {
+          saving = false;
           if (result.ok && result.conflicts) {
             status.textContent = gettext("A teammate changed an answer you were writing: choose which text to keep.");
-            errors.textContent = "";
+            if (!keepErrors) { errors.textContent = ""; }
           } else if (result.ok) {
             status.textContent = gettext("Draft saved");
-            errors.textContent = "";
+            if (!keepErrors) { errors.textContent = ""; }
+          } else if (team && refusal(result) === "team_already_submitted") {
+            OraXBlock.teamPoll.submitted(page, team);
           } else {
             status.textContent = gettext("Not saved");
             live.showErrors(errors, result);
           }
           return result;
-        }).catch(function () { status.textContent = gettext("Not saved: the server could not be reached"); });
+        }).catch(function () {
+          saving = false;
+          status.textContent = gettext("Not saved: the server could not be reached");
+        });
       }
 
       form.addEventListener("submit", function (event) {
@@ -116,8 +128,10 @@
         saveDraft().then(function (result) {
           if (result && result.ok && !result.conflicts) {
             send("submit", team.submitBody(), errors, gettext("Your response was submitted.")).then(function (sent) {
-              // A teammate saved in between: merge their change into the page, for the member to look again.
-              if (!sent.ok && sent.body.error && sent.body.error.code === "team_draft_changed") { saveDraft(); }
+              // A teammate saved in between: merge their change into the page, for the member to look again, the
+              // refusal kept in view; the team submitted already: show its response, the member's text kept.
+              if (refusal(sent) === "team_draft_changed") { saveDraft(true); }
+              if (refusal(sent) === "team_already_submitted") { OraXBlock.teamPoll.submitted(page, team); }
             });
           } else if (result && result.ok) {
             live.announce(status.textContent);
@@ -166,7 +180,11 @@
       });
     }
 
+    function refusal(result) { return !result.ok && result.body && result.body.error ? result.body.error.code : ""; }
+
     function bind() {
+      stopPolling();
+      stopPolling = function () {};
       editors = [];
       var form = content.querySelector(".ora-response-form");
       if (form) { bindResponse(form); }

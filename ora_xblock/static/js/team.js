@@ -43,6 +43,7 @@
    * Returns save() (resolves to the result; result.conflicts counts the prompts to settle) and submitBody(). */
   function attach(form, editors, post, plain) {
     var textareas = Array.prototype.slice.call(form.querySelectorAll(".ora-answer"));
+    var me = form.getAttribute("data-ora-me") || "";
     var base = textareas.map(function (textarea, index) {
       return { text: editors[index].getValue(), revision: Number(textarea.getAttribute("data-ora-revision")) || 0 };
     });
@@ -75,9 +76,40 @@
     function author(index, username) {
       var line = part(index, ".ora-team-author");
       if (!line) { return; }
-      line.textContent = username
-        ? line.getAttribute("data-ora-changed-by").replace("{username}", username)
-        : line.getAttribute("data-ora-unchanged");
+      line.setAttribute("data-ora-author", username);
+      if (!username) {
+        line.textContent = line.getAttribute("data-ora-unchanged");
+      } else if (username === me) {
+        line.textContent = line.getAttribute("data-ora-changed-by-me");
+      } else {
+        line.textContent = line.getAttribute("data-ora-changed-by").replace("{username}", username);
+      }
+    }
+
+    /* A teammate's saves, read from the page as the server renders it now (``answer``: {texts, revisions,
+     * authors}): prompts the member left alone take them; a prompt they typed in, or one with a conflict to
+     * settle, keeps its base for the next save to check. Returns the prompts that changed ({index, author}). */
+    function refresh(answer) {
+      var current = texts();
+      var settling = Object.keys(pending).map(Number);
+      var merged = merge(base, current.map(function () { return null; }), current,
+        { texts: answer.texts, revisions: answer.revisions, authors: answer.authors, conflicts: settling });
+      base = merged.base;
+      return merged.updates.map(function (update) {
+        take(update.index, update.text, base[update.index].revision);
+        author(update.index, answer.authors[update.index]);
+        return { index: update.index, author: answer.authors[update.index] };
+      });
+    }
+
+    /* The member's texts not yet in the team's draft ({index, text}, a rich answer as plain text). */
+    function unsaved() {
+      var found = [];
+      texts().forEach(function (text, index) {
+        var shown = textareas[index].getAttribute("data-rich") === "true" ? plain(text) : text;
+        if (text !== base[index].text && shown.trim() !== "") { found.push({ index: index, text: shown }); }
+      });
+      return found;
     }
 
     function show(index, conflict) {
@@ -118,8 +150,56 @@
       if (keepMine) { keepMine.addEventListener("click", function () { choose(index, true); }); }
     });
 
-    return { save: save, submitBody: function () { return request(base, texts()); }, choose: choose };
+    return {
+      save: save, submitBody: function () { return request(base, texts()); }, choose: choose,
+      refresh: refresh, unsaved: unsaved
+    };
   }
 
-  OraXBlock.team = { request: request, merge: merge, attach: attach };
+  /* The team's draft as a page rendered by the server shows it (``root``: its parsed content). */
+  function fromPage(root) {
+    var answers = Array.prototype.slice.call(root.querySelectorAll(".ora-response-form .ora-answer"));
+    return {
+      texts: answers.map(function (textarea) { return textarea.value; }),
+      revisions: answers.map(function (textarea) { return Number(textarea.getAttribute("data-ora-revision")) || 0; }),
+      authors: answers.map(function (textarea) {
+        var line = textarea.closest(".ora-prompt").querySelector(".ora-team-author");
+        return line ? line.getAttribute("data-ora-author") || "" : "";
+      })
+    };
+  }
+
+  /* After the team submitted while the member was writing: their unsaved texts (``items``, see unsaved()) in
+   * read-only boxes at the end of ``section``, so that nothing they typed is lost. ``say`` is gettext. */
+  function keepUnsaved(section, items, say) {
+    var box = document.createElement("section");
+    box.className = "ora-section ora-team-unsaved";
+    var heading = document.createElement("h4");
+    heading.id = "unsaved-" + Date.now();
+    heading.textContent = say("Your unsaved text");
+    box.setAttribute("aria-labelledby", heading.id);
+    var help = document.createElement("p");
+    help.className = "ora-notice";
+    help.textContent = say("Your team submitted its response before this text of yours was saved, so it is not part of the response. It stays here until you leave the page: copy what you need.");
+    box.appendChild(heading);
+    box.appendChild(help);
+    items.forEach(function (item) {
+      var label = document.createElement("label");
+      label.className = "ora-field-label";
+      label.htmlFor = heading.id + "-" + item.index;
+      label.textContent = say("Your unsaved answer to question {number}").replace("{number}", String(item.index + 1));
+      var text = document.createElement("textarea");
+      text.id = label.htmlFor;
+      text.className = "ora-team-unsaved-text";
+      text.readOnly = true;
+      text.rows = 6;
+      text.value = item.text;
+      box.appendChild(label);
+      box.appendChild(text);
+    });
+    section.appendChild(box);
+    return box;
+  }
+
+  OraXBlock.team = { request: request, merge: merge, attach: attach, fromPage: fromPage, keepUnsaved: keepUnsaved };
 }(window.OraXBlock = window.OraXBlock || {}));
