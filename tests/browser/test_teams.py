@@ -166,6 +166,18 @@ def test_a_teammates_save_arrives_and_a_response_submitted_while_typing_loses_no
         expect(erin.locator(".ora-team-author")).to_have_text("Last changed by dave")
         expect(erin.locator(".ora-draft-status")).to_have_text("dave saved a change to question 1; it is shown now.")
 
+        # A teammate saved between her save and her submit (a race the server settles, told here by the route): the
+        # refusal stays listed while her page takes the teammate's change.
+        refusal = {"error": {"code": "team_draft_changed", "message": "A teammate changed the draft: look again."}}
+        erin.route(re.compile(r"/submit/?(\?|$)"), lambda route: route.fulfill(status=409, json=refusal))
+        erin.get_by_role("button", name="Submit your team's response").click()
+        erin.get_by_role("dialog").get_by_role("button", name="Submit", exact=True).click()
+        saved(erin)
+        expect(erin.locator(".ora-response-form > .ora-errors")).to_have_text(
+            "A teammate changed the draft: look again."
+        )
+        erin.unroute(re.compile(r"/submit/?(\?|$)"))
+
         dave.get_by_role("button", name="Submit your team's response").click()
         dave.get_by_role("dialog").get_by_role("button", name="Submit", exact=True).click()
         expect(dave.locator(".ora-team-submitted")).to_contain_text("You submitted this response for Team Borealis")

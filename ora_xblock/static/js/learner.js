@@ -59,7 +59,7 @@
 
     function bindResponse(form) {
       var status = form.querySelector(".ora-draft-status");
-      var errors = form.querySelector(".ora-errors");
+      var errors = form.querySelector(".ora-errors:not(.ora-file-errors)");  // the files have their own list
       var dialog = content.querySelector(".ora-confirm");
       form.querySelectorAll(".ora-answer").forEach(function (textarea) {
         var label = form.querySelector("label[for='" + textarea.id + "']");
