@@ -164,7 +164,7 @@ def test_a_teammates_save_arrives_and_a_response_submitted_while_typing_loses_no
         erin.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # as when she comes back to the tab
         expect(erin.get_by_label("Your answer")).to_have_value("Dave's plan")
         expect(erin.locator(".ora-team-author")).to_have_text("Last changed by dave")
-        expect(erin.locator(".ora-draft-status")).to_have_text("dave saved a change to question 1; it is shown now.")
+        expect(erin.locator(".ora-draft-status")).to_have_text("dave saved a change to the answer; it is shown now.")
 
         # A teammate saved between her save and her submit (a race the server settles, told here by the route): the
         # refusal stays listed while her page takes the teammate's change.
@@ -185,7 +185,7 @@ def test_a_teammates_save_arrives_and_a_response_submitted_while_typing_loses_no
         erin.get_by_label("Your answer").fill("Erin's better plan")  # her save is refused: the team has submitted
         expect(erin.locator(".ora-team-submitted")).to_contain_text("dave submitted this response for Team Borealis")
         expect(erin.locator(".ora-submitted-answer").first).to_have_text("Dave's plan")
-        expect(erin.get_by_label("Your unsaved answer to question 1")).to_have_value("Erin's better plan")
+        expect(erin.get_by_label("Your unsaved answer", exact=True)).to_have_value("Erin's better plan")
         expect(erin.get_by_role("heading", name="Your unsaved text")).to_be_focused()
         assert_accessible(axe, erin)
     finally:

@@ -22,9 +22,11 @@
           submitted(page, team, result.body.html);
           return;
         }
+        var several = form.querySelectorAll(".ora-answer").length > 1;
         var said = team.refresh(OraXBlock.team.fromPage(fresh)).map(function (change) {
-          return gettext("{username} saved a change to question {number}; it is shown now.")
-            .replace("{username}", change.author).replace("{number}", String(change.index + 1));
+          var text = several ? gettext("{username} saved a change to question {number}; it is shown now.")
+            : gettext("{username} saved a change to the answer; it is shown now.");
+          return text.replace("{username}", change.author).replace("{number}", String(change.index + 1));
         });
         if (renewFiles(page, fresh)) { said.push(gettext("The team's files changed; the list is up to date.")); }
         if (said.length) { status.textContent = said.join(" "); }
@@ -73,6 +75,7 @@
   function submitted(page, team, html) {
     var gettext = OraI18n.gettext;
     var mine = team.unsaved();
+    var several = page.content.querySelectorAll(".ora-response-form .ora-answer").length > 1;
     var shown = html ? Promise.resolve({ ok: true, body: { html: html } })
       : OraXBlock.http.post(page.handler("render_page"), {});
     return shown.then(function (result) {
@@ -82,7 +85,7 @@
         : gettext("Your team submitted its response: it is shown here."), ".ora-team");
       var section = page.content.querySelector(".ora-prompts");
       if (!mine.length || !section) { return; }
-      var box = OraXBlock.team.keepUnsaved(section, mine, gettext);
+      var box = OraXBlock.team.keepUnsaved(section, mine, gettext, several);
       var heading = box.querySelector("h4");
       heading.setAttribute("tabindex", "-1");
       heading.focus();

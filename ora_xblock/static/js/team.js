@@ -170,8 +170,9 @@
   }
 
   /* After the team submitted while the member was writing: their unsaved texts (``items``, see unsaved()) in
-   * read-only boxes at the end of ``section``, so that nothing they typed is lost. ``say`` is gettext. */
-  function keepUnsaved(section, items, say) {
+   * read-only boxes at the end of ``section``, so that nothing they typed is lost. ``say`` is gettext; ``several``:
+ * whether the problem has several prompts, each then named by its number. */
+  function keepUnsaved(section, items, say, several) {
     var box = document.createElement("section");
     box.className = "ora-section ora-team-unsaved";
     var heading = document.createElement("h4");
@@ -187,7 +188,9 @@
       var label = document.createElement("label");
       label.className = "ora-field-label";
       label.htmlFor = heading.id + "-" + item.index;
-      label.textContent = say("Your unsaved answer to question {number}").replace("{number}", String(item.index + 1));
+      label.textContent = several
+        ? say("Your unsaved answer to question {number}").replace("{number}", String(item.index + 1))
+        : say("Your unsaved answer");
       var text = document.createElement("textarea");
       text.id = label.htmlFor;
       text.className = "ora-team-unsaved-text";
