@@ -29,7 +29,7 @@ from ..services.common import Conflict, Invalid, Refusal
 from . import grading_context as context
 from .access import course_staff_only
 from .grading_events import staff_assessed
-from .grading_page import after, answer, error, page, refused
+from .grading_page import DONE, after, answer, error, page, refused
 from .grading_present import record_view, turn_view
 
 QUEUE_DONE = {
@@ -110,7 +110,8 @@ def _queue(request: HttpRequest, grader: context.Grader) -> HttpResponse:
     turn = queue.held_among(items, actor, now)
     shown = None
     if turn.workflow is not None:
-        shown = turn_view(grader, context.problem_of(grader.course_id, turn.workflow.item_id, now, known), turn)
+        problem = context.problem_of(grader.course_id, turn.workflow.item_id, now, known)
+        shown = turn_view(grader, problem, turn, resumed=DONE not in request.GET)  # not just taken by an action
     message = _done(request, grader, QUEUE_DONE)
     return page(request, grader, "course_queue.html", turn=shown, remaining=turn.remaining, message=message)
 

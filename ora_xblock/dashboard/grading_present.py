@@ -52,8 +52,9 @@ def response_view(
     }
 
 
-def turn_view(grader: Grader, problem: Problem, turn: Turn) -> dict[str, Any] | None:
-    """The response the queue holds for the grader (None: they hold none)."""
+def turn_view(grader: Grader, problem: Problem, turn: Turn, resumed: bool = False) -> dict[str, Any] | None:
+    """The response the queue holds for the grader (None: they hold none); ``resumed``: they took it earlier
+    (in another tab, or in the problem's staff area), not by the action just done."""
     workflow, lease = turn.workflow, turn.lease
     if workflow is None:
         return None
@@ -61,6 +62,7 @@ def turn_view(grader: Grader, problem: Problem, turn: Turn) -> dict[str, Any] | 
     return response_view(grader, problem, workflow, answers, submitted_files(workflow)) | {
         "team": team_view(team_of(workflow)),  # a team's response: its members, in one query
         "escalated": turn.escalated,
+        "resumed": resumed,
         "held_until": lease and grader.dates.moment(lease.expires_at, "time"),
     }
 

@@ -175,6 +175,7 @@ def turn_view(
     return response_view(turn.workflow, answers, files, definition, file_url) | {
         "team": team_view(team),
         "escalated": turn.escalated,
+        "resumed": turn.resumed,  # already theirs: taken in another tab or before a reload
         "held_until": lease and lease.expires_at and dates.moment(lease.expires_at, "time"),
     }
 

@@ -8,6 +8,8 @@ Handing one out locks its workflow row (``select_for_update(skip_locked=True)``)
 and writes a :class:`~ora_xblock.models.StaffLease`, unique per response, so
 two staff asking at once never get the same one. A lease lapses after
 ``ORA_XBLOCK_STAFF_LEASE_MINUTES`` (30); the response then returns to the queue.
+A grader who already holds a response (taken in another tab, or before a
+reload) is handed that one again, renewed, before any other.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 
 from ..conf import ora_settings
 from ..definition.errors import N_
@@ -37,6 +39,7 @@ class Turn:
     workflow: Workflow | None
     lease: StaffLease | None
     remaining: int  # responses still waiting for staff that nobody holds
+    resumed: bool = False  # the grader already held it: taken earlier, in another tab or page
 
     @property
     def escalated(self) -> bool:
@@ -57,6 +60,13 @@ def next_among(item_ids: Sequence[str], actor: Actor, now: datetime, skip: tuple
     """Hold for ``actor`` the oldest response waiting for staff in any of these problems (the course dashboard's
     one queue) that nobody holds; ``skip`` passes one (problem, learner) over."""
     with transaction.atomic(savepoint=False):
+        waiting, held = _waiting_and_held(item_ids, actor, now)
+        mine = StaffLease.objects.select_related("workflow").filter(workflow_id=held, holder_id=actor.anonymous_id)
+        lease = mine.first() if held is not None else None  # gone since (graded in their other tab): the next
+        if lease is not None:  # already theirs: renewed for them (their unexpired lease kept anyone else out)
+            lease.expires_at = now + timedelta(minutes=lease_minutes())
+            lease.save(update_fields=["expires_at"])
+            return Turn(lease.workflow, lease, waiting, resumed=True)
         pending = _waiting(item_ids, now)
         if skip is not None:
             pending = pending.exclude(item_id=skip[0], student_id=skip[1])
@@ -73,21 +83,16 @@ def next_among(item_ids: Sequence[str], actor: Actor, now: datetime, skip: tuple
                     lease = _hold(workflow, actor, now)
             except IntegrityError:
                 continue
-            return Turn(workflow, lease, _waiting(item_ids, now).count())
+            return Turn(workflow, lease, max(0, waiting - 1))  # as counted before this one was taken
     raise Conflict("queue_busy", N_("Others are taking responses at this moment. Try again."))
 
 
 def held_among(item_ids: Sequence[str], actor: Actor, now: datetime) -> Turn:
     """The response ``actor`` holds, unexpired, in any of these problems (their oldest), as a :class:`Turn`."""
-    lease = (
-        StaffLease.objects.filter(item_id__in=list(item_ids), holder_id=actor.anonymous_id, expires_at__gt=now)
-        .select_related("workflow")
-        .order_by("taken_at", "id")
-        .first()
-    )
+    lease = _held(item_ids, actor, now)
     if lease is None:
         return Turn(None, None, _waiting(item_ids, now).count())
-    return Turn(lease.workflow, lease, _waiting(item_ids, now).count())
+    return Turn(lease.workflow, lease, _waiting(item_ids, now).count(), resumed=True)
 
 
 def skip(item_id: str, student_id: str, actor: Actor, now: datetime) -> Turn:
@@ -128,6 +133,24 @@ def check_hold(workflow: Workflow, actor: Actor, now: datetime, required: bool) 
             "lease_expired",
             N_("Your time to grade this response ran out, so someone else may be grading it. Get the next response."),
         )
+
+
+def _held(item_ids: Sequence[str], actor: Actor, now: datetime) -> StaffLease | None:
+    """``actor``'s oldest unexpired lease on a response still waiting for staff, with its workflow."""
+    mine = StaffLease.objects.filter(item_id__in=list(item_ids), holder_id=actor.anonymous_id, expires_at__gt=now)
+    return mine.filter(workflow__status=Status.STAFF).select_related("workflow").order_by("taken_at", "id").first()
+
+
+def _waiting_and_held(item_ids: Sequence[str], actor: Actor, now: datetime) -> tuple[int, int | None]:
+    """In one query: how many responses wait for staff that nobody holds, and the workflow id of one ``actor``
+    holds (the first; None if none)."""
+    live = StaffLease.objects.filter(item_id__in=list(item_ids), expires_at__gt=now)
+    mine = live.filter(holder_id=actor.anonymous_id).values("workflow_id")
+    candidates = Workflow.objects.filter(item_id__in=list(item_ids), status=Status.STAFF, shares_response=False)
+    found = candidates.aggregate(
+        waiting=Count("pk", filter=~Q(pk__in=live.values("workflow_id"))), held=Min("pk", filter=Q(pk__in=mine))
+    )
+    return found["waiting"], found["held"]
 
 
 def _waiting(item_ids: Sequence[str], now: datetime) -> QuerySet[Workflow]:

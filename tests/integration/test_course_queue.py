@@ -179,6 +179,21 @@ def test_grading_from_the_queue_publishes_once_after_commit_and_holds_the_next(
     assert "The grade was saved" in page and "Response of bob" in page
 
 
+def test_a_response_held_elsewhere_is_shown_to_its_grader_to_continue() -> None:
+    answer(ITEM, "amy", 1)
+    answer(ITEM2, "bob", 2)
+    ann = client_of("staffann")
+    ann.post(queue_url(), {"action": "next"})  # taken in one tab
+    just_taken = ann.get(f"{queue_url()}?done=next").content.decode()
+    assert "Response of amy" in just_taken and "You are already grading" not in just_taken
+
+    again = ann.get(queue_url()).content.decode()  # the queue opened in another tab
+    assert "You are already grading the response of amy (taken earlier, perhaps in another tab)" in again
+    assert "Response of amy" in again and "1 other response is waiting for staff." in again
+    taken = ann.post(queue_url(), {"action": "next"})  # a stale tab's "Grade the next response": still amy's
+    assert taken.status_code == 302 and held_by("staffann") == [(ITEM, "anon-amy")]
+
+
 def test_the_response_is_shown_escaped_with_its_files_and_where_it_came_from() -> None:
     answer(ITEM2, "amy", 1, text='<script>alert("x")</script> 3 < 5')
     amy = Workflow.objects.get()

@@ -46,9 +46,13 @@ def test_next_hands_the_oldest_waiting_response_and_counts_the_rest() -> None:
     assert (second.workflow.student_id, second.remaining) == ("anon-cat", 1)
     assert first.lease.holder_username == "StaffAnn" and not first.escalated
     assert first.lease.expires_at == at(2).now + timedelta(minutes=30)
-    third = queue.next_response(ITEM, ANN_STAFF, at(2).now)  # a second window of ann's gets another one
-    assert (third.workflow.student_id, third.remaining) == ("anon-dan", 0)
-    assert queue.next_response(ITEM, BEN_STAFF, at(2).now) == queue.Turn(None, None, 0)
+    assert not first.resumed
+    again = queue.next_response(ITEM, ANN_STAFF, at(2.1).now)  # ann's second window: the one she holds, renewed
+    assert (again.workflow.student_id, again.remaining, again.resumed) == ("anon-bob", 1, True)
+    assert again.lease.expires_at == at(2.1).now + timedelta(minutes=30) and StaffLease.objects.count() == 2
+    third = queue.skip(ITEM, "anon-bob", ANN_STAFF, at(2.1).now)  # skipping it hands out another
+    assert (third.workflow.student_id, third.remaining, third.resumed) == ("anon-dan", 1, False)
+    assert queue.next_response(ITEM, BEN_STAFF, at(2.1).now).resumed  # ben's own, cat's
 
 
 def test_responses_escalated_from_peers_are_in_the_queue_marked_oldest_first(
@@ -140,5 +144,8 @@ def test_next_costs_the_same_queries_whatever_the_queue(learners: int) -> None:
     queue.next_response(ITEM, BEN_STAFF, at(2).now)
     with CaptureQueriesContext(connection) as captured:
         queue.next_response(ITEM, ANN_STAFF, at(2).now)
-    # candidate, lapsed or own lease, new lease (in a savepoint), remaining
+    # remaining and one's own held, candidate, lapsed or own lease, new lease (in a savepoint)
     assert len(captured) == 6
+    with CaptureQueriesContext(connection) as captured:
+        assert queue.next_response(ITEM, ANN_STAFF, at(2).now).resumed  # the one she holds: renewed
+    assert len(captured) == 3  # remaining and one's own held, the lease, its renewal

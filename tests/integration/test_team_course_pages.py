@@ -12,10 +12,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import include, path, reverse
+from django.utils import timezone
 
 from ora_xblock import scenarios
 from ora_xblock.models import Workflow
-from ora_xblock.services import overdue
+from ora_xblock.services import overdue, queue
+from ora_xblock.services.audit import Actor
 from tests.integration.staff_world import COURSE, ITEM
 from tests.integration.test_team_staff import GOOD, STAFF_ONLY, alone, at, team
 
@@ -73,9 +75,20 @@ def test_the_queue_holds_the_team_once_and_shows_its_members() -> None:
     client = staff()
     taken = client.post(url("course_queue"), {"action": "next"})
     page = client.get(taken["Location"]).content.decode()
-    assert "Response of ann" in page and "Team t1: one response for the whole team, submitted by ann." in page
+    assert (
+        "Response of ann" in page
+        and "Team t1 (team response): one response for the whole team, submitted by ann." in page
+    )
     assert "(submitted the response)" in page and "chart.png" in page
     assert "1 other response is waiting for staff." in page
+    assert "You are already grading" not in page  # just taken
+
+
+def test_the_queue_opened_again_names_the_team_the_grader_holds_from_the_problems_staff_area() -> None:
+    queue.next_response(ITEM, Actor("anon-staffann", "staffann"), timezone.now())  # taken in the staff area
+    page = html.unescape(staff().get(url("course_queue")).content.decode())
+    assert "You are already grading the response of Team t1 (taken earlier, perhaps in another tab)" in page
+    assert "Response of ann" in page and "Save the grade and get the next response" in page
 
 
 def test_the_grade_page_of_a_member_grades_the_team_or_overrides_the_member(django_capture_on_commit_callbacks) -> None:
@@ -90,6 +103,7 @@ def test_the_grade_page_of_a_member_grades_the_team_or_overrides_the_member(djan
     assert graded.status_code == 200, graded.content
     page = client.get(grade).content.decode()
     assert "Override this member" in page and 'name="scope" value="member"' in page
+    assert '<details class="ora-staff-override">' in page and "Team Team" not in page
     assert set(Workflow.objects.filter(team_response__isnull=False).values_list("score_earned", flat=True)) == {15}
 
     body = json.dumps({"scope": "member", "reason": "absent", "options_selected": {"Method": "No", "Findings": "No"}})

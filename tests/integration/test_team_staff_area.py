@@ -9,7 +9,7 @@ import json
 import pytest
 
 from ora_xblock import platform, scenarios
-from ora_xblock.models import Workflow
+from ora_xblock.models import StaffLease, Workflow
 from ora_xblock.models.teams import TeamResponse
 from tests.conftest import call_handler
 from tests.integration.test_team_staff import GOOD, team
@@ -41,7 +41,8 @@ def test_a_members_record_names_the_team_its_members_and_offers_grading_the_team
     block, django_capture_on_commit_callbacks
 ) -> None:
     shown = html.unescape(answer(block, "staff_learner", {"student_id": "anon-bob"})["html"])
-    assert "Team t1: one response for the whole team, submitted by ann." in shown
+    assert "Team t1 (team response): one response for the whole team, submitted by ann." in shown
+    assert "Team Team" not in shown  # the team's own name, however it begins
     assert "(submitted the response)" in shown and "cat" in shown
     assert 'name="scope" value="team"' in shown and 'name="scope" value="member"' not in shown
     assert "Once the team has its grade, you may change one member's grade here." in shown
@@ -52,6 +53,12 @@ def test_a_members_record_names_the_team_its_members_and_offers_grading_the_team
         answer(block, "staff_grade", {"student_id": "anon-cat", **GOOD})
     graded = answer(block, "staff_learner", {"student_id": "anon-bob"})["html"]
     assert 'name="scope" value="team"' in graded and 'name="scope" value="member"' in graded
+    # the team's form is the page's; the member's override waits, closed, behind its summary (a keyboard control)
+    before, override = graded.split('<details class="ora-staff-override">')
+    assert 'name="scope" value="team"' in before and 'name="scope" value="member"' not in before
+    summary, form = override.split("</summary>")
+    assert "<summary>Override this member: give bob a grade of their own" in summary
+    assert 'name="scope" value="member"' in form.split("</details>")[0]
 
     alone = answer(block, "staff_learner", {"student_id": "anon-dan"})["html"]
     assert "Grade or override" in alone and 'name="scope"' not in alone and "Reset the learner" in alone
@@ -75,8 +82,18 @@ def test_a_scope_other_than_team_or_member_is_a_clear_refusal(block) -> None:
 
 def test_the_queue_hands_out_the_team_once_with_its_members(block) -> None:
     shown = answer(block, "staff_queue_next", {})["html"]
-    assert "Response of ann" in shown and "Team t1: one response for the whole team" in shown
+    assert "Response of ann" in shown and "Team t1 (team response): one response for the whole team" in shown
     assert "1 other response is waiting for staff." in shown  # dan's; bob's and cat's rows share ann's
+    assert "You are already grading" not in shown
+
+
+def test_the_queue_opened_again_shows_the_team_the_grader_already_holds(block) -> None:
+    answer(block, "staff_queue_next", {})  # held in one tab
+    again = html.unescape(answer(block, "staff_queue_next", {})["html"])  # the queue opened in another
+    assert "Response of ann" in again and "1 other response is waiting for staff." in again
+    assert "You are already grading the response of Team t1 (taken earlier, perhaps in another tab)" in again
+    assert "No response is waiting" not in again
+    assert list(StaffLease.objects.values_list("workflow__student_id", flat=True)) == ["anon-ann"]
 
 
 def test_the_gradebook_has_a_team_column(block) -> None:
