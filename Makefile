@@ -118,6 +118,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_staff.py
 	$(BIN)/python bench/bench_uploads.py
 	$(BIN)/python bench/bench_course_dashboard.py
+	$(BIN)/python bench/bench_calibration.py
 
 # The English source catalogs (conf/locale/en, the platform's layout), then the shipped catalogs merged and compiled.
 translations extract_translations: $(STAMP)

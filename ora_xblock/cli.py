@@ -168,6 +168,20 @@ def _add_simulate(commands: argparse._SubParsersAction) -> None:
         default=0.3,
         help="the chance a reminded learner who stopped comes back (default 0.3)",
     )
+    simulate.add_argument(
+        "--noise",
+        action="store_true",
+        help="score the strategies against a reviewer-noise model on the simulated reviews (see simulate_noise)",
+    )
+    simulate.add_argument("--draws", type=_positive, default=5, help="with --noise: noise draws on the review graph")
+    simulate.add_argument(
+        "--options", type=_positive, nargs="+", default=[3, 4, 5], help="with --noise: options per criterion"
+    )
+    simulate.add_argument("--bias-sd", type=float, default=6, help="with --noise: SD of reviewers' bias (0-100)")
+    simulate.add_argument("--noise-sd", type=float, default=8, help="with --noise: SD of each review's noise")
+    simulate.add_argument(
+        "--random-reviewers", type=int, default=3, help="with --noise: reviewers who pick options at random"
+    )
     simulate.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
@@ -182,6 +196,15 @@ def _simulate(args: argparse.Namespace) -> int:
         from . import simulate  # its models need Django set up
 
         options = {name: getattr(args, name) for name in simulate.Params.__dataclass_fields__}
+        if args.noise:
+            from . import simulate_noise
+
+            noise = simulate_noise.Noise(
+                args.draws, tuple(args.options), args.bias_sd, args.noise_sd, args.random_reviewers
+            )
+            report = simulate_noise.run(simulate.Params(**options), noise)
+            print(json.dumps(report, indent=2) if args.json else simulate_noise.text_report(report))
+            return 0
         report = simulate.run(simulate.Params(**options))
     print(json.dumps(report, indent=2) if args.json else simulate.text_report(report))
     return 0

@@ -33,7 +33,8 @@ def mean(values: Sequence[int]) -> int:
 
 
 def aggregate(values: Sequence[int], strategy: GradingStrategy) -> int:
-    """Combine peers' points for one criterion."""
+    """Combine peers' points for one criterion. The calibrated strategy needs the whole problem's reviews
+    (:mod:`.calibration`, its points given to :func:`grade` as ``peer_points``): on one response's alone, the median."""
     return mean(values) if strategy is GradingStrategy.MEAN else median(values)
 
 
@@ -64,18 +65,23 @@ def grade(
     peer: Sequence[Points] = (),
     self_assessed: Points | None = None,
     staff: Points | None = None,
+    peer_points: Points | None = None,
 ) -> Grade | None:
     """The grade the problem's rules give, or None when nothing can be scored yet.
 
     A staff assessment overrides everything. Otherwise a problem with a peer
     step is scored by its peers (each criterion aggregated, then summed),
     even when it also has a self step. A problem without peers uses the self
-    assessment. ``peer`` holds only the peer assessments that count.
+    assessment. ``peer`` holds only the peer assessments that count;
+    ``peer_points``, when given, are the peer step's points already combined
+    (the calibrated strategy's, :func:`.calibration.calibrate`).
     """
     peer_step = definition.step(StepName.PEER)
     strategy = peer_step.grading_strategy if isinstance(peer_step, PeerStep) else GradingStrategy.MEDIAN
     by_step: dict[StepName, Points] = {}
-    if peer:
+    if peer_points is not None:
+        by_step[StepName.PEER] = peer_points
+    elif peer:
         by_step[StepName.PEER] = {
             criterion.name: aggregate([points[criterion.name] for points in peer], strategy)
             for criterion in definition.rubric.criteria

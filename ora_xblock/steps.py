@@ -67,6 +67,9 @@ STEPS: tuple[StepType, ...] = (
             "must_be_graded_by": PeerStep.must_be_graded_by,
             "enable_flexible_grading": False,
             "grading_strategy": "median",
+            "accuracy_weight": PeerStep.accuracy_weight,
+            "allow_appeals": PeerStep.allow_appeals,
+            "appeal_days": PeerStep.appeal_days,
         },
     ),
     StepType(

@@ -273,6 +273,9 @@ def _step_dict(step: Step) -> dict[str, Any]:
             "must_be_graded_by": step.must_be_graded_by,
             "enable_flexible_grading": step.enable_flexible_grading,
             "grading_strategy": step.grading_strategy.value,
+            "accuracy_weight": step.accuracy_weight,
+            "allow_appeals": step.allow_appeals,
+            "appeal_days": step.appeal_days,
         }
     if isinstance(step, StaffStep):
         data["required"] = step.required
@@ -312,6 +315,8 @@ _FIELD_OF_CODE = {
     "response.nothing_asked": "text_response",
     "example.answer_count": "answer",
     "step.required_not_staff": "required",
+    "peer.accuracy_weight_out_of_range": "accuracy_weight",
+    "peer.appeal_days_out_of_range": "appeal_days",
 }
 
 

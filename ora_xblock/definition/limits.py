@@ -18,6 +18,8 @@ MAX_PEER_COUNT = 99
 MAX_TOP_RESPONSES = 100
 # A resubmission grace period: a year, longer than any course's response window.
 MAX_GRACE_DAYS = 365
+# Days after a peer grade a learner may appeal it: 1 to a year.
+MAX_APPEAL_DAYS = 365
 
 MAX_PROMPTS = 50
 MAX_CRITERIA = 50

@@ -57,6 +57,7 @@ class GradingStrategy(enum.StrEnum):
 
     MEDIAN = "median"
     MEAN = "mean"
+    CALIBRATED = "calibrated"  # ora_xblock's own: reviewers' bias and reliability estimated (decision 0032)
 
 
 class DateConfig(enum.StrEnum):
@@ -171,6 +172,9 @@ class PeerStep(Step):
     must_be_graded_by: int = 3
     enable_flexible_grading: bool = False
     grading_strategy: GradingStrategy = GradingStrategy.MEDIAN
+    accuracy_weight: int = 0  # percent of the grade given by the learner's accuracy as a reviewer (ora_xblock's own)
+    allow_appeals: bool = True  # a learner may ask staff to review their peer grade (ora_xblock's own)
+    appeal_days: int = 14  # ... for this many days after the grade
     name: ClassVar[StepName] = StepName.PEER
 
 

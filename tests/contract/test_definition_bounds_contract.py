@@ -49,6 +49,9 @@ EDITOR_CASES = [
     ),
     (_set(("steps", 0, "must_grade"), 10**21), "peer.count_too_high", "steps[1]/must_grade"),
     (_set(("steps", 0, "must_grade"), MAX_PEER_COUNT + 1), "peer.count_too_high", "steps[1]/must_grade"),
+    (_set(("steps", 0, "accuracy_weight"), 101), "peer.accuracy_weight_out_of_range", "steps[1]/accuracy_weight"),
+    (_set(("steps", 0, "appeal_days"), 10**21), "peer.appeal_days_out_of_range", "steps[1]/appeal_days"),
+    (_set(("steps", 0, "appeal_days"), 0), "peer.appeal_days_out_of_range", "steps[1]/appeal_days"),
     (
         _set(("resubmissions_grace_period",), f"{10**20}:00:00"),
         "resubmission.grace_period_too_long",

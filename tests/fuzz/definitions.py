@@ -162,6 +162,8 @@ ATTRIBUTE_VALUES: dict[str, st.SearchStrategy[str]] = {
     "leaderboard_show": INT_TEXT,
     "must_grade": INT_TEXT,
     "must_be_graded_by": INT_TEXT,
+    "accuracy_weight": INT_TEXT,
+    "appeal_days": INT_TEXT,
     "points": INT_TEXT,
     "weight": INT_TEXT,
     "selected_teamset_id": XML_TEXT,
@@ -179,6 +181,7 @@ BOOLEAN_ATTRIBUTES = (
     "teams_enabled",
     "required",
     "enable_flexible_grading",
+    "allow_appeals",
 )
 ATTRIBUTE_VALUES |= dict.fromkeys(BOOLEAN_ATTRIBUTES, BOOL_TEXT)
 ATTRIBUTE_NAMES = sorted(ATTRIBUTE_VALUES.keys() | ROOT_ATTRIBUTES)
@@ -267,6 +270,9 @@ def _generated(seed: int) -> Definition:
                     must_be_graded_by=graded_by,
                     enable_flexible_grading=rng.random() < 0.5,
                     grading_strategy=rng.choice(list(GradingStrategy)),
+                    accuracy_weight=rng.randint(0, 100),
+                    allow_appeals=rng.random() < 0.5,
+                    appeal_days=rng.randint(1, 365),
                 )
             )
         elif name is StepName.SELF:

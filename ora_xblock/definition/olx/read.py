@@ -241,6 +241,9 @@ class _Reader(TypedReader):
                     GradingStrategy.MEDIAN,
                     where,
                 ),
+                accuracy_weight=self._int(attrs, "accuracy_weight", PeerStep.accuracy_weight, where),
+                allow_appeals=self._bool(attrs, "allow_appeals", PeerStep.allow_appeals, where),
+                appeal_days=self._int(attrs, "appeal_days", PeerStep.appeal_days, where),
             )
         if name is StepName.STAFF:
             return StaffStep(**window, required=self._bool(attrs, "required", False, where))

@@ -130,6 +130,7 @@ def _write_step(element: etree._Element, step: Step) -> None:
         element.set("must_be_graded_by", str(step.must_be_graded_by))
         element.set("enable_flexible_grading", _bool_text(step.enable_flexible_grading))
         element.set("grading_strategy", step.grading_strategy.value)
+        _write_peer_extensions(element, step)
     if isinstance(step, StaffStep):
         element.set("required", _bool_text(step.required))
     if step.start is not None:
@@ -168,3 +169,13 @@ def _bool_text(value: bool) -> str:
 
 def _date_or_empty(value: datetime | None) -> str:
     return format_date(value) if value is not None else ""
+
+
+def _write_peer_extensions(element: etree._Element, step: PeerStep) -> None:
+    """ora_xblock's own peer settings, written only when not their defaults, so that ora2's OLX stays as it was."""
+    if step.accuracy_weight != PeerStep.accuracy_weight:
+        element.set("accuracy_weight", str(step.accuracy_weight))
+    if step.allow_appeals != PeerStep.allow_appeals:
+        element.set("allow_appeals", _bool_text(step.allow_appeals))
+    if step.appeal_days != PeerStep.appeal_days:
+        element.set("appeal_days", str(step.appeal_days))

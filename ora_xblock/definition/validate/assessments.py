@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..errors import N_, DefinitionError
-from ..limits import MAX_EXAMPLES, MAX_PEER_COUNT
+from ..limits import MAX_APPEAL_DAYS, MAX_EXAMPLES, MAX_PEER_COUNT
 from ..model import PeerStep, Rubric, StaffStep, Step, StepName, TrainingExample, TrainingStep
 from .common import error, repeated, too_many
 
@@ -74,6 +74,21 @@ def _peer_errors(step: PeerStep, where: str) -> Iterator[DefinitionError]:
             where,
             must_grade=step.must_grade,
             graded_by=step.must_be_graded_by,
+        )
+    if not 0 <= step.accuracy_weight <= 100:
+        yield error(
+            "peer.accuracy_weight_out_of_range",
+            N_("accuracy_weight is a percentage from 0 to 100, not {value}."),
+            where,
+            value=step.accuracy_weight,
+        )
+    if not 1 <= step.appeal_days <= MAX_APPEAL_DAYS:
+        yield error(
+            "peer.appeal_days_out_of_range",
+            N_("appeal_days must be from 1 to {limit}, not {value}."),
+            where,
+            limit=MAX_APPEAL_DAYS,
+            value=step.appeal_days,
         )
 
 
