@@ -159,11 +159,15 @@ def test_a_teammates_save_arrives_and_a_response_submitted_while_typing_loses_no
     try:
         dave.goto(scenario_url(demo_server, TEAM, "dave"))
         erin.goto(scenario_url(demo_server, TEAM, "erin"))
+        expect(erin.locator(".ora-team-saved")).to_be_hidden()  # nobody has saved yet
         dave.get_by_label("Your answer").fill("Dave's plan")
         saved(dave)
+        expect(dave.locator(".ora-team-saved")).to_contain_text("Your team's draft was last saved on ")
+        expect(dave.locator(".ora-team-saved time[data-ora-localised]")).to_have_count(1)
         erin.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # as when she comes back to the tab
         expect(erin.get_by_label("Your answer")).to_have_value("Dave's plan")
         expect(erin.locator(".ora-team-author")).to_have_text("Last changed by dave")
+        expect(erin.locator(".ora-team-saved time")).to_have_count(1)  # as the server wrote it for her
         expect(erin.locator(".ora-draft-status")).to_have_text("dave saved a change to the answer; it is shown now.")
 
         # A teammate saved between her save and her submit (a race the server settles, told here by the route): the

@@ -96,6 +96,7 @@
           } else if (result.ok) {
             status.textContent = gettext("Draft saved");
             if (!keepErrors) { errors.textContent = ""; }
+            if (team) { OraXBlock.teamPoll.saved(page, result.body.saved_at); }
           } else if (team && refusal(result) === "team_already_submitted") {
             OraXBlock.teamPoll.submitted(page, team);
           } else {

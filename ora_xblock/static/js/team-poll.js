@@ -28,6 +28,7 @@
             : gettext("{username} saved a change to the answer; it is shown now.");
           return text.replace("{username}", change.author).replace("{number}", String(change.index + 1));
         });
+        savedLine(page, fresh, null);
         if (renewFiles(page, fresh)) { said.push(gettext("The team's files changed; the list is up to date.")); }
         if (said.length) { status.textContent = said.join(" "); }
       }).catch(function () { /* out of reach: the next look tries again */ });
@@ -41,6 +42,28 @@
       window.clearInterval(timer);
       document.removeEventListener("visibilitychange", visible);
     };
+  }
+
+  /* The draft's "last saved" line: as the server wrote it in ``fresh`` (a page rendered now), or after the
+   * member's own save at ``iso``, in the browser's zone and the page's language (OraXBlock.when). */
+  function savedLine(page, fresh, iso) {
+    var line = page.content.querySelector(".ora-team-saved");
+    var next = fresh && fresh.querySelector(".ora-team-saved");
+    if (!line || (fresh && !next) || (!fresh && !iso)) { return; }
+    if (next) {
+      line.innerHTML = next.innerHTML;  // the server's own rendering of the same template
+      line.hidden = next.hidden;
+      return;
+    }
+    var time = document.createElement("time");
+    time.setAttribute("datetime", iso);
+    time.setAttribute("data-ora-local", "datetime");
+    var parts = line.getAttribute("data-ora-template").split("{date}");
+    line.textContent = parts[0];
+    line.appendChild(time);
+    line.appendChild(document.createTextNode(parts[1] || ""));
+    line.hidden = false;
+    OraXBlock.when.localise(line);
   }
 
   function fileIds(root) {
@@ -93,5 +116,6 @@
   }
 
   poll.submitted = submitted;
+  poll.saved = function (page, iso) { savedLine(page, null, iso); };
   OraXBlock.teamPoll = poll;
 }(window.OraXBlock = window.OraXBlock || {}));
