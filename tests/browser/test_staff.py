@@ -181,3 +181,26 @@ def test_the_gradebook_is_filtered_and_searched(page: Any, demo_server: str, axe
     assert_accessible(axe, page)
     work.get_by_role("button", name="Open or override nils").click()
     expect(work.get_by_role("heading", name="Learner nils")).to_be_visible()
+
+
+def test_the_queue_opened_in_a_second_tab_shows_the_response_the_grader_holds(
+    browser: Any, page: Any, demo_server: str, axe: Any
+) -> None:
+    answer_and_assess(page, demo_server, "self_staff.xml", "lena", "Uniforms, says lena.", "Stated")
+    first, second = browser.new_page(), browser.new_page()
+    try:
+        first.goto(scenario_url(demo_server, "self_staff.xml", "staff"))
+        held = open_tool(first, "Grade available responses").get_by_role("heading", name=re.compile("^Response of "))
+        expect(held).to_be_visible()
+        expect(first.locator(".ora-staff-resumed")).to_have_count(0)  # just taken
+
+        second.goto(scenario_url(demo_server, "self_staff.xml", "staff"))
+        work = open_tool(second, "Grade available responses")
+        expect(work.get_by_role("heading", name=held.inner_text())).to_be_visible()  # the same response
+        expect(work.locator(".ora-staff-resumed")).to_contain_text("You are already grading the response of")
+        assert_accessible(axe, second)
+        work.get_by_role("button", name="Stop grading and give it back").click()  # left for the other tests
+        expect(second.locator(".ora-staff-work")).not_to_contain_text("You are already grading")
+    finally:
+        first.close()
+        second.close()

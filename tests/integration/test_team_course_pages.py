@@ -76,7 +76,7 @@ def test_the_queue_holds_the_team_once_and_shows_its_members() -> None:
     taken = client.post(url("course_queue"), {"action": "next"})
     page = client.get(taken["Location"]).content.decode()
     assert (
-        "Response of ann" in page
+        "Response of Team t1" in page
         and "Team t1 (team response): one response for the whole team, submitted by ann." in page
     )
     assert "(submitted the response)" in page and "chart.png" in page
@@ -88,7 +88,7 @@ def test_the_queue_opened_again_names_the_team_the_grader_holds_from_the_problem
     queue.next_response(ITEM, Actor("anon-staffann", "staffann"), timezone.now())  # taken in the staff area
     page = html.unescape(staff().get(url("course_queue")).content.decode())
     assert "You are already grading the response of Team t1 (taken earlier, perhaps in another tab)" in page
-    assert "Response of ann" in page and "Save the grade and get the next response" in page
+    assert "Response of Team t1" in page and "Save the grade and get the next response" in page
 
 
 def test_the_grade_page_of_a_member_grades_the_team_or_overrides_the_member(django_capture_on_commit_callbacks) -> None:

@@ -82,7 +82,7 @@ def test_a_scope_other_than_team_or_member_is_a_clear_refusal(block) -> None:
 
 def test_the_queue_hands_out_the_team_once_with_its_members(block) -> None:
     shown = answer(block, "staff_queue_next", {})["html"]
-    assert "Response of ann" in shown and "Team t1 (team response): one response for the whole team" in shown
+    assert "Response of Team t1" in shown and "Team t1 (team response): one response for the whole team" in shown
     assert "1 other response is waiting for staff." in shown  # dan's; bob's and cat's rows share ann's
     assert "You are already grading" not in shown
 
@@ -90,7 +90,7 @@ def test_the_queue_hands_out_the_team_once_with_its_members(block) -> None:
 def test_the_queue_opened_again_shows_the_team_the_grader_already_holds(block) -> None:
     answer(block, "staff_queue_next", {})  # held in one tab
     again = html.unescape(answer(block, "staff_queue_next", {})["html"])  # the queue opened in another
-    assert "Response of ann" in again and "1 other response is waiting for staff." in again
+    assert "Response of Team t1" in again and "1 other response is waiting for staff." in again
     assert "You are already grading the response of Team t1 (taken earlier, perhaps in another tab)" in again
     assert "No response is waiting" not in again
     assert list(StaffLease.objects.values_list("workflow__student_id", flat=True)) == ["anon-ann"]
