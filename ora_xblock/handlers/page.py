@@ -82,6 +82,7 @@ def page_html(
         context["what_next"] = request._("Join a team to answer this team assignment.")
     elif team and team["kind"] == "staff":
         context["what_next"] = request._("Learners answer this team assignment; course staff do not.")
+        context["steps"] = [{**step, "state": "upcoming"} for step in context["steps"]]  # no step is theirs
     elif request.team_problem:
         context["what_next"] = request._(TEAM_WHAT_NEXT.get(state.status, WHAT_NEXT[state.status]))
     context["files"] = _files(request, state) if answering else None

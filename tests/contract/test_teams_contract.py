@@ -368,6 +368,7 @@ def test_course_staff_in_no_team_see_a_note_for_staff_rather_than_the_learners_j
     assert 'class="ora-notice ora-team-staff"' in seen and "team-set &#34;Project groups&#34;" in seen
     assert "Course staff do not answer team assignments" in seen and "in the staff area" in seen
     assert "ora-no-team" not in seen and "Join a team" not in seen and "ora-response-form" not in seen
+    assert 'aria-current="step"' not in seen  # no step of the learners' is the staff member's own
     assert "ora-team-staff" not in page(problem, course, "grace")  # a learner in no team: the join notice
     assert "ora-no-team" in page(problem, course, "grace")
 
