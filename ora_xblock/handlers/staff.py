@@ -208,7 +208,8 @@ def _actor(request: Request) -> Actor:
 
 def _overview(request: Request) -> dict[str, Any]:
     summary = overview_view(overview.overview(request.item_id), request._)
-    return {"summary": summary, "takes_files": _takes_files(request)}
+    teams = request.definition.teams.enabled  # counts are of learners; a team's response is queued once
+    return {"summary": summary, "takes_files": _takes_files(request), "teams": teams}
 
 
 def _takes_files(request: Request) -> bool:

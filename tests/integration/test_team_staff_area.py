@@ -96,6 +96,17 @@ def test_the_queue_opened_again_shows_the_team_the_grader_already_holds(block) -
     assert list(StaffLease.objects.values_list("workflow__student_id", flat=True)) == ["anon-ann"]
 
 
+def test_the_overview_says_its_counts_are_of_learners_and_a_team_is_graded_once(block, make_block) -> None:
+    alone = html.unescape(answer(block, "staff_overview", {})["html"])  # a problem learners answer alone
+    assert "4 learners have submitted a response." in alone and "a team's response" not in alone
+    teams = make_block(scenarios.demo_olx("team_project.xml"))
+    teams.runtime.handler_url = block.runtime.handler_url
+    shown = html.unescape(answer(teams, "staff_overview", {})["html"])
+    assert (
+        "a team's response counts once for each of its members" in shown and "the grading queue holds it once" in shown
+    )
+
+
 def test_the_gradebook_has_a_team_column(block) -> None:
     shown = answer(block, "staff_gradebook", {})["html"]
     assert '<th scope="col">Team</th>' in shown
