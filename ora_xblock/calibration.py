@@ -23,7 +23,7 @@ from .scoring import median
 Review = tuple[str, str, Mapping[str, int]]  # (reviewer_id, response_id, {criterion: points})
 
 ITERATIONS = 40
-ALPHA = 30.0  # the reliability prior's weight, in pseudo-reviews: measured best (decision 0032)
+ALPHA = 100.0  # the reliability prior's weight, in pseudo-reviews: measured best (decision 0032)
 MIN_SPREAD = 0.02  # floors, on the 0-1 scale, for the estimated spreads (a problem where everyone agrees)
 MIN_REVIEWERS = 10  # a problem is calibrated once this many reviewers ...
 MIN_REVIEWS_EACH = 3  # ... have each given at least this many reviews

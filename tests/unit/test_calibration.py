@@ -18,7 +18,7 @@ def _problem(seed: int = 1, reviewers: int = 40, lenient: float = 0.0) -> tuple[
     """Each of ``reviewers`` learners reviews the next five (a ring); the first reviewer is ``lenient`` points
     more generous than the others; small noise. Returns the reviews and each response's true points."""
     rng = random.Random(seed)
-    truth = {f"r{n:02d}": rng.uniform(0.5, 3.5) for n in range(reviewers)}
+    truth = {f"r{n:02d}": rng.uniform(0.5, 2.8) for n in range(reviewers)}  # a lenient review stays below 4
     reviews = []
     for n in range(reviewers):
         reviewer = f"r{n:02d}"
@@ -64,9 +64,10 @@ def test_a_lenient_reviewers_bias_is_found_and_taken_out():
     reviews, truth = _problem(lenient=1.0)
     result = calibrate(reviews, FIVE, graded_by=3)
     lenient = result.reviewers["r00"]
-    assert all(0.6 < item.bias < 1.3 for item in lenient.values())
+    assert all(0.5 < item.bias < 1.5 for item in lenient.values())  # five reviews each, rounded to options
+    assert 0.7 < sum(item.bias for item in lenient.values()) / 2 < 1.3
     others = [item.bias for reviewer, by in result.reviewers.items() if reviewer != "r00" for item in by.values()]
-    assert max(abs(bias) for bias in others) < 0.5
+    assert max(abs(bias) for bias in others) < min(item.bias for item in lenient.values())
     reviewed = [f"r{n:02d}" for n in range(1, 6)]  # the lenient reviewer's five
     calibrated = sum(abs(result.estimates[r]["Ideas"] - truth[r]) for r in reviewed)
     means = sum(abs(sum(m["Ideas"] for _, u, m in reviews if u == r) / 5 - truth[r]) for r in reviewed)
