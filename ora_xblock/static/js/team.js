@@ -170,18 +170,18 @@
   }
 
   /* After the team submitted while the member was writing: their unsaved texts (``items``, see unsaved()) in
-   * read-only boxes at the end of ``section``, so that nothing they typed is lost. ``say`` is gettext; ``several``:
+   * read-only boxes at the end of ``section``, so that nothing they typed is lost. ``gettext`` translates; ``several``:
  * whether the problem has several prompts, each then named by its number. */
-  function keepUnsaved(section, items, say, several) {
+  function keepUnsaved(section, items, gettext, several) {
     var box = document.createElement("section");
     box.className = "ora-section ora-team-unsaved";
     var heading = document.createElement("h4");
     heading.id = "unsaved-" + Date.now();
-    heading.textContent = say("Your unsaved text");
+    heading.textContent = gettext("Your unsaved text");
     box.setAttribute("aria-labelledby", heading.id);
     var help = document.createElement("p");
     help.className = "ora-notice";
-    help.textContent = say("Your team submitted its response before this text of yours was saved, so it is not part of the response. It stays here until you leave the page: copy what you need.");
+    help.textContent = gettext("Your team submitted its response before this text of yours was saved, so it is not part of the response. It stays here until you leave the page: copy what you need.");
     box.appendChild(heading);
     box.appendChild(help);
     items.forEach(function (item) {
@@ -189,8 +189,8 @@
       label.className = "ora-field-label";
       label.htmlFor = heading.id + "-" + item.index;
       label.textContent = several
-        ? say("Your unsaved answer to question {number}").replace("{number}", String(item.index + 1))
-        : say("Your unsaved answer");
+        ? gettext("Your unsaved answer to question {number}").replace("{number}", String(item.index + 1))
+        : gettext("Your unsaved answer");
       var text = document.createElement("textarea");
       text.id = label.htmlFor;
       text.className = "ora-team-unsaved-text";
