@@ -65,7 +65,7 @@ def next_among(item_ids: Sequence[str], actor: Actor, now: datetime, skip: tuple
         lease = mine.first() if held is not None else None  # gone since (graded in their other tab): the next
         if lease is not None:  # already theirs: renewed for them (their unexpired lease kept anyone else out)
             lease.expires_at = now + timedelta(minutes=lease_minutes())
-            lease.save(update_fields=["expires_at"])
+            StaffLease.objects.filter(pk=lease.pk).update(expires_at=lease.expires_at)  # none if just graded
             return Turn(lease.workflow, lease, waiting, resumed=True)
         pending = _waiting(item_ids, now)
         if skip is not None:

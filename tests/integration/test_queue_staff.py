@@ -107,9 +107,10 @@ def test_a_lapsed_lease_returns_the_response_to_the_queue() -> None:
     queue.next_response(ITEM, ANN_STAFF, at(2).now)
     assert queue.next_response(ITEM, BEN_STAFF, at(2.1).now).workflow.student_id == "anon-bob"
 
-    later = queue.next_response(ITEM, BEN_STAFF, at(2.6).now)  # ann's 30 minutes are over
+    later = queue.next_response(ITEM, BEN_STAFF, at(2.6).now)  # ann's 30 minutes are over, and ben's on bob
 
     assert later.workflow.student_id == "anon-ann" and later.lease.holder_id == BEN_STAFF.anonymous_id
+    assert not later.resumed  # a lapsed hold of one's own is not handed back: the oldest comes first
     assert StaffLease.objects.count() == 2
     assert refusal(lambda: staff.grade(at(2.6), ITEM, "anon-ann", ANN_STAFF, STATED, from_queue=True)) == (
         "being_graded",
