@@ -32,12 +32,14 @@ from .grading_events import staff_assessed
 from .grading_page import DONE, after, answer, error, page, refused
 from .grading_present import record_view, turn_view
 
+TEAM_GRADED = N_("The team's grade was saved; it is on its way to every member's gradebook.")
 QUEUE_DONE = {
     "graded": N_("The grade was saved; it is on its way to the gradebook."),
+    "graded_team": TEAM_GRADED,
     "skip": N_("You skipped a response: it is back in the queue for others."),
     "release": N_("The response went back to the queue."),
 }
-GRADE_DONE = {"graded": N_("The grade was saved; it is on its way to the gradebook.")}
+GRADE_DONE = {"graded": QUEUE_DONE["graded"], "graded_team": TEAM_GRADED}
 ACTIONS = ("next", "skip", "release")
 TRY_AGAIN = N_("Nothing was saved: the server could not reach its database. Try again.")
 
@@ -93,7 +95,7 @@ def _queue(request: HttpRequest, grader: context.Grader) -> HttpResponse:
         staff_assessed(request, grader, problem, saved, from_queue=True)
         with contextlib.suppress(Conflict), transaction.atomic():  # others taking responses: the page offers one
             queue.next_among(items, actor, now)  # the next response, held for the grader once this is committed
-        return answer({"redirect": after(request, "graded")})
+        return answer({"redirect": after(request, _graded(saved.workflow, None))})
     if request.method == "POST":
         action = request.POST.get("action")
         if action not in ACTIONS:
@@ -125,10 +127,15 @@ def _grade(request: HttpRequest, grader: context.Grader, item_id: str, student_i
         reason, scope = data.get("reason", ""), data.get("scope")  # a team member: the team's grade, or theirs alone
         saved = staff.grade(problem, item_id, student_id, grader.actor, data, reason=reason, scope=scope)
         staff_assessed(request, grader, problem, saved, from_queue=False)
-        return answer({"redirect": after(request, "graded")})
+        return answer({"redirect": after(request, _graded(saved.workflow, scope))})
     record = learners.record(problem, item_id, student_id)
     shown = record_view(grader, problem, record)
     return page(request, grader, "course_queue_grade.html", record=shown, message=_done(request, grader, GRADE_DONE))
+
+
+def _graded(workflow: Any, scope: Any) -> str:
+    """What was graded: a team's response (every member), or one learner's grade."""
+    return "graded_team" if workflow.team_response_id is not None and scope != "member" else "graded"
 
 
 def _learner(data: Any, grader: context.Grader) -> tuple[str, str]:

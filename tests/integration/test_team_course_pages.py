@@ -83,6 +83,12 @@ def test_the_queue_holds_the_team_once_and_shows_its_members() -> None:
     assert "1 other response is waiting for staff." in page
     assert "You are already grading" not in page  # just taken
 
+    body = {"item_id": ITEM, "student_id": "anon-ann", "from_queue": "1", **GOOD}
+    graded = client.post(url("course_queue"), json.dumps(body), content_type="application/json")
+    assert graded.json()["redirect"].endswith("?done=graded_team")
+    said = html.unescape(client.get(graded.json()["redirect"]).content.decode())
+    assert "The team's grade was saved; it is on its way to every member's gradebook." in said
+
 
 def test_the_queue_opened_again_names_the_team_the_grader_holds_from_the_problems_staff_area() -> None:
     queue.next_response(ITEM, Actor("anon-staffann", "staffann"), timezone.now())  # taken in the staff area
@@ -101,6 +107,9 @@ def test_the_grade_page_of_a_member_grades_the_team_or_overrides_the_member(djan
     with django_capture_on_commit_callbacks(execute=True):
         graded = client.post(grade, json.dumps({"scope": "team", **GOOD}), content_type="application/json")
     assert graded.status_code == 200, graded.content
+    assert graded.json()["redirect"].endswith("?done=graded_team")
+    said = html.unescape(client.get(graded.json()["redirect"]).content.decode())
+    assert "The team's grade was saved; it is on its way to every member's gradebook." in said
     page = client.get(grade).content.decode()
     assert "Override this member" in page and 'name="scope" value="member"' in page
     assert '<details class="ora-staff-override">' in page and "Team Team" not in page
@@ -108,7 +117,8 @@ def test_the_grade_page_of_a_member_grades_the_team_or_overrides_the_member(djan
 
     body = json.dumps({"scope": "member", "reason": "absent", "options_selected": {"Method": "No", "Findings": "No"}})
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(grade, body, content_type="application/json").status_code == 200
+        overridden = client.post(grade, body, content_type="application/json")
+    assert overridden.json()["redirect"].endswith("?done=graded")  # this member's grade only
     scores = dict(Workflow.objects.filter(team_response__isnull=False).values_list("username", "score_earned"))
     assert scores == {"ann": 15, "bob": 0, "cat": 15}
 
