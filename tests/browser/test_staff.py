@@ -196,9 +196,14 @@ def test_the_queue_opened_in_a_second_tab_shows_the_response_the_grader_holds(
 
         second.goto(scenario_url(demo_server, "self_staff.xml", "staff"))
         work = open_tool(second, "Grade available responses")
-        expect(work.get_by_role("heading", name=held.inner_text())).to_be_visible()  # the same response
+        held_name = held.inner_text()
+        expect(work.get_by_role("heading", name=held_name)).to_be_visible()  # the same response
         expect(work.locator(".ora-staff-resumed")).to_contain_text("You are already grading the response of")
         assert_accessible(axe, second)
+        # the course dashboard's queue shows it too (its URL as demo/middleware.py's course, course_queue.html)
+        first.goto(f"{demo_server}/ora_xblock/courses/course-v1:local+ora_xblock+demo/queue/?student=staff")
+        expect(first.locator(".ora-staff-resumed")).to_contain_text("You are already grading the response of")
+        expect(first.get_by_role("heading", name=held_name)).to_be_visible()
         work.get_by_role("button", name="Stop grading and give it back").click()  # left for the other tests
         expect(second.locator(".ora-staff-work")).not_to_contain_text("You are already grading")
     finally:
