@@ -1,15 +1,18 @@
 """Calibrated peer scores: each reviewer's bias and reliability estimated with the responses' true scores. Pure Python.
 
 A model of the PG1 family (Piech et al. 2013, "Tuned models of peer assessment
-in MOOCs"), per criterion, on points scaled to 0-1 by the criterion's options:
-a review ``y`` of response ``u`` by reviewer ``v`` is ``z_u + b_v`` plus noise
-of precision ``tau_v``, with priors ``z_u ~ N(mu, s_z^2)``, ``b_v ~ N(0, s_b^2)``
-and ``tau_v ~ Gamma(ALPHA, ALPHA * s_e^2)``. Mean-field variational inference
-(coordinate ascent) for z, b and tau; the prior's centres and spreads (mu,
-s_z, s_b, s_e) are estimated from the problem's reviews (empirical Bayes),
-so that a problem with few reviews shrinks towards a plain mean. Inputs are
-sorted and the iteration count is fixed: the same reviews in any order give
-the same result. See docs/decisions/0032-calibrated-peer-grades.md.
+in MOOCs"), on points scaled to 0-1 by each criterion's options: a review
+``y`` of response ``u`` on criterion ``c`` by reviewer ``v`` is ``z_uc + g_v +
+d_vc`` plus noise of precision ``tau_v``, with priors ``z_uc ~ N(mu_c,
+s_c^2)``, ``g_v ~ N(0, s_g^2)``, ``d_vc ~ N(0, s_d^2)`` and ``tau_v ~
+Gamma(ALPHA, ALPHA * s_e^2)``: a true score per response and criterion, a
+bias per reviewer and criterion (the reviewer's own plus the criterion's
+part), a reliability per reviewer. Mean-field variational inference
+(coordinate ascent); the priors' centres and spreads are estimated from the
+problem's reviews (empirical Bayes), so that a problem with few reviews
+shrinks towards a plain mean. Inputs are sorted and the iteration count is
+fixed: the same reviews in any order give the same result. See
+docs/decisions/0032-calibrated-peer-grades.md.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from .scoring import median
 Review = tuple[str, str, Mapping[str, int]]  # (reviewer_id, response_id, {criterion: points})
 
 ITERATIONS = 40
-ALPHA = 100.0  # the reliability prior's weight, in pseudo-reviews: measured best (decision 0032)
+ALPHA = 30.0  # the reliability prior's weight, in pseudo-reviews: measured best (decision 0032)
 MIN_SPREAD = 0.02  # floors, on the 0-1 scale, for the estimated spreads (a problem where everyone agrees)
 MIN_REVIEWERS = 10  # a problem is calibrated once this many reviewers ...
 MIN_REVIEWS_EACH = 3  # ... have each given at least this many reviews
@@ -103,28 +106,24 @@ def calibrate(
         counts[response_id] += 1
     calibrating = enough(ordered)
     calibrated = frozenset(r for r in responses if calibrating and counts[r] >= graded_by)
+    observed = [(v, u, c, given[c]) for v, u, given in ordered for c in sorted(given) if c in options]
+    anchors = {(u, c): marks[c] for u, marks in staff.items() for c in marks if c in options}
+    fitted = _fit(observed, options, anchors) if calibrating else {}
+    given_to: dict[tuple[str, str], list[int]] = {}
+    for _, u, c, y in observed:
+        given_to.setdefault((u, c), []).append(y)
     points: dict[str, dict[str, int]] = {response_id: {} for response_id in responses}
     estimates: dict[str, dict[str, float]] = {response_id: {} for response_id in responses}
-    reviewers: dict[str, dict[str, Accuracy]] = {}
-    for criterion in sorted(options):
-        scale = sorted(options[criterion])
-        observed = [(v, u, given[criterion]) for v, u, given in ordered if criterion in given]
-        anchors = {u: marks[criterion] for u, marks in staff.items() if criterion in marks}
-        fitted = _fit(observed, scale, anchors) if calibrating else {}
-        for response_id in responses:
-            if response_id in calibrated and response_id in fitted:
-                estimates[response_id][criterion] = fitted[response_id]
-            else:
-                mine = [y for _, u, y in observed if u == response_id]
-                points[response_id][criterion] = median(mine)
-        consensus = {
-            u: float(anchors.get(u, estimates[u].get(criterion, points[u].get(criterion, 0)))) for u in responses
-        }
-        for reviewer_id, accuracy in _accuracy(observed, consensus, scale).items():
-            reviewers.setdefault(reviewer_id, {})[criterion] = accuracy
-    for response_id in calibrated:
+    consensus: dict[tuple[str, str], float] = {}
+    for (u, c), values in sorted(given_to.items()):
+        if u in calibrated:
+            estimates[u][c] = fitted[u, c]
+        else:
+            points[u][c] = median(values)
+        consensus[u, c] = float(anchors.get((u, c), estimates[u].get(c, points[u].get(c, 0))))
+    for response_id in sorted(calibrated):
         points[response_id] |= rounded(estimates[response_id], options)
-    return Calibration(points, estimates, calibrated, reviewers)
+    return Calibration(points, estimates, calibrated, _accuracy(observed, consensus, options))
 
 
 def rounded(estimates: Mapping[str, float], options: Mapping[str, Sequence[int]]) -> dict[str, int]:
@@ -158,58 +157,88 @@ def nearest(value: float, scale: Sequence[int]) -> int:
 
 
 def _fit(
-    observed: Sequence[tuple[str, str, int]], scale: Sequence[int], anchors: Mapping[str, int]
-) -> dict[str, float]:
-    """The true score of each response, in points (coordinate ascent on the model in the module's docstring)."""
-    low, span = scale[0], (scale[-1] - scale[0]) or 1
-    by_response: dict[str, list[tuple[str, float]]] = {}
-    by_reviewer: dict[str, list[tuple[str, float]]] = {}
-    for v, u, y in observed:
-        value = (y - low) / span
-        by_response.setdefault(u, []).append((v, value))
-        by_reviewer.setdefault(v, []).append((u, value))
-    fixed = {u: (points - low) / span for u, points in anchors.items() if u in by_response}
-    z = {u: fixed.get(u, sum(y for _, y in got) / len(got)) for u, got in by_response.items()}
+    observed: Sequence[tuple[str, str, str, int]],
+    options: Mapping[str, Sequence[int]],
+    anchors: Mapping[tuple[str, str], int],
+) -> dict[tuple[str, str], float]:
+    """Each (response, criterion)'s true score, in points (coordinate ascent on the module docstring's model).
+
+    A reviewer's bias on a criterion is their own (``g_v``) plus the criterion's part (``d_vc``, its own prior):
+    leniency found on one criterion informs the others, and a reviewer lenient on one only is still seen there.
+    Reliability is the reviewer's, over every criterion."""
+    low = {c: min(options[c]) for c in options}
+    span = {c: (max(options[c]) - low[c]) or 1 for c in options}
+    x = [(y - low[c]) / span[c] for _, _, c, y in observed]
+    by_key: dict[tuple[str, str], list[int]] = {}
+    by_reviewer: dict[str, list[int]] = {}
+    by_part: dict[tuple[str, str], list[int]] = {}
+    for i, (v, u, c, _) in enumerate(observed):
+        by_key.setdefault((u, c), []).append(i)
+        by_reviewer.setdefault(v, []).append(i)
+        by_part.setdefault((v, c), []).append(i)
+    fixed = {key: (p - low[key[1]]) / span[key[1]] for key, p in anchors.items() if key in by_key}
+    z = {key: fixed.get(key, _mean([x[i] for i in got])) for key, got in by_key.items()}
     vz = dict.fromkeys(z, 0.0)
-    b = dict.fromkeys(by_reviewer, 0.0)
-    vb = dict.fromkeys(by_reviewer, 0.0)
-    noise = max(MIN_SPREAD**2, _mean([(y - z[u]) ** 2 for v, got in by_reviewer.items() for u, y in got]))
+    g, vg = dict.fromkeys(by_reviewer, 0.0), dict.fromkeys(by_reviewer, 0.0)
+    d, vd = dict.fromkeys(by_part, 0.0), dict.fromkeys(by_part, 0.0)
+    noise = max(MIN_SPREAD**2, _mean([(x[i] - z[u, c]) ** 2 for i, (_, u, c, _) in enumerate(observed)]))
     tau = dict.fromkeys(by_reviewer, 1 / noise)
+
+    def rest(i: int) -> float:  # the review less its response's score and its reviewer's bias
+        v, u, c, _ = observed[i]
+        return x[i] - z[u, c] - g[v] - d[v, c]
+
     for _ in range(ITERATIONS):
-        mu = _mean(list(z.values()))
-        spread_z = max(MIN_SPREAD**2, _mean([(z[u] - mu) ** 2 + vz[u] for u in z]))
-        spread_b = max(MIN_SPREAD**2, _mean([b[v] ** 2 + vb[v] for v in b]))
-        for u, got in by_response.items():
-            if u in fixed:
+        prior = {}
+        for c in options:
+            mine = [key for key in z if key[1] == c]
+            mu = _mean([z[key] for key in mine])
+            prior[c] = (mu, max(MIN_SPREAD**2, _mean([(z[key] - mu) ** 2 + vz[key] for key in mine])))
+        spread_g = max(MIN_SPREAD**2, _mean([g[v] ** 2 + vg[v] for v in g]))
+        spread_d = max(MIN_SPREAD**2, _mean([d[part] ** 2 + vd[part] for part in d]))
+        for key, got in by_key.items():
+            if key in fixed:
                 continue
-            precision = 1 / spread_z + sum(tau[v] for v, _ in got)
-            z[u] = (mu / spread_z + sum(tau[v] * (y - b[v]) for v, y in got)) / precision
-            vz[u] = 1 / precision
+            mu, spread = prior[key[1]]
+            precision = 1 / spread + sum(tau[observed[i][0]] for i in got)
+            z[key] = (mu / spread + sum(tau[observed[i][0]] * (rest(i) + z[key]) for i in got)) / precision
+            vz[key] = 1 / precision
+        for v, got in by_reviewer.items():
+            precision = 1 / spread_g + len(got) * tau[v]
+            g[v] = tau[v] * sum(rest(i) + g[v] for i in got) / precision
+            vg[v] = 1 / precision
+        for part, got in by_part.items():
+            precision = 1 / spread_d + len(got) * tau[part[0]]
+            d[part] = tau[part[0]] * sum(rest(i) + d[part] for i in got) / precision
+            vd[part] = 1 / precision
         residuals = []
         for v, got in by_reviewer.items():
-            precision = 1 / spread_b + len(got) * tau[v]
-            b[v] = tau[v] * sum(y - z[u] for u, y in got) / precision
-            vb[v] = 1 / precision
-            squares = sum((y - z[u] - b[v]) ** 2 + vz[u] + vb[v] for u, y in got)
+            squares = 0.0
+            for i in got:
+                _, u, c, _ = observed[i]
+                squares += rest(i) ** 2 + vz[u, c] + vg[v] + vd[v, c]
             residuals.append((squares, len(got)))
-        noise = max(MIN_SPREAD**2, sum(s for s, _ in residuals) / sum(n for _, n in residuals))
+        noise = max(MIN_SPREAD**2, sum(q for q, _ in residuals) / sum(n for _, n in residuals))
         for (squares, n), v in zip(residuals, by_reviewer, strict=True):
             tau[v] = (ALPHA + n / 2) / (ALPHA * noise + squares / 2)
-    return {u: low + span * min(1.0, max(0.0, value)) for u, value in z.items()}
+    return {key: low[key[1]] + span[key[1]] * min(1.0, max(0.0, value)) for key, value in z.items()}
 
 
 def _accuracy(
-    observed: Sequence[tuple[str, str, int]], consensus: Mapping[str, float], scale: Sequence[int]
-) -> dict[str, Accuracy]:
-    span = (scale[-1] - scale[0]) or 1
-    differences: dict[str, list[float]] = {}
-    for v, u, y in observed:
-        differences.setdefault(v, []).append(y - consensus[u])
-    result = {}
-    for v, diffs in differences.items():
-        error = _mean([abs(d) for d in diffs])
-        score = round(100 * max(0.0, 1 - error / span))
-        result[v] = Accuracy(len(diffs), round(_mean(diffs), 3), round(error, 3), score)
+    observed: Sequence[tuple[str, str, str, int]],
+    consensus: Mapping[tuple[str, str], float],
+    options: Mapping[str, Sequence[int]],
+) -> dict[str, dict[str, Accuracy]]:
+    differences: dict[str, dict[str, list[float]]] = {}
+    for v, u, c, y in observed:
+        differences.setdefault(v, {}).setdefault(c, []).append(y - consensus[u, c])
+    result: dict[str, dict[str, Accuracy]] = {}
+    for v, by_criterion in differences.items():
+        for c, diffs in by_criterion.items():
+            span = (max(options[c]) - min(options[c])) or 1
+            error = _mean([abs(diff) for diff in diffs])
+            score = round(100 * max(0.0, 1 - error / span))
+            result.setdefault(v, {})[c] = Accuracy(len(diffs), round(_mean(diffs), 3), round(error, 3), score)
     return result
 
 

@@ -156,5 +156,6 @@ def text_report(report: dict[str, Any]) -> str:
         cells = "".join(
             f"{row['rmse_quality'][name]:>14.2f} ({row['rmse_rubric_truth'][name]:>6.2f})" for name in STRATEGIES
         )
-        lines.append(f"{k:<9}{cells}{row['ratio']:>16.3f}{row['random_reviewer_in_worst_5_percent']:>20.0%}")
+        found = row["random_reviewer_in_worst_5_percent"]
+        lines.append(f"{k:<9}{cells}{row['ratio'] or 0:>16.3f}{'-' if found is None else f'{found:.0%}':>20}")
     return "\n".join(lines)
