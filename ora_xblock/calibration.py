@@ -188,10 +188,12 @@ def _fit(
         v, u, c, _ = observed[i]
         return x[i] - z[u, c] - g[v] - d[v, c]
 
+    keys_of: dict[str, list[tuple[str, str]]] = {}
+    for key in by_key:
+        keys_of.setdefault(key[1], []).append(key)
     for _ in range(ITERATIONS):
         prior = {}
-        for c in options:
-            mine = [key for key in z if key[1] == c]
+        for c, mine in keys_of.items():
             mu = _mean([z[key] for key in mine])
             prior[c] = (mu, max(MIN_SPREAD**2, _mean([(z[key] - mu) ** 2 + vz[key] for key in mine])))
         spread_g = max(MIN_SPREAD**2, _mean([g[v] ** 2 + vg[v] for v in g]))
