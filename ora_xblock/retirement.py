@@ -25,7 +25,7 @@ from django.db import transaction
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
-from .models import AuditEntry, Draft, ReportTask, ResponseFile, StaffLease, TeamResponse, Workflow
+from .models import Appeal, AuditEntry, Draft, ReportTask, ResponseFile, StaffLease, TeamResponse, Workflow
 
 DISPATCH_UID = "ora_xblock.retirement.retire_user"
 
@@ -68,6 +68,8 @@ def scrub(username: str, anonymous_ids: Iterable[str], replacement: str) -> int:
         changed += ResponseFile.objects.filter(whose(None, "uploaded_by")).update(uploaded_by=replacement)
         submitters = TeamResponse.objects.filter(whose("submitter_id", "submitted_by_username"))
         changed += submitters.exclude(submitted_by_username=replacement).update(submitted_by_username=replacement)
+        deciders = Appeal.objects.filter(whose("decider_id", "decided_by")).exclude(decided_by=replacement)
+        changed += deciders.update(decided_by=replacement)
         changed += _scrub_draft_authors(username, replacement) if username else 0
     return changed
 

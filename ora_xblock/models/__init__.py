@@ -78,6 +78,9 @@ class Workflow(models.Model):
         "ora_xblock.TeamResponse", on_delete=models.CASCADE, null=True, related_name="members"
     )
     shares_response = models.BooleanField(default=False)
+    # Calibrated peer grading: the points per criterion the problem's calibration gives this response (None: too
+    # few reviews yet, the median counts), written by the refresh (models/grading.py, decision 0032).
+    adjusted_points = models.JSONField(null=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["item_id", "student_id"], name="ora_one_workflow_per_learner")]
@@ -383,5 +386,6 @@ class PendingReset(models.Model):
 
 # The app's models are found through this module.
 from .feedback import AssessmentFeedback  # noqa: E402, F401
+from .grading import Appeal, ReviewerAccuracy  # noqa: E402, F401
 from .notices import Notice  # noqa: E402, F401
 from .teams import TeamResponse  # noqa: E402, F401

@@ -156,6 +156,7 @@ def test_every_username_we_keep_is_one_the_scrub_renames() -> None:
         ("ReportTask", "requested_by"),
         ("ResponseFile", "uploaded_by"),
         ("TeamResponse", "submitted_by_username"),
+        ("Appeal", "decided_by"),
     }
     personal = {
         (model.__name__, column.name)
