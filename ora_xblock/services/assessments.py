@@ -88,3 +88,17 @@ def store_assessment(
         created_at=problem.now,
         once_key=once_key,
     )
+
+
+def copied(assessment: Assessment, workflow: Workflow) -> Assessment:
+    """An unsaved copy of ``assessment`` for another ``workflow``: a team's grade in each member's row."""
+    return Assessment(
+        workflow=workflow,
+        kind=assessment.kind,
+        scorer_id=assessment.scorer_id,
+        parts=assessment.parts,
+        overall_feedback=assessment.overall_feedback,
+        points_earned=assessment.points_earned,
+        points_possible=assessment.points_possible,
+        created_at=assessment.created_at,
+    )

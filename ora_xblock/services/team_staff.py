@@ -19,7 +19,7 @@ from ..models import Assessment, AuditEntry, Draft, PartialUpload, ResponseFile,
 from ..models.teams import TeamResponse
 from ..workflow import Status
 from . import audit, grades, queue
-from .assessments import staff_assess
+from .assessments import copied, staff_assess
 from .audit import Actor
 from .common import Conflict, Invalid, NotFound, Problem, Team
 from .file_pieces import discard
@@ -78,7 +78,7 @@ def grade_team(
     graded = saved.workflow
     StaffLease.objects.filter(workflow=graded).delete()
     members = [row for row in rows if row.pk != graded.pk and row.status != Status.CANCELLED]
-    Assessment.objects.bulk_create(_copy(saved, member) for member in members)
+    Assessment.objects.bulk_create(copied(saved, member) for member in members)
     Workflow.objects.filter(pk__in=[member.pk for member in members]).update(
         status=graded.status,
         score_earned=graded.score_earned,
@@ -125,19 +125,6 @@ def delete_team(item_id: str, team_response_id: int, actor: Actor, now: datetime
     ]
     AuditEntry.objects.bulk_create(entries)
     return [student_id for _, student_id, _ in members]
-
-
-def _copy(saved: Assessment, member: Workflow) -> Assessment:
-    return Assessment(
-        workflow=member,
-        kind=saved.kind,
-        scorer_id=saved.scorer_id,
-        parts=saved.parts,
-        overall_feedback=saved.overall_feedback,
-        points_earned=saved.points_earned,
-        points_possible=saved.points_possible,
-        created_at=saved.created_at,
-    )
 
 
 def _graded(row: Workflow, graded: Workflow, actor: Actor, now: datetime, reason: str) -> AuditEntry:

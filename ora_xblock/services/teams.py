@@ -22,6 +22,7 @@ from ..definition.model import Definition, Necessity
 from ..models import Assessment, Draft, ResponseFile, TeamResponse, Workflow
 from ..workflow import Progress, status
 from . import files, grades, notices, responses
+from .assessments import copied
 from .common import Conflict, Invalid, Learner, NotAllowed, NotFound, Problem, Team
 from .file_checks import TEAM_SUBMITTED
 from .responses import MAX_RESPONSE_BYTES, _check_stored_size, _require_content, submitted_answers
@@ -136,19 +137,7 @@ def join_submitted(problem: Problem, learner: Learner, team: Team) -> Workflow |
         workflow.submission_uuid = made["uuid"]
         workflow.save(update_fields=["submission_uuid"])
         staff = submitter.assessments.filter(kind=Assessment.Kind.STAFF).order_by("created_at", "id")
-        Assessment.objects.bulk_create(
-            Assessment(
-                workflow=workflow,
-                kind=given.kind,
-                scorer_id=given.scorer_id,
-                parts=given.parts,
-                overall_feedback=given.overall_feedback,
-                points_earned=given.points_earned,
-                points_possible=given.points_possible,
-                created_at=given.created_at,
-            )
-            for given in staff
-        )
+        Assessment.objects.bulk_create(copied(given, workflow) for given in staff)
         grades.advance(problem, workflow)
     return workflow
 
