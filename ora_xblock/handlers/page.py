@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import platform
 from ..definition.model import Necessity, StepName
+from ..presenters.accuracy import feedback_view as accuracy_feedback
 from ..presenters.common import prompt_views
 from ..presenters.feedback import form_view
 from ..presenters.learner import (
@@ -26,7 +27,7 @@ from ..presenters.learner import (
 )
 from ..presenters.look_through import look_through_context
 from ..presenters.team import TEAM_WHAT_NEXT
-from ..services import feedback, files, overdue, peer, teams, top, training
+from ..services import accuracy, feedback, files, overdue, peer, teams, top, training
 from ..services.state import LearnerState, learner_state, submitted_state
 from ..templating import render
 from ..workflow import Status
@@ -124,7 +125,15 @@ def _peer(request: Request, state: LearnerState, review: PeerLease | None) -> di
         answers = submitted_state(request.problem, review.workflow, received=[]).answers
         rich = request.definition.rich_text
         shown = review_view(review.pk, answers, rich, response_files(review.workflow), request.file_url, request._)
-    return peer_view(request.problem, state, shown)
+    return peer_view(request.problem, state, shown, _accuracy(request))
+
+
+def _accuracy(request: Request) -> dict[str, Any] | None:
+    """The learner's accuracy as a reviewer, in a problem that measures it (one query)."""
+    if request.learner is None or not accuracy.measured(request.definition):
+        return None
+    standing = accuracy.of_reviewer(request.item_id, request.learner.student_id)
+    return accuracy_feedback(standing, request.definition, request._)
 
 
 def _training(request: Request, state: LearnerState, result: list[str] | None) -> dict[str, Any] | None:

@@ -14,6 +14,7 @@ from webob import Response
 from .. import events, platform, uploads
 from ..definition.errors import N_
 from ..definition.model import Necessity
+from ..presenters.accuracy import least_reliable_view
 from ..presenters.common import prompt_views
 from ..presenters.staff import (
     gradebook_view,
@@ -23,7 +24,7 @@ from ..presenters.staff import (
     storage_warnings_view,
     turn_view,
 )
-from ..services import gradebook, learners, overview, queue, reports, scorers, staff, storage_checks
+from ..services import accuracy, gradebook, learners, overview, queue, reports, scorers, staff, storage_checks
 from ..services.audit import Actor
 from ..templating import render
 from .context import Request
@@ -209,7 +210,9 @@ def _actor(request: Request) -> Actor:
 def _overview(request: Request) -> dict[str, Any]:
     summary = overview_view(overview.overview(request.item_id), request._)
     teams = request.definition.teams.enabled  # counts are of learners; a team's response is queued once
-    return {"summary": summary, "takes_files": _takes_files(request), "teams": teams}
+    measured = accuracy.measured(request.definition)  # the least reliable reviewers: one query, where measured
+    least = least_reliable_view(accuracy.least_reliable(request.item_id)) if measured else None
+    return {"summary": summary, "takes_files": _takes_files(request), "teams": teams, "least_reliable": least}
 
 
 def _takes_files(request: Request) -> bool:

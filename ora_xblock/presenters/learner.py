@@ -184,9 +184,13 @@ def without_score(grade: dict[str, Any]) -> dict[str, Any]:
     return {**grade, "earned": None, "possible": None, "criteria": []}
 
 
-def peer_view(problem: Problem, state: LearnerState, review: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The peer step as the learner stands in it: reviews done and owed, its window, and the response they review
-    (``review``, see :func:`review_view`); None without a peer step or before submitting."""
+def peer_view(
+    problem: Problem, state: LearnerState, review: dict[str, Any] | None, accuracy: dict[str, Any] | None = None
+) -> dict[str, Any] | None:
+    """The peer step as the learner stands in it: reviews done and owed, its window, the response they review
+    (``review``, see :func:`review_view`), their accuracy as a reviewer (``accuracy``, see
+    ``presenters.accuracy.feedback_view``) and the percent of the grade it counts for; None without a peer step or
+    before submitting."""
     step = problem.definition.step(StepName.PEER)
     if not isinstance(step, PeerStep) or state.workflow is None:
         return None
@@ -196,6 +200,8 @@ def peer_view(problem: Problem, state: LearnerState, review: dict[str, Any] | No
         "can_continue": state.status in (Status.SELF, Status.STAFF, Status.WAITING, Status.DONE),
         "window": problem.windows[StepName.PEER].state.value,
         "review": review,
+        "accuracy": accuracy,
+        "accuracy_weight": step.accuracy_weight,
     }
 
 

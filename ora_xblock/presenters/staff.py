@@ -10,9 +10,11 @@ from typing import Any
 from ..definition.errors import N_
 from ..definition.model import Definition, StepName
 from ..html import answers_html
+from ..services.accuracy import measured
 from ..steps import BY_KIND
 from ..when import Reader
 from ..workflow import Status
+from .accuracy import staff_view as accuracy_view
 from .common import file_view, learner_name
 from .feedback import record_view as feedback_view
 
@@ -113,6 +115,7 @@ def record_view(
         "published": record.published,
         "removal_comment": state.removal_comment if state.removed else None,
         "team": team_view(record.team),
+        "accuracy": accuracy_view(record.accuracy, definition, gettext),
         "held": lease is not None and lease.expires_at > dates.now,
         "held_by": lease and lease.holder_username,
         "held_until": lease and dates.moment(lease.expires_at, "time"),
@@ -190,6 +193,7 @@ def gradebook_view(book: Any, chosen: Any, definition: Definition, dates: Reader
         "statuses": [(status.value, gettext(STATUS_LABELS[status])) for status in Status],
         "step_filters": [(str(step), gettext(text)) for step, text in STEP_FILTERS.items()],
         "criteria": [label for _name, label in criteria],
+        "accuracy": measured(definition) or any(row.accuracy is not None for row in book.rows),  # the column
         "total": book.total,
         "number": book.number,
         "pages": book.pages,
@@ -202,6 +206,7 @@ def gradebook_view(book: Any, chosen: Any, definition: Definition, dates: Reader
                 "status": gettext(STATUS_LABELS[row.status]),
                 "points": [row.criteria.get(name) for name, _label in criteria],
                 "score": None if row.earned is None else (row.earned, row.possible),
+                "accuracy": row.accuracy,
                 "submitted": dates.moment(row.submitted_at, "date"),
             }
             for row in book.rows

@@ -3,8 +3,9 @@ response has their own row, which names the team.
 
 Ordered by lower-cased username on the ``ora_gradebook`` indexes; the page
 costs three queries whatever the number of learners: the count, the page's
-workflows, and their assessments, from which each row's per-criterion scores
-are worked out by the same code that grades learners.
+workflows (each with the learner's accuracy as a reviewer), and their
+assessments, from which each row's per-criterion scores are worked out by the
+same code that grades learners.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ..definition.errors import N_
 from ..models import Assessment, Workflow
 from ..steps import STEPS
 from ..workflow import Status
+from .accuracy import with_score
 from .common import Invalid, Problem
 from .grades import grade_of
 
@@ -52,6 +54,7 @@ class Row:
     criteria: dict[str, int | None]
     submitted_at: datetime
     team: str = ""  # the name of the team whose response the learner shares, in a team problem
+    accuracy: int | None = None  # the learner's accuracy score as a reviewer (0-100), None unmeasured
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ def page(
     total = matching.count()
     number = max(1, min(number, max(1, -(-total // size))))
     ordered = matching.select_related("team_response").order_by("username_lower", "id")  # the team: joined
+    ordered = with_score(ordered)  # the accuracy too
     workflows = list(ordered[(number - 1) * size : number * size])
     received = defaultdict(list)
     done = [workflow.pk for workflow in workflows if workflow.status == Status.DONE]
@@ -103,6 +107,7 @@ def page(
                 criteria={name: points.get(name) for name in criteria},
                 submitted_at=workflow.submitted_at,
                 team=workflow.team_response.team_name if workflow.team_response else "",
+                accuracy=workflow.accuracy_score,
             )
         )
     return Page(rows, number, size, total)

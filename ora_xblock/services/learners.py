@@ -10,6 +10,7 @@ from ..definition.errors import N_
 from ..models import Assessment, AuditEntry, ResponseFile, StaffLease, Workflow
 from ..models.feedback import AssessmentFeedback
 from ..models.teams import TeamResponse
+from .accuracy import Standing, measured, standing, with_standing
 from .audit import history
 from .common import Invalid, NotFound, Problem
 from .files import submitted_files
@@ -40,6 +41,7 @@ class LearnerRecord:
     history: list[AuditEntry]  # newest first
     lease: StaffLease | None  # who holds the response in the staff queue, if anyone (it may have lapsed)
     team: TeamRecord | None = None  # the team's response the learner shares, in a team problem
+    accuracy: Standing | None = None  # the learner's accuracy as a reviewer, where the problem measures it
 
     @property
     def workflow(self) -> Workflow:
@@ -82,7 +84,8 @@ def find(item_id: str, query: str, usernames_for_email: EmailResolver = platform
 
 def record(problem: Problem, item_id: str, student_id: str) -> LearnerRecord:
     """The learner's record in the problem (a constant number of queries); refused if they have not submitted."""
-    workflow = Workflow.objects.select_related("feedback").filter(item_id=item_id, student_id=student_id).first()
+    workflows = Workflow.objects.select_related("feedback").filter(item_id=item_id, student_id=student_id)
+    workflow = (with_standing(workflows) if measured(problem.definition) else workflows).first()
     if workflow is None:
         raise NotFound("not_submitted", N_("There is no submitted response to assess."))
     return record_of(problem, workflow)
@@ -90,7 +93,8 @@ def record(problem: Problem, item_id: str, student_id: str) -> LearnerRecord:
 
 def record_of(problem: Problem, workflow: Workflow) -> LearnerRecord:
     """The record of the learner whose workflow the caller already holds; a team's response costs one query more
-    (its members), and its files are the response's, whichever member's row this is."""
+    (its members), and its files are the response's, whichever member's row this is. Their accuracy as a reviewer
+    is there when the workflow was read :func:`~.accuracy.with_standing`."""
     given = (
         Assessment.objects.filter(workflow__item_id=workflow.item_id, scorer_id=workflow.student_id)
         .exclude(workflow=workflow)
@@ -104,6 +108,7 @@ def record_of(problem: Problem, workflow: Workflow) -> LearnerRecord:
         history=history(workflow.item_id, workflow.student_id),
         lease=StaffLease.objects.filter(workflow=workflow).first(),
         team=team_of(workflow),
+        accuracy=standing(workflow),
     )
 
 

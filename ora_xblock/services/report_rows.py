@@ -24,6 +24,7 @@ from ..scoring import CriterionGrade, Grade
 from ..steps import STEPS
 from ..workflow import Status
 from . import audit
+from .accuracy import scorer_score
 from .common import Problem
 from .grades import grade_of
 
@@ -155,6 +156,7 @@ class Given(NamedTuple):
     team: str | None  # the assessed learner's team, in a team problem
     kind: str
     scorer: str
+    scorer_accuracy: int | None  # the assessor's accuracy score as a reviewer in the problem, if measured
     created_at: datetime
     parts: dict[str, dict[str, Any]]
     overall_feedback: str
@@ -171,6 +173,7 @@ def data_columns(definition: Definition) -> list[Column[Given]]:
         Column("team", lambda row: row.team or ""),
         Column("step", attrgetter("kind")),
         Column("assessor_id", attrgetter("scorer")),
+        Column("assessor_accuracy", lambda row: "" if row.scorer_accuracy is None else row.scorer_accuracy),
         Column("assessed_at", lambda row: row.created_at.isoformat()),
     ]
     for criterion in definition.rubric.criteria:
@@ -198,16 +201,18 @@ def data_header(definition: Definition) -> list[str]:
 
 def data_rows(definition: Definition, item_id: str, chunk: int = CHUNK) -> Iterator[list[Any]]:
     """One row per assessment in the problem, in the order they were given; learners by anonymous id only. The
-    assessed learner's feedback on their assessments is read in the same query."""
+    assessed learner's feedback on their assessments, and the assessor's accuracy, are read in the same query."""
     columns = data_columns(definition)
     assessments = (
         Assessment.objects.filter(workflow__item_id=item_id)
+        .annotate(scorer_accuracy=scorer_score(item_id))
         .order_by("id")
         .values_list(
             "workflow__student_id",
             "workflow__team_response__team_name",  # joined, as the feedback is
             "kind",
             "scorer_id",
+            "scorer_accuracy",
             "created_at",
             "parts",
             "overall_feedback",
@@ -218,9 +223,9 @@ def data_rows(definition: Definition, item_id: str, chunk: int = CHUNK) -> Itera
         )
         .iterator(chunk_size=chunk)
     )
-    for learner, team, kind, scorer, created_at, parts, overall, earned, possible, options, comment in assessments:
+    for learner, team, kind, scorer, accuracy, created_at, parts, overall, earned, possible, *said in assessments:
         by_name = {part["criterion"]: part for part in parts}
-        row = Given(learner, team, kind, scorer, created_at, by_name, overall, earned, possible, options, comment)
+        row = Given(learner, team, kind, scorer, accuracy, created_at, by_name, overall, earned, possible, *said)
         yield [column.value(row) for column in columns]
 
 
