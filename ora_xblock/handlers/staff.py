@@ -211,7 +211,7 @@ def _overview(request: Request) -> dict[str, Any]:
     summary = overview_view(overview.overview(request.item_id), request._)
     teams = request.definition.teams.enabled  # counts are of learners; a team's response is queued once
     measured = accuracy.measured(request.definition)  # the least reliable reviewers: one query, where measured
-    least = least_reliable_view(accuracy.least_reliable(request.item_id)) if measured else None
+    least = least_reliable_view(accuracy.least_reliable(request.item_id), accuracy.MIN_REVIEWS) if measured else None
     return {"summary": summary, "takes_files": _takes_files(request), "teams": teams, "least_reliable": least}
 
 

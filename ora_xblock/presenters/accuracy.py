@@ -93,14 +93,18 @@ def staff_view(standing: Any, definition: Definition, gettext: Gettext) -> dict[
     }
 
 
-def least_reliable_view(found: list[Any]) -> list[dict[str, Any]]:
-    """The problem's least reliable reviewers (``services.accuracy.least_reliable``), each to open their record."""
-    return [
-        {
-            "student_id": item.reviewer_id,
-            "name": learner_name(item.username, item.reviewer_id),
-            "score": item.score,
-            "reviews": item.reviews,
-        }
-        for item in found
-    ]
+def least_reliable_view(found: list[Any], min_reviews: int) -> dict[str, Any]:
+    """The problem's least reliable reviewers (``services.accuracy.least_reliable``), each to open their record,
+    among those with at least ``min_reviews`` reviews."""
+    return {
+        "min_reviews": min_reviews,
+        "reviewers": [
+            {
+                "student_id": item.reviewer_id,
+                "name": learner_name(item.username, item.reviewer_id),
+                "score": item.score,
+                "reviews": item.reviews,
+            }
+            for item in found
+        ],
+    }
