@@ -33,6 +33,8 @@ SUBMIT_FEEDBACK = "openassessmentblock.submit_feedback_on_assessments"
 PEER_HANDED_OUT = "ora_xblock.peer.handed_out"
 WORKFLOW_STATUS = "ora_xblock.workflow.status"
 RESPONSE_WITHDRAWN = "ora_xblock.response.withdrawn"
+APPEALED = "ora_xblock.appeal.created"
+APPEAL_DECIDED = "ora_xblock.appeal.decided"
 
 SCORE_TYPES = {"peer": "PE", "self": "SE", "staff": "ST"}  # ora2's score_type, by kind of assessment
 RANK_NAMES = {

@@ -50,6 +50,10 @@ class Routes:
     def submit_feedback(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
         return self._handle("feedback", "submit_feedback", data)
 
+    @json_endpoint
+    def appeal(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        return self._handle("appeals", "appeal", data)
+
     @upload_endpoint
     def upload_file(self, filename: str, form: dict[str, str], stream: Any, size: int) -> dict[str, Any]:
         return self._handle("files", "upload_file", filename, form, stream, size)
@@ -117,6 +121,10 @@ class Routes:
     @json_endpoint
     def staff_queue_release(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
         return self._handle("staff", "staff_queue_release", data)
+
+    @json_endpoint
+    def staff_decide_appeal(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        return self._handle("appeals", "staff_decide_appeal", data)
 
     @json_endpoint
     def staff_gradebook(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:

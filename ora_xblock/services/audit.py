@@ -12,6 +12,9 @@ GRADE = "grade"
 OVERRIDE = "override"
 CANCEL = "cancel"
 RESET = "reset"
+APPEAL = "appeal"  # the learner appealed their peer grade (services/appeals.py)
+APPEAL_UPHELD = "appeal_upheld"
+APPEAL_REGRADED = "appeal_regraded"
 
 
 @dataclass(frozen=True)

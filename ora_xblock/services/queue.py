@@ -1,7 +1,9 @@
 """The staff grading queue ("Grade available responses"): the oldest response waiting for staff, held for one.
 
 A response waits for staff when its status is ``staff``: the problem requires
-a staff grade, or the peer step escalated it (nobody reviewed it in time). A
+a staff grade, or the peer step escalated it (nobody reviewed it in time); or
+when its learner appealed their peer grade and staff have not decided (see
+:mod:`.appeals`). A
 team's response waits once, as its submitter's row; its other members' rows,
 which share it, are never handed out.
 Handing one out locks its workflow row (``select_for_update(skip_locked=True)``)
@@ -23,13 +25,14 @@ from django.db.models import Count, Min, Q, QuerySet
 
 from ..conf import ora_settings
 from ..definition.errors import N_
-from ..models import StaffLease, Workflow
+from ..models import Appeal, StaffLease, Workflow
 from ..workflow import Status
 from .assessments import locked
 from .audit import Actor
 from .common import Conflict
 
 ATTEMPTS = 5  # another grader's lease committed between our read and our insert: try the next response
+APPEALS_AT_ONCE = 50  # the oldest open appeals looked at for one that nobody locks
 
 
 @dataclass(frozen=True)
@@ -67,11 +70,12 @@ def next_among(item_ids: Sequence[str], actor: Actor, now: datetime, skip: tuple
             lease.expires_at = now + timedelta(minutes=lease_minutes())
             StaffLease.objects.filter(pk=lease.pk).update(expires_at=lease.expires_at)  # none if just graded
             return Turn(lease.workflow, lease, waiting, resumed=True)
-        pending = _waiting(item_ids, now)
+        unheld = _unheld(item_ids, now)
         if skip is not None:
-            pending = pending.exclude(item_id=skip[0], student_id=skip[1])
+            unheld = unheld.exclude(item_id=skip[0], student_id=skip[1])
+        pending = unheld.filter(_waits(item_ids))
         for _ in range(ATTEMPTS):
-            workflow = pending.select_for_update(skip_locked=True).order_by("submitted_at", "id").first()
+            workflow = _first_unlocked(unheld, item_ids)
             if workflow is None:
                 # Nothing unlocked. Either nothing waits, or other graders' transactions lock the rows (InnoDB locks
                 # every row its scan reads, not only the one it takes): then they are busy, not the queue empty.
@@ -138,7 +142,8 @@ def check_hold(workflow: Workflow, actor: Actor, now: datetime, required: bool) 
 def _held(item_ids: Sequence[str], actor: Actor, now: datetime) -> StaffLease | None:
     """``actor``'s oldest unexpired lease on a response still waiting for staff, with its workflow."""
     mine = StaffLease.objects.filter(item_id__in=list(item_ids), holder_id=actor.anonymous_id, expires_at__gt=now)
-    return mine.filter(workflow__status=Status.STAFF).select_related("workflow").order_by("taken_at", "id").first()
+    waiting = Workflow.objects.filter(_waits(item_ids)).values("pk")
+    return mine.filter(workflow__in=waiting).select_related("workflow").order_by("taken_at", "id").first()
 
 
 def _waiting_and_held(item_ids: Sequence[str], actor: Actor, now: datetime) -> tuple[int, int | None]:
@@ -146,7 +151,7 @@ def _waiting_and_held(item_ids: Sequence[str], actor: Actor, now: datetime) -> t
     holds (the first; None if none)."""
     live = StaffLease.objects.filter(item_id__in=list(item_ids), expires_at__gt=now)
     mine = live.filter(holder_id=actor.anonymous_id).values("workflow_id")
-    candidates = Workflow.objects.filter(item_id__in=list(item_ids), status=Status.STAFF, shares_response=False)
+    candidates = Workflow.objects.filter(_waits(item_ids), item_id__in=list(item_ids), shares_response=False)
     found = candidates.aggregate(
         waiting=Count("pk", filter=~Q(pk__in=live.values("workflow_id"))), held=Min("pk", filter=Q(pk__in=mine))
     )
@@ -154,9 +159,33 @@ def _waiting_and_held(item_ids: Sequence[str], actor: Actor, now: datetime) -> t
 
 
 def _waiting(item_ids: Sequence[str], now: datetime) -> QuerySet[Workflow]:
+    return _unheld(item_ids, now).filter(_waits(item_ids))
+
+
+def _unheld(item_ids: Sequence[str], now: datetime) -> QuerySet[Workflow]:
     live = StaffLease.objects.filter(item_id__in=list(item_ids), expires_at__gt=now).values("workflow_id")
-    waiting = Workflow.objects.filter(item_id__in=list(item_ids), status=Status.STAFF, shares_response=False)
-    return waiting.exclude(pk__in=live)  # a team's response once: its submitter's row
+    rows = Workflow.objects.filter(item_id__in=list(item_ids), shares_response=False)
+    return rows.exclude(pk__in=live)  # a team's response once: its submitter's row
+
+
+def _first_unlocked(unheld: QuerySet[Workflow], item_ids: Sequence[str]) -> Workflow | None:
+    """Lock the oldest waiting response no other grader locks: by status first (read through its index, so that
+    InnoDB locks only what it takes), else an appealed one, among the oldest open appeals by their ids."""
+    oldest = ("submitted_at", "id")
+    workflow = unheld.filter(status=Status.STAFF).select_for_update(skip_locked=True).order_by(*oldest).first()
+    if workflow is not None:
+        return workflow
+    appealed = Appeal.objects.filter(item_id__in=list(item_ids), status=Appeal.State.OPEN).order_by("created_at")
+    ids = list(appealed.values_list("workflow_id", flat=True)[:APPEALS_AT_ONCE])
+    if not ids:
+        return None
+    return unheld.filter(pk__in=ids).select_for_update(skip_locked=True).order_by(*oldest).first()
+
+
+def _waits(item_ids: Sequence[str]) -> Q:
+    """Waiting for staff: the status says so, or an appeal is open (a subquery, so rows lock without a join)."""
+    appealed = Appeal.objects.filter(item_id__in=list(item_ids), status=Appeal.State.OPEN).values("workflow_id")
+    return Q(status=Status.STAFF) | Q(pk__in=appealed)
 
 
 def _hold(workflow: Workflow, actor: Actor, now: datetime) -> StaffLease:

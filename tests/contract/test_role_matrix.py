@@ -63,6 +63,7 @@ MATRIX: dict[str, dict[str, str]] = {
             "peer_assess",
             "training_assess",
             "submit_feedback",
+            "appeal",
             "upload_file",
             "upload_begin",
             "upload_piece",

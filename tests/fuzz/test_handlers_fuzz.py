@@ -97,6 +97,11 @@ def learner_handlers(world: World) -> dict[str, tuple[tuple[str, ...], list[dict
                 "comment": st.one_of(TEXT, SCALAR),
             },
         ),
+        "appeal": (
+            ("dan", "sal"),
+            [{"reason": "A reviewer missed my second point."}, {"reason": " "}],
+            {"reason": st.one_of(TEXT, SCALAR)},
+        ),
     }
 
 
@@ -139,6 +144,19 @@ def staff_handlers(world: World) -> dict[str, tuple[list[dict[str, Any]], dict[s
             {"student_id": student, "reason": st.one_of(TEXT, SCALAR)},
         ),
         "staff_queue_next": ([{}, {"skip": sid["stu"]}], {"skip": student}),
+        "staff_decide_appeal": (
+            [
+                {"student_id": sid["dan"], "decision": "uphold", "reason": "The grade stands."},
+                {"student_id": sid["sal"], "decision": "regrade", "reason": "A second look.", **ASSESSMENT},
+            ],
+            {
+                **ASSESSMENT_FIELDS,
+                "student_id": student,
+                "decision": st.one_of(st.sampled_from(["uphold", "regrade"]), TEXT, SCALAR),
+                "reason": st.one_of(TEXT, SCALAR),
+                "from_queue": SCALAR,
+            },
+        ),
         "staff_queue_release": ([{"student_id": sid["stu"]}, {"student_id": sid["sal"]}], {"student_id": student}),
         "staff_gradebook": (
             [
@@ -175,7 +193,7 @@ def _json_handlers() -> set[str]:
 
 LEARNER = sorted(
     "render_page save_draft submit withdraw self_assess peer_next peer_assess training_assess upload_begin "
-    "upload_start upload_finish upload_abort upload_confirm remove_file submit_feedback".split()
+    "upload_start upload_finish upload_abort upload_confirm remove_file submit_feedback appeal".split()
 )
 STAFF = sorted(
     name
