@@ -62,7 +62,12 @@ def _shown(notice: Notice) -> dict[str, Any]:
     """A notice in the words the platform's tray would use."""
     content = notice.context.get("content", {})
     name = content.get("ora_name", "")
-    if notice.kind == Notice.Kind.GRADE:
+    if notice.kind == Notice.Kind.GRADE and "points_before" in content:  # a calibrated grade changed (decision 0032)
+        text = _sentence(
+            f"Your grade for {name} changed from {content['points_before']} to {content.get('points_earned')}"
+            " after reviewers' leniency was taken into account"
+        )
+    elif notice.kind == Notice.Kind.GRADE:
         text = _sentence(
             f"You received {content.get('points_earned')} out of {content.get('points_possible')} on {name}"
         )

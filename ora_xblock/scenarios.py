@@ -33,6 +33,7 @@ DEMO_PROBLEMS = (
     ("latex_peer.xml", "Peer only, with LaTeX: math in the prompt, the answers and the feedback"),
     ("two_questions.xml", "Two questions, training, peer and self, with a due date"),
     ("team_project.xml", "Team project, staff graded: one shared draft and one response per team"),
+    ("calibrated_peer.xml", "Calibrated peer grading"),
 )
 
 

@@ -141,6 +141,10 @@ def _grade_view(state: LearnerState, gettext: Callable[[str], str]) -> dict[str,
         "earned": state.grade.earned,
         "possible": state.grade.possible,
         "source": titles[state.grade.source],
+        # the calibrated strategy's points counted (decision 0032), not the median of the reviews
+        "adjusted": state.grade.source is StepName.PEER
+        and state.workflow is not None
+        and state.workflow.adjusted_points is not None,
         "criteria": [
             {
                 "label": item.label,

@@ -11,10 +11,10 @@ fails (``set_score`` raised) leaves the mark, and :func:`republish_pending`, run
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.core.cache import cache
 from django.db import transaction
@@ -22,8 +22,9 @@ from django.db.models import Min
 from submissions import api as submissions_api
 
 from .. import peer, platform
-from ..definition.model import PeerStep, StepName
+from ..definition.model import GradingStrategy, PeerStep, StepName
 from ..models import Assessment, AuditEntry, PendingReset, Workflow
+from ..models.grading import ReviewerAccuracy
 from ..scoring import Grade, grade
 from ..workflow import Progress, Status, status
 from . import audit, notices
@@ -77,22 +78,50 @@ def progress(problem: Problem, workflow: Workflow, received: list[Assessment]) -
     )
 
 
-def grade_of(problem: Problem, workflow: Workflow, received: list[Assessment]) -> Grade | None:
+def grade_of(
+    problem: Problem, workflow: Workflow, received: list[Assessment], accuracy: Mapping[str, int] | None = None
+) -> Grade | None:
     """The grade the rules give: the latest staff grade, else the peers that count, else the self grade.
 
     The peers that count are the first ones, up to the number required; later reviews are shown but not counted.
+    With the calibrated strategy the peers' points are the response's ``adjusted_points`` (the refresh's
+    calibration, :mod:`.calibrated`) when set, else the median of the counted reviews (the fallback: too few
+    reviews yet). ``accuracy``: reviewers' accuracy scores, by anonymous id, where the caller has them (else the
+    learner's is read, one query, only when the peer step's ``accuracy_weight`` counts).
     """
     definition = problem.definition
+    step = definition.step(StepName.PEER)
     counted = required_reviews(problem, workflow)
     peers = [_points(a) for a in received if a.kind == Assessment.Kind.PEER][:counted]
     selves = [_points(a) for a in received if a.kind == Assessment.Kind.SELF]
     staff = [_points(a) for a in received if a.kind == Assessment.Kind.STAFF]
-    return grade(
+    final = grade(
         definition,
         peer=peers if len(peers) >= counted else (),
         self_assessed=selves[0] if selves else None,
         staff=staff[-1] if staff else None,
+        peer_points=workflow.adjusted_points if calibrated(step) and len(peers) >= counted else None,
     )
+    if final is None or final.source is not StepName.PEER or not calibrated(step) or not step.accuracy_weight:
+        return final
+    if accuracy is None:
+        mine = ReviewerAccuracy.objects.filter(item_id=workflow.item_id, reviewer_id=workflow.student_id)
+        own = mine.values_list("score", flat=True).first()
+    else:
+        own = accuracy.get(workflow.student_id)
+    return final if own is None else weighted(final, own, step.accuracy_weight)
+
+
+def calibrated(step: object) -> TypeGuard[PeerStep]:
+    """Whether ``step`` is a peer step graded by the calibrated strategy."""
+    return isinstance(step, PeerStep) and step.grading_strategy is GradingStrategy.CALIBRATED
+
+
+def weighted(final: Grade, accuracy: int, weight: int) -> Grade:
+    """The peer grade with ``weight`` percent of it given by the learner's accuracy as a reviewer (0-100, scaled
+    to the problem's points), rounded half up. A learner with no accuracy yet is graded by their peers alone."""
+    hundredths = final.earned * (100 - weight) * 100 + accuracy * final.possible * weight
+    return replace(final, earned=(hundredths + 5000) // 10000)
 
 
 def advance(problem: Problem, workflow: Workflow) -> list[Assessment]:
@@ -103,6 +132,10 @@ def advance(problem: Problem, workflow: Workflow) -> list[Assessment]:
     Returns the submission's assessments, which it had to read anyway.
     """
     received = assessments_of(workflow)
+    if calibrated(problem.definition.step(StepName.PEER)) and any(a.kind == Assessment.Kind.PEER for a in received):
+        from .calibrated import mark_due  # the refresh calibrates the problem, never this request
+
+        mark_due(problem, workflow.item_id)
     new_status = status(problem.definition, progress(problem, workflow, received))
     workflow.status = new_status.value
     workflow.updated_at = problem.now
@@ -155,10 +188,13 @@ def publish(workflow_id: int, now: datetime | None = None, name: str | None = No
         submissions_api.set_score(
             workflow.submission_uuid, workflow.score_earned, workflow.score_possible, **_annotation(workflow)
         )
+        before = workflow.published_earned
         workflow.published_earned, workflow.published_possible = workflow.score_earned, workflow.score_possible
         workflow.publish_due_at = None
         workflow.save(update_fields=["published_earned", "published_possible", "publish_due_at"])
-        notices.grade(workflow, name, now or platform.now())  # the learner hears of it once the score is published
+        # the learner hears of it once the score is published; of a calibrated peer score, as a change from before
+        recalibrated = workflow.adjusted_points is not None and workflow.score_source == StepName.PEER.value
+        notices.grade(workflow, name, now or platform.now(), before if recalibrated else None)
     return True
 
 

@@ -39,16 +39,19 @@ TYPES = {
 log = logging.getLogger(__name__)
 
 
-def grade(workflow: Workflow, name: str | None, now: datetime) -> None:
+def grade(workflow: Workflow, name: str | None, now: datetime, before: int | None = None) -> None:
     """Record the learner's notice of the score being published (``ORA_XBLOCK_NOTIFY_GRADES``), in the transaction
     that publishes it: once per score. ``name``: the problem's title (None: read from its definition). A score of
-    zero for a learner removed from grading is no grade, and a learner with no username has nobody to tell."""
+    zero for a learner removed from grading is no grade, and a learner with no username has nobody to tell.
+    ``before``: the score published earlier, when calibration changed it (the notice says it changed, and why)."""
     if not ora_settings.ORA_XBLOCK_NOTIFY_GRADES or workflow.status != "done" or not workflow.username:
         return
     if name is None:
         name = problem_names([workflow.item_id])[workflow.item_id]
     earned, possible = workflow.score_earned, workflow.score_possible
     content = {"ora_name": name or workflow.item_id, "points_earned": earned, "points_possible": possible}
+    if before is not None and before != earned:
+        content["points_before"] = before  # "... changed from 12 to 14 after reviewers' leniency was taken ..."
     record(
         Notice(
             kind=Notice.Kind.GRADE,

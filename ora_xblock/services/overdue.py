@@ -18,7 +18,9 @@ refresh gets there by itself (docs/decisions/0012-refresh-without-beat.md):
 - :func:`refresh_all` sweeps every problem, for the ``ora_refresh_workflows`` command
   (cron) and the Celery beat task, where a site runs beat.
 
-The clock and the sweep also send the scores left unsent (:func:`.grades.republish_pending`; a failed send
+A problem graded by the calibrated strategy is calibrated once per refresh of it (:func:`.calibrated.run`; a peer
+review landing marks it due). The clock and the sweep also send the scores left unsent
+(:func:`.grades.republish_pending`; a failed send
 brings the clock forward, and the clock stays up while a send is due within a hop), mark failed the reports
 whose worker died (:func:`.reports.expire_stale`), send the notices left unsent (:func:`.notices.send_unsent`)
 and the reminders due (:func:`.reminders.run`; the clock stays up while one may fall due: :func:`.reminders.next_due`).
@@ -44,7 +46,7 @@ from ..definition.model import StepName
 from ..models import ProblemSnapshot, RefreshClock, Workflow
 from ..steps import STEPS
 from ..workflow import Status
-from . import grades, notices, reminders, reports, runner
+from . import calibrated, grades, notices, reminders, reports, runner
 from .common import Problem
 from .grades import advance
 
@@ -133,6 +135,7 @@ def refresh_all(now: datetime, escalate: bool = True) -> Refreshed:
             total += replace(done, more=False)
             if not done.more:
                 break
+        calibrated.run(problem, snapshot.item_id, snapshot.course_id)  # once per problem per refresh
         _plan(problem, snapshot.item_id, more=False)
     return total + _chores(now, everything=True)
 
@@ -222,6 +225,7 @@ def refresh_due(now: datetime, escalate: bool) -> Refreshed:
         try:
             problem = _problem(snapshot, now)
             done = refresh(problem, snapshot.item_id, escalate)
+            calibrated.run(problem, snapshot.item_id, snapshot.course_id)  # once per problem per refresh
             _plan(problem, snapshot.item_id, done.more)
         except Exception:  # one broken problem must not stop the others: it is tried again a hop later
             logger.exception("ora_xblock: refreshing %s failed", snapshot.item_id)
