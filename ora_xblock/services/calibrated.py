@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from .. import calibration, platform
 from ..definition.dates import DISTANT_FUTURE
@@ -148,10 +148,11 @@ def _write_accuracy(
         if r not in stored or stored[r][1] != (s, n, c)
     ]
     if fresh:
-        ReviewerAccuracy.objects.bulk_create(
+        target = ["item_id", "reviewer_id"] if connection.features.supports_update_conflicts_with_target else None
+        ReviewerAccuracy.objects.bulk_create(  # MySQL's upsert takes no target: the unique constraint is the only one
             fresh,
             update_conflicts=True,
-            unique_fields=["item_id", "reviewer_id"],
+            unique_fields=target,
             update_fields=["score", "reviews", "criteria", "updated_at"],
         )
     gone = [pk for reviewer, (pk, _) in stored.items() if reviewer not in wanted]

@@ -131,6 +131,7 @@ def test_a_peer_review_only_marks_the_problem_due() -> None:
     assert Workflow.objects.get().adjusted_points is None and not ReviewerAccuracy.objects.exists()
 
 
+@pytest.mark.databases
 def test_calibration_corrects_lenient_and_harsh_reviewers_once(django_capture_on_commit_callbacks) -> None:
     before = medians(world(12, django_capture_on_commit_callbacks))
     after = refresh(2, django_capture_on_commit_callbacks)
@@ -161,6 +162,7 @@ def test_calibration_corrects_lenient_and_harsh_reviewers_once(django_capture_on
     assert Notice.objects.count() == count
 
 
+@pytest.mark.databases
 def test_after_the_window_a_grade_only_goes_up(django_capture_on_commit_callbacks) -> None:
     """No peer due date: a calibrated grade may go down until 14 days after the learner submitted, then only up."""
     before = medians(world(12, django_capture_on_commit_callbacks))
@@ -238,6 +240,7 @@ def test_accuracy_weight_counts_once_the_learner_has_an_accuracy(django_capture_
     assert read is not None and read.earned == (workflow.score_earned * 50 * 100 + 100 * 8 * 50 + 5000) // 10000
 
 
+@pytest.mark.databases
 @pytest.mark.parametrize("learners", [20, 80])
 def test_the_pass_costs_the_same_queries_for_20_or_80_learners(
     learners, django_capture_on_commit_callbacks, django_assert_num_queries
