@@ -98,7 +98,9 @@ def test_the_reviewer_sees_their_own_accuracy_and_its_weight_and_nobody_elses(pr
     measure(item_of(), student_of("alice"), 73, criteria={"Users": CLOSE_ON_USERS, "Feasibility": LENIENT})
     measure(item_of(), student_of("bob"), 12)
     users.as_user("alice")
-    page = html(call_handler(problem, "render_page", {}))
+    with CaptureQueriesContext(connection) as queries:
+        page = html(call_handler(problem, "render_page", {}))
+    assert sum("revieweraccuracy" in query["sql"].lower() for query in queries.captured_queries) == 1
     assert "Your accuracy as a reviewer: 73 out of 100, over 5 reviews." in page
     assert "Your reviews were close to the consensus on: Users." in page
     assert "Your reviews were more lenient than the consensus on: Feasibility." in page
