@@ -18,6 +18,7 @@ LEARNER_SCRIPTS = (
     "static/js/staff.js",
     "static/js/files.js",
     "static/js/feedback.js",
+    "static/js/appeal.js",  # a learner's appeal of their peer grade
     "static/js/team.js",  # a team problem's shared draft
     "static/js/team-poll.js",  # teammates' saves arriving while the page is open
     "static/js/learner.js",

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from .. import platform
 from ..definition.model import Necessity, StepName
 from ..presenters.accuracy import feedback_view as accuracy_feedback
+from ..presenters.appeals import learner_view as appeal_box_view
 from ..presenters.common import prompt_views
 from ..presenters.feedback import form_view
 from ..presenters.learner import (
@@ -27,7 +28,7 @@ from ..presenters.learner import (
 )
 from ..presenters.look_through import look_through_context
 from ..presenters.team import TEAM_WHAT_NEXT
-from ..services import accuracy, feedback, files, overdue, peer, teams, top, training
+from ..services import accuracy, appeals, feedback, files, overdue, peer, teams, top, training
 from ..services.state import LearnerState, learner_state, submitted_state
 from ..templating import render
 from ..workflow import Status
@@ -91,6 +92,7 @@ def page_html(
     context["look_through"] = _look_through(request)
     context |= _score_display(request, context["grade"])
     context["feedback_on_assessments"] = _assessments_feedback(request, state) if context["grade"] else None
+    context["appeal"] = _appeal(request, state) if context["grade"] else None
     if learner is None:
         context["answers"] = [""] * len(request.definition.prompts)
     return render("learner.html", **context, uid=request.block.dom_id, **request.words())
@@ -113,6 +115,15 @@ def _assessments_feedback(request: Request, state: LearnerState) -> dict[str, An
     if state.workflow is None or not feedback.is_open(request.problem, state.status, state.received):
         return None
     return form_view(feedback.of_workflow(state.workflow), request._)
+
+
+def _appeal(request: Request, state: LearnerState) -> dict[str, Any] | None:
+    """The learner's appeal of their peer grade, or its form while they may send one (services.appeals)."""
+    if state.workflow is None or request.definition.step(StepName.PEER) is None:
+        return None
+    made = appeals.of_workflow(state.workflow)
+    closes = None if made is not None else appeals.offer(request.problem, state.workflow).closes
+    return appeal_box_view(made, closes, request._, request.dates)
 
 
 def _peer(request: Request, state: LearnerState, review: PeerLease | None) -> dict[str, Any] | None:

@@ -17,6 +17,7 @@ from ..definition.model import Necessity
 from ..presenters.accuracy import least_reliable_view
 from ..presenters.common import prompt_views
 from ..presenters.staff import (
+    appeal_turn_view,
     gradebook_view,
     overview_view,
     record_view,
@@ -122,7 +123,8 @@ def staff_queue_next(request: Request, data: dict[str, Any], message: str = "") 
     if turn.workflow is not None:
         record = learners.record_of(request.problem, turn.workflow)
         answers, definition = record.state.answers, request.definition
-        work = turn_view(turn, answers, record.files, definition, request.dates, request.file_url, record.team)
+        appeal = appeal_turn_view(record, request.dates, request._)
+        work = turn_view(turn, answers, record.files, definition, request.dates, request.file_url, record.team, appeal)
     return _answer(request, "queue_section", turn=work, remaining=turn.remaining, skipped=bool(skip), message=message)
 
 

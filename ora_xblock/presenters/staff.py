@@ -15,6 +15,7 @@ from ..steps import BY_KIND
 from ..when import Reader
 from ..workflow import Status
 from .accuracy import staff_view as accuracy_view
+from .appeals import staff_view as appeal_view
 from .common import file_view, learner_name
 from .feedback import record_view as feedback_view
 
@@ -35,6 +36,9 @@ ACTION_LABELS = {
     "override": N_("Overrode the grade"),
     "cancel": N_("Removed from peer grading"),
     "reset": N_("Reset the learner's state"),
+    "appeal": N_("Appealed the peer grade"),
+    "appeal_upheld": N_("Upheld the appeal: the peer grade stands"),
+    "appeal_regraded": N_("Regraded on appeal"),
 }
 STEP_FILTERS = {  # the gradebook's "whose grade counts" choices, by the step that gave it
     StepName.PEER: N_("Peer grade counts"),
@@ -137,6 +141,7 @@ def record_view(
         ],
         "feedback_taken": definition.step(StepName.PEER) is not None,  # where learners are asked for it
         "assessments_feedback": feedback_view(record.feedback, gettext, dates),
+        "appeal": appeal_view(record.appeal, gettext, dates),
         "history": [
             {
                 "when": dates.moment(entry.created_at),
@@ -171,15 +176,36 @@ def turn_view(
     dates: Reader,
     file_url: FileUrl,
     team: Any = None,
+    appeal: Any = None,
 ) -> dict[str, Any]:
-    """The response the queue handed this grader (``services.queue.Turn``), with its answers and files, and the
-    ``team`` whose response it is (``services.learners.TeamRecord``), if any."""
+    """The response the queue handed this grader (``services.queue.Turn``), with its answers and files, the
+    ``team`` whose response it is (``services.learners.TeamRecord``), if any, and the learner's open ``appeal``
+    (:func:`appeal_turn_view`)."""
     lease = turn.lease
     return response_view(turn.workflow, answers, files, definition, file_url) | {
         "team": team_view(team),
+        "appeal": appeal,
         "escalated": turn.escalated,
         "resumed": turn.resumed,  # already theirs: taken in another tab or before a reload
         "held_until": lease and lease.expires_at and dates.moment(lease.expires_at, "time"),
+    }
+
+
+def appeal_turn_view(record: Any, dates: Reader, gettext: Gettext) -> dict[str, Any] | None:
+    """What staff decide an open appeal on in the queue (``record``: ``services.learners.LearnerRecord``): its
+    reason, the response's peer reviews (their reviewers anonymous) and its grade; None without an open appeal."""
+    workflow = record.workflow
+    if workflow.status != Status.DONE:  # only a final peer grade is appealed: no query for the staff step's queue
+        return None
+    appeal = record.appeal
+    if appeal is None or appeal.status != "open":
+        return None
+    peers = [assessment for assessment in record.state.received if assessment.kind == "peer"]
+    return appeal_view(appeal, gettext, dates) | {
+        "received": [
+            _assessment(assessment, learner_name("", assessment.scorer_id), dates, gettext) for assessment in peers
+        ],
+        "score": None if workflow.score_earned is None else (workflow.score_earned, workflow.score_possible),
     }
 
 

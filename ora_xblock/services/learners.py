@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .. import platform
 from ..definition.errors import N_
-from ..models import Assessment, AuditEntry, ResponseFile, StaffLease, Workflow
+from ..models import Appeal, Assessment, AuditEntry, ResponseFile, StaffLease, Workflow
 from ..models.feedback import AssessmentFeedback
 from ..models.teams import TeamResponse
 from .accuracy import Standing, measured, standing, with_standing
@@ -65,6 +65,15 @@ class LearnerRecord:
         except AssessmentFeedback.DoesNotExist:
             return None
 
+    @property
+    def appeal(self) -> Appeal | None:
+        """The learner's appeal of their peer grade, if any (read with the workflow by :func:`record`; a query of
+        its own otherwise)."""
+        try:
+            return self.workflow.appeal  # type: ignore[no-any-return]
+        except Appeal.DoesNotExist:
+            return None
+
 
 def find(item_id: str, query: str, usernames_for_email: EmailResolver = platform.usernames_for_email) -> str:
     """The anonymous id of the learner whose username or email (either case) is ``query``; refused if none submitted.
@@ -84,7 +93,7 @@ def find(item_id: str, query: str, usernames_for_email: EmailResolver = platform
 
 def record(problem: Problem, item_id: str, student_id: str) -> LearnerRecord:
     """The learner's record in the problem (a constant number of queries); refused if they have not submitted."""
-    workflows = Workflow.objects.select_related("feedback").filter(item_id=item_id, student_id=student_id)
+    workflows = Workflow.objects.select_related("feedback", "appeal").filter(item_id=item_id, student_id=student_id)
     workflow = (with_standing(workflows) if measured(problem.definition) else workflows).first()
     if workflow is None:
         raise NotFound("not_submitted", N_("There is no submitted response to assess."))

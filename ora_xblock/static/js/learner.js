@@ -194,6 +194,8 @@
       content.querySelectorAll(".ora-rubric-form").forEach(bindRubric);
       var feedback = content.querySelector(".ora-assessments-feedback");
       if (feedback) { OraXBlock.feedback.bind(feedback, page); }
+      var appeal = content.querySelector(".ora-appeal");
+      if (appeal) { OraXBlock.appeal.bind(appeal, page); }
       var withdraw = content.querySelector(".ora-withdraw");
       if (withdraw) {
         withdraw.addEventListener("click", function () {
