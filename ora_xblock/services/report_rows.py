@@ -164,6 +164,7 @@ class Given(NamedTuple):
     possible: int
     feedback_options: list[str] | None  # the learner's feedback on the assessments they received, if given
     feedback_comment: str | None
+    appeal_status: str | None = None  # the assessed learner's appeal of their peer grade: open, upheld, regraded
 
 
 def data_columns(definition: Definition) -> list[Column[Given]]:
@@ -192,6 +193,7 @@ def data_columns(definition: Definition) -> list[Column[Given]]:
         # the comment), beside each of those assessments as ora2's data report has it
         Column("feedback_statements", lambda row: "\n".join(row.feedback_options or ())),
         Column("feedback_comment", lambda row: row.feedback_comment or ""),
+        Column("appeal_status", lambda row: row.appeal_status or ""),  # docs/appeals.md
     ]
 
 
@@ -220,6 +222,7 @@ def data_rows(definition: Definition, item_id: str, chunk: int = CHUNK) -> Itera
             "points_possible",
             "workflow__feedback__options",  # joined: no query of its own
             "workflow__feedback__comment",
+            "workflow__appeal__status",  # joined, as the feedback is
         )
         .iterator(chunk_size=chunk)
     )

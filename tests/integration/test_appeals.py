@@ -14,7 +14,7 @@ from submissions import api as submissions_api
 
 from ora_xblock.definition.model import PeerStep, StepName
 from ora_xblock.models import Appeal, AuditEntry, Workflow
-from ora_xblock.services import appeals, audit, queue, staff
+from ora_xblock.services import appeals, audit, queue, report_rows, staff
 from ora_xblock.services.common import Refusal
 from ora_xblock.workflow import Status
 from tests.concurrency import run_concurrently
@@ -211,6 +211,20 @@ def test_two_staff_deciding_at_once_make_one_decision() -> None:
     assert stored.decision_reason == decided[0].decision_reason and stored.status == decided[0].status
     decisions = AuditEntry.objects.filter(action__in=(audit.APPEAL_UPHELD, audit.APPEAL_REGRADED))
     assert decisions.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_data_report_gives_each_assessment_the_assessed_learners_appeal_status() -> None:
+    graded_by_peers("ann", "bob", "cat")
+    make("ann")
+    make("bob")
+    decide("bob", appeals.UPHOLD)
+
+    header = report_rows.data_header(PEER_ONLY)
+    rows = [dict(zip(header, row, strict=True)) for row in report_rows.data_rows(PEER_ONLY, ITEM)]
+
+    status = {(row["learner_id"], row["appeal_status"]) for row in rows}
+    assert status == {("anon-ann", "open"), ("anon-bob", "upheld"), ("anon-cat", "")}
 
 
 # Queries: flat in the number of learners

@@ -230,4 +230,5 @@ def test_the_data_report_reads_its_rows_and_feedback_in_one_query(learners: int)
         rows = list(report_rows.data_rows(PEER_ONLY, ITEM))
 
     assert len(rows) == 2 * learners and len(captured) == 1
-    assert {row[-1] for row in rows} == {f"From {name}." for name in names}
+    assert {row[-2] for row in rows} == {f"From {name}." for name in names}
+    assert {row[-1] for row in rows} == {""}  # nobody appealed
