@@ -34,9 +34,9 @@ WORKING = (  # the statuses of learners with work of their own to do, each with 
 
 
 def problem_view(
-    problem: CourseProblem, tally: Tally, feedback: Counts | None, dates: Reader, _: Gettext
+    problem: CourseProblem, tally: Tally, feedback: Counts | None, dates: Reader, _: Gettext, appeals: int | None = None
 ) -> dict[str, Any]:
-    """One row of the problems table."""
+    """One row of the problems table; ``appeals``: its open appeals of peer grades (in the staff queue too)."""
     manual = problem.definition.date_config_type is DateConfig.MANUAL  # the dates shown are the step's own
     working = [_(text).format(count=tally.by_status[status]) for status, text in WORKING if tally.by_status[status]]
     return {
@@ -52,6 +52,7 @@ def problem_view(
         "oldest_peer": moment(tally.oldest_peer, dates),
         "staff": tally.waiting_for_staff,
         "escalated": tally.escalated,
+        "appeals": appeals or 0,
         "oldest_staff": moment(tally.oldest_staff, dates),
         "done": tally.by_status[Status.DONE],
         "cancelled": tally.by_status[Status.CANCELLED],

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import platform, uploads
 from ..handlers.endpoints import status_of
 from ..presenters.staff import reports_view
-from ..services import course, feedback, reports
+from ..services import appeals, course, feedback, reports
 from ..services.common import Refusal
 from . import host, i18n, pages, presenter
 from .access import course_staff_only
@@ -39,6 +39,7 @@ def course_dashboard(request: HttpRequest, course_id: str) -> HttpResponse:
     by_item = {problem.item_id: problem for problem in problems}
     tallies = course.tallies(list(by_item))
     counts = feedback.counts_for_course(course_id)
+    appealed = appeals.open_counts(course_id)  # open appeals per problem
     waiting = course.waiting_for_peers(list(by_item))
     listed = reports.reports("", now, course_id=course_id)
     me = host.anonymous_id(host.user_of(request), course_id)
@@ -56,7 +57,9 @@ def course_dashboard(request: HttpRequest, course_id: str) -> HttpResponse:
         notes=[str(message) for message in messages.get_messages(request)],
         totals=presenter.totals_view(tallies),
         problems=[
-            presenter.problem_view(problem, tallies[problem.item_id], counts.get(problem.item_id), dates, _)
+            presenter.problem_view(
+                problem, tallies[problem.item_id], counts.get(problem.item_id), dates, _, appealed.get(problem.item_id)
+            )
             for problem in problems
         ],
         waiting=presenter.waiting_view(waiting, by_item, _grade_link(request, course_id), dates),

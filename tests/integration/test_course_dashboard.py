@@ -27,7 +27,7 @@ from lxml import html
 from ora_xblock import platform, scenarios
 from ora_xblock.definition import load_olx
 from ora_xblock.definition.model import DateConfig
-from ora_xblock.models import ProblemSnapshot, ReportTask, Workflow
+from ora_xblock.models import Appeal, ProblemSnapshot, ReportTask, Workflow
 from ora_xblock.models.feedback import AssessmentFeedback
 from ora_xblock.services import reports
 from ora_xblock.services.feedback import OPTIONS
@@ -271,6 +271,21 @@ def test_learners_feedback_is_counted_per_problem_and_the_latest_listed() -> Non
     assert rows(page.content, "Learners' feedback on their assessments") == [["Bus stop", "2", "2", "0", "1", "0"]]
     assert b"&lt;b&gt;Too harsh&lt;/b&gt;" in page.content
     assert b"I disagree with at least one of the peer assessments of my response." in page.content
+
+
+def test_open_appeals_are_counted_per_problem_beside_the_staff_queue() -> None:
+    add_problem("item-peer", "Bus stop")
+    add_problem("item-other", "Other")
+    learners("item-peer", Status.DONE, 3)
+    for workflow, status in zip(Workflow.objects.order_by("id"), ("open", "open", "upheld"), strict=True):
+        Appeal.objects.create(
+            workflow=workflow, course_id=COURSE, item_id=workflow.item_id, reason="Why", created_at=START, status=status
+        )
+
+    found = {row[0]: row for row in rows(client_as("staff").get(dashboard_url()).content, "Problems")}
+
+    assert found["Bus stop"][5] == "0 2 open appeals of peer grades"
+    assert found["Other"][5] == "0"
 
 
 # The course's reports
