@@ -24,7 +24,7 @@ from ..definition.errors import N_
 from ..handlers.endpoints import HandlerError, max_json_bytes, status_of
 from ..handlers.inputs import text
 from ..json_body import BadJson, read_object
-from ..services import learners, queue, staff
+from ..services import appeals, learners, queue, staff
 from ..services.common import Conflict, Invalid, Refusal
 from . import grading_context as context
 from .access import course_staff_only
@@ -38,9 +38,11 @@ QUEUE_DONE = {
     "graded_team": TEAM_GRADED,
     "skip": N_("You skipped a response: it is back in the queue for others."),
     "release": N_("The response went back to the queue."),
+    "appeal": N_("The appeal was decided: the learner can read your reason."),
 }
+APPEAL_DECIDED = "appeal"
 GRADE_DONE = {"graded": QUEUE_DONE["graded"], "graded_team": TEAM_GRADED}
-ACTIONS = ("next", "skip", "release")
+ACTIONS = ("next", "skip", "release", "uphold")  # uphold: an appeal (docs/appeals.md)
 TRY_AGAIN = N_("Nothing was saved: the server could not reach its database. Try again.")
 
 log = logging.getLogger(__name__)
@@ -91,17 +93,27 @@ def _queue(request: HttpRequest, grader: context.Grader) -> HttpResponse:
         data = read_object(request.body, max_json_bytes())
         item_id, student_id = _learner(data, grader)
         problem = context.problem_of(grader.course_id, item_id, now, known)
-        saved = staff.grade(problem, item_id, student_id, actor, data, from_queue=True)
-        staff_assessed(request, grader, problem, saved, from_queue=True)
-        with contextlib.suppress(Conflict), transaction.atomic():  # others taking responses: the page offers one
-            queue.next_among(items, actor, now)  # the next response, held for the grader once this is committed
-        return answer({"redirect": after(request, _graded(saved.workflow, None))})
+        if data.get("decision") is not None:  # an appeal regraded (docs/appeals.md)
+            appeals.decide(problem, item_id, student_id, actor, data.get("decision"), data.get("reason"), data)
+            done = APPEAL_DECIDED
+        else:
+            saved = staff.grade(problem, item_id, student_id, actor, data, from_queue=True)
+            staff_assessed(request, grader, problem, saved, from_queue=True)
+            done = _graded(saved.workflow, None)
+        _next(items, actor, now)
+        return answer({"redirect": after(request, done)})
     if request.method == "POST":
         action = request.POST.get("action")
         if action not in ACTIONS:
             raise Invalid("bad_request", N_("Send an action: next, skip or release."))
         if action == "next":
             queue.next_among(items, actor, now)
+        elif action == appeals.UPHOLD:
+            item_id, student_id = _learner(request.POST, grader)
+            problem = context.problem_of(grader.course_id, item_id, now, known)
+            appeals.decide(problem, item_id, student_id, actor, action, request.POST.get("reason"), {})
+            _next(items, actor, now)
+            return HttpResponseRedirect(after(request, APPEAL_DECIDED))
         else:
             item_id, student_id = _learner(request.POST, grader)
             context.problem_of(grader.course_id, item_id, now, known)
@@ -131,6 +143,12 @@ def _grade(request: HttpRequest, grader: context.Grader, item_id: str, student_i
     record = learners.record(problem, item_id, student_id)
     shown = record_view(grader, problem, record)
     return page(request, grader, "course_queue_grade.html", record=shown, message=_done(request, grader, GRADE_DONE))
+
+
+def _next(items: list[str], actor: Any, now: Any) -> None:
+    """Hold the next response for the grader once this is committed; others taking responses: the page offers one."""
+    with contextlib.suppress(Conflict), transaction.atomic():
+        queue.next_among(items, actor, now)
 
 
 def _graded(workflow: Any, scope: Any) -> str:

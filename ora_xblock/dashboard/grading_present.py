@@ -11,8 +11,11 @@ from typing import Any
 from .. import platform
 from ..definition.model import StepName
 from ..html import answers_html, clean_author_html
+from ..models import Appeal, Assessment
+from ..presenters.appeals import staff_view as appeal_view
 from ..presenters.common import learner_name, prompt_views
 from ..presenters.staff import STATUS_LABELS, team_view
+from ..services import appeals
 from ..services.common import Problem
 from ..services.files import submitted_files
 from ..services.learners import LearnerRecord, team_of
@@ -62,8 +65,25 @@ def turn_view(grader: Grader, problem: Problem, turn: Turn, resumed: bool = Fals
     return response_view(grader, problem, workflow, answers, submitted_files(workflow)) | {
         "team": team_view(team_of(workflow)),  # a team's response: its members, in one query
         "escalated": turn.escalated,
+        "appeal": _appeal(grader, workflow),
         "resumed": resumed,
         "held_until": lease and grader.dates.moment(lease.expires_at, "time"),
+    }
+
+
+def _appeal(grader: Grader, workflow: Any) -> dict[str, Any] | None:
+    """The learner's open appeal of their peer grade, with the grade and the peer reviews staff decide on (two
+    queries; none for a response of the staff step, which has no final grade to appeal)."""
+    found = appeals.of_workflow(workflow) if workflow.status == Status.DONE else None
+    if found is None or found.status != Appeal.State.OPEN:
+        return None
+    peers = workflow.assessments.filter(kind=Assessment.Kind.PEER).order_by("created_at", "id")
+    return appeal_view(found, grader._, grader.dates) | {
+        "score": (workflow.score_earned, workflow.score_possible),
+        "reviews": [
+            {"earned": review.points_earned, "possible": review.points_possible, "parts": review.parts}
+            for review in peers
+        ],
     }
 
 

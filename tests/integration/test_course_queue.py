@@ -23,8 +23,8 @@ from django.urls import include, path, reverse
 from submissions.models import Score
 
 from ora_xblock import platform, scenarios
-from ora_xblock.models import Assessment, AuditEntry, ResponseFile, StaffLease, Workflow
-from ora_xblock.services import audit, overdue, queue
+from ora_xblock.models import Appeal, Assessment, AuditEntry, ResponseFile, StaffLease, Workflow
+from ora_xblock.services import appeals, audit, overdue, queue
 from ora_xblock.services.assessments import self_assess
 from ora_xblock.services.audit import Actor
 from ora_xblock.services.common import Learner, Problem
@@ -37,9 +37,11 @@ from tests.integration.staff_world import (
     PEER_ONLY,
     SELF_STAFF,
     START,
+    learner,
     peer_review,
     submit_all,
 )
+from tests.integration.test_appeals import graded_by_peers
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
@@ -498,3 +500,23 @@ def test_the_pages_cost_the_same_whatever_the_learners_and_problems() -> None:
     assert large == small, (small, large)
     print(f"queries: queue page {small[0]}, grade-now page {small[1]}")
     assert small[0] <= 10 and small[1] <= 12, small
+
+
+def test_an_appeal_is_marked_in_the_course_queue_and_decided_there() -> None:
+    graded_by_peers("ann", "bob", "cat")
+    for name in ("ann", "bob"):
+        appeals.appeal(Problem(PEER_ONLY, START + timedelta(hours=5)), learner(name), f"Look again, {name}.")
+    sam = client_of("staffann")
+
+    page = sam.get(sam.post(queue_url(), {"action": "next"})["Location"]).content.decode()
+
+    assert "Appeal: the learner asks staff to review their peer grade." in page
+    assert "Look again, ann." in page and "Peer grade: 6 of 6" in page and "Users: Yes" in page
+    upheld = sam.post(queue_url(), {"action": "uphold", "item_id": ITEM, "student_id": "anon-ann", "reason": "Fair."})
+    assert upheld.status_code == 302 and upheld["Location"] == f"{queue_url()}?done=appeal"
+    body = {"item_id": ITEM, "student_id": "anon-bob", "from_queue": "1", "decision": "regrade", "reason": "Lower."}
+    regraded = post_json(sam, queue_url(), {**body, "options_selected": {"Users": "No", "Feasibility": "Practical"}})
+    assert regraded.status_code == 200, regraded.content
+    assert dict(Appeal.objects.values_list("workflow__username", "status")) == {"ann": "upheld", "bob": "regraded"}
+    assert Workflow.objects.get(username="bob").score_earned == 3
+    assert "No response is waiting for a staff grade." in sam.get(queue_url()).content.decode()
