@@ -301,3 +301,17 @@ def test_the_demo_has_the_problem_and_words_the_changed_grade() -> None:
         shown["text"]
         == "Your grade for Letters changed from 12 to 14 after reviewers' leniency was taken into account."
     )
+
+
+def test_the_demo_seeds_its_calibrated_problem_once(django_capture_on_commit_callbacks) -> None:
+    from demo import calibrated as demo_calibrated
+    from demo.scenarios import ora_scenarios, title
+
+    with django_capture_on_commit_callbacks(execute=True):
+        graded = demo_calibrated.seed(START)
+    assert graded == len(demo_calibrated.WRITERS) and demo_calibrated.seed(START) == 0
+    item_id = next(str(s.usage_id) for _, s in ora_scenarios() if title(s) == "Calibrated peer grading")
+    rows = Workflow.objects.filter(item_id=item_id)
+    assert rows.exclude(adjusted_points=None).count() == graded
+    assert ReviewerAccuracy.objects.filter(item_id=item_id).count() == graded
+    assert not rows.exclude(publish_due_at=None).exists()  # every score sent

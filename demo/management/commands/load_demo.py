@@ -4,8 +4,10 @@ authors' edits are kept)."""
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from demo import calibrated
 from demo.personas import create_accounts
 from demo.scenarios import ora_scenarios
+from ora_xblock import platform
 
 
 class Command(BaseCommand):
@@ -20,4 +22,5 @@ class Command(BaseCommand):
         if not count:
             raise SystemExit("No ORA demo problems found: is ora_xblock installed (pip install -e .)?")
         create_accounts()
+        calibrated.seed(platform.now())  # its reviews in, once, so that its calibration shows
         self.stdout.write(f"{count} demo problems ready at {url}")
