@@ -25,7 +25,7 @@ from ..presenters.staff import (
     storage_warnings_view,
     turn_view,
 )
-from ..services import accuracy, gradebook, learners, overview, queue, reports, scorers, staff, storage_checks
+from ..services import accuracy, appeals, gradebook, learners, overview, queue, reports, scorers, staff, storage_checks
 from ..services.audit import Actor
 from ..templating import render
 from .context import Request
@@ -214,7 +214,14 @@ def _overview(request: Request) -> dict[str, Any]:
     teams = request.definition.teams.enabled  # counts are of learners; a team's response is queued once
     measured = accuracy.measured(request.definition)  # the least reliable reviewers: one query, where measured
     least = least_reliable_view(accuracy.least_reliable(request.item_id), accuracy.MIN_REVIEWS) if measured else None
-    return {"summary": summary, "takes_files": _takes_files(request), "teams": teams, "least_reliable": least}
+    appealed = appeals.open_in(request.problem, request.item_id)  # in the queue too (docs/appeals.md)
+    return {
+        "summary": summary,
+        "takes_files": _takes_files(request),
+        "teams": teams,
+        "least_reliable": least,
+        "appeals": appealed,
+    }
 
 
 def _takes_files(request: Request) -> bool:

@@ -115,6 +115,13 @@ def open_counts(course_id: str) -> dict[str, int]:
     return {row["item_id"]: row["open"] for row in rows.annotate(open=Count("id")).order_by()}
 
 
+def open_in(problem: Problem, item_id: str) -> int:
+    """How many appeals of the problem wait for staff (one query; none in a problem without a peer step)."""
+    if problem.definition.step(StepName.PEER) is None:
+        return 0
+    return Appeal.objects.filter(item_id=item_id, status=Appeal.State.OPEN).count()
+
+
 @dataclass(frozen=True)
 class Offer:
     """Whether the learner's page offers an appeal, and until when (None: not offered)."""

@@ -76,6 +76,9 @@ def test_the_learner_appeals_from_their_grade_and_reads_staffs_decision(world, s
     record = html(send(problem, sam, "staff_learner", {"query": "ann"}, staff=True))
     assert "Appeal of the peer grade" in record and 'data-staff-form="staff_decide_appeal"' in record
     assert "Appealed the peer grade" in record  # the history
+    assert 'data-ora-action="staff_grade"' not in record  # the appeal's forms grade it, deciding it
+    overview = html(send(problem, sam, "staff_overview", staff=True))
+    assert "1 open appeal of a peer grade waits for staff in the grading queue." in overview
 
     decided = send(
         problem,
