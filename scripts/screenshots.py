@@ -27,6 +27,8 @@ from typing import Any
 from PIL import Image
 from playwright.sync_api import expect, sync_playwright
 
+from ora_xblock.scenarios import DEMO_PROBLEMS
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
@@ -34,7 +36,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 WIDTH = 1000
 MARGIN = 16  # px of the page around each element shown
 PROBLEM = 0  # "The Hundred Years' War": rich text, peer (2 reviews each), then self
-TEAM_PROBLEM = 13  # "Team project": one shared draft and one response per team, staff graded
+# "Team project": one shared draft and one response per team, staff graded (its place in the demo's list)
+TEAM_PROBLEM = [name for name, _ in DEMO_PROBLEMS].index("team_project.xml")
 TEAM_TEXT = (  # Alice writes the first sentence, Bob adds the second
     "Fit motion sensors to the library's lights, which now burn all night.",
     " The 400 fittings draw 14 kW, so twelve dark hours a night cost about 61,000 kWh a year; the estates office "
