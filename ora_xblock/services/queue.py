@@ -32,7 +32,7 @@ from .audit import Actor
 from .common import Conflict
 
 ATTEMPTS = 5  # another grader's lease committed between our read and our insert: try the next response
-APPEALS_AT_ONCE = 50  # the oldest open appeals looked at for one that nobody locks
+APPEALS_AT_ONCE = 20  # the oldest open appeals tried, one by one, for one that nobody locks
 
 
 @dataclass(frozen=True)
@@ -170,16 +170,18 @@ def _unheld(item_ids: Sequence[str], now: datetime) -> QuerySet[Workflow]:
 
 def _first_unlocked(unheld: QuerySet[Workflow], item_ids: Sequence[str]) -> Workflow | None:
     """Lock the oldest waiting response no other grader locks: by status first (read through its index, so that
-    InnoDB locks only what it takes), else an appealed one, among the oldest open appeals by their ids."""
+    InnoDB locks only what it takes), else the oldest appealed one, each tried alone by its key: InnoDB would lock
+    every row a sorted read of several touches, and other graders would find them all taken."""
     oldest = ("submitted_at", "id")
     workflow = unheld.filter(status=Status.STAFF).select_for_update(skip_locked=True).order_by(*oldest).first()
     if workflow is not None:
         return workflow
-    appealed = Appeal.objects.filter(item_id__in=list(item_ids), status=Appeal.State.OPEN).order_by("created_at")
-    ids = list(appealed.values_list("workflow_id", flat=True)[:APPEALS_AT_ONCE])
-    if not ids:
-        return None
-    return unheld.filter(pk__in=ids).select_for_update(skip_locked=True).order_by(*oldest).first()
+    appealed = Appeal.objects.filter(item_id__in=list(item_ids), status=Appeal.State.OPEN).order_by("created_at", "id")
+    for workflow_id in appealed.values_list("workflow_id", flat=True)[:APPEALS_AT_ONCE]:
+        workflow = unheld.filter(pk=workflow_id).select_for_update(skip_locked=True).first()  # one row, by its key
+        if workflow is not None:
+            return workflow
+    return None
 
 
 def _waits(item_ids: Sequence[str]) -> Q:

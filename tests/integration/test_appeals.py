@@ -15,6 +15,7 @@ from submissions import api as submissions_api
 from ora_xblock.definition.model import PeerStep, StepName
 from ora_xblock.models import Appeal, AuditEntry, Workflow
 from ora_xblock.services import appeals, audit, queue, report_rows, staff
+from ora_xblock.services.audit import Actor
 from ora_xblock.services.common import Refusal
 from ora_xblock.workflow import Status
 from tests.concurrency import run_concurrently
@@ -225,6 +226,36 @@ def test_the_data_report_gives_each_assessment_the_assessed_learners_appeal_stat
 
     status = {(row["learner_id"], row["appeal_status"]) for row in rows}
     assert status == {("anon-ann", "open"), ("anon-bob", "upheld"), ("anon-cat", "")}
+
+
+@pytest.mark.databases
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_appealing_at_once_store_one_appeal() -> None:
+    graded_by_peers("ann", "bob", "cat")
+
+    results = run_concurrently(lambda i: make("ann", f"tab {i}"), 4)
+
+    made = [result for result in results if isinstance(result, Appeal)]
+    refused = [result for result in results if isinstance(result, Refusal)]
+    assert len(made) == 1 and len(refused) == 3, results
+    assert {r.code for r in refused} == {"already_appealed"}
+    assert Appeal.objects.get().reason == made[0].reason
+    assert AuditEntry.objects.filter(action=audit.APPEAL).count() == 1
+
+
+@pytest.mark.databases
+@pytest.mark.django_db(transaction=True)
+def test_staff_taking_appeals_at_once_never_get_the_same_one() -> None:
+    names = ["ann", "bob", "cat"]
+    graded_by_peers(*names)
+    for name in names:
+        make(name)
+    graders = [Actor(f"anon-staff-{number}", f"staff{number}") for number in range(3)]
+
+    turns = run_concurrently(lambda i: queue.next_response(ITEM, graders[i], at(6, PEER_ONLY).now), 3)
+
+    assert all(isinstance(turn, queue.Turn) and turn.workflow is not None for turn in turns), turns
+    assert len({turn.workflow.student_id for turn in turns}) == 3
 
 
 # Queries: flat in the number of learners
