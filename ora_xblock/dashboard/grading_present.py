@@ -100,4 +100,5 @@ def record_view(grader: Grader, problem: Problem, record: LearnerRecord) -> dict
         "score": None if earned is None else (earned, workflow.score_possible),
         "reviews": workflow.reviews_received if problem.definition.step(StepName.PEER) else None,
         "held_by": lease.holder_username if held and lease else None,
+        "appealed": record.appeal is not None and record.appeal.status == Appeal.State.OPEN,  # read with the record
     }

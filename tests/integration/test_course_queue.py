@@ -520,3 +520,15 @@ def test_an_appeal_is_marked_in_the_course_queue_and_decided_there() -> None:
     assert dict(Appeal.objects.values_list("workflow__username", "status")) == {"ann": "upheld", "bob": "regraded"}
     assert Workflow.objects.get(username="bob").score_earned == 3
     assert "No response is waiting for a staff grade." in sam.get(queue_url()).content.decode()
+
+
+def test_grade_now_sends_an_appealed_learner_to_the_queue() -> None:
+    graded_by_peers("ann", "bob", "cat")
+    appeals.appeal(Problem(PEER_ONLY, START + timedelta(hours=5)), learner("ann"), "Look again.")
+    sam = client_of("staffann")
+
+    appealed = sam.get(grade_url(ITEM, "anon-ann")).content.decode()
+    other = sam.get(grade_url(ITEM, "anon-bob")).content.decode()
+
+    assert "This learner appealed their peer grade" in appealed and '<form class="ora-rubric-form' not in appealed
+    assert "This learner appealed their peer grade" not in other and '<form class="ora-rubric-form' in other
