@@ -6,6 +6,7 @@ Only a problem whose peer step is calibrated has these rows; elsewhere nothing i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,6 +64,12 @@ def with_score(workflows: QuerySet[Workflow]) -> QuerySet[Workflow]:
     """``workflows`` with each learner's accuracy score as a reviewer (``accuracy_score``, None without), in the
     same query."""
     return workflows.annotate(accuracy_score=_of("score"))
+
+
+def scores_of(workflows: Iterable[Workflow]) -> dict[str, int]:
+    """The accuracy scores :func:`with_score` read with ``workflows``, by anonymous id (for ``grade_of``)."""
+    found = ((workflow.student_id, getattr(workflow, "accuracy_score", None)) for workflow in workflows)
+    return {student_id: score for student_id, score in found if score is not None}
 
 
 def with_standing(workflows: QuerySet[Workflow]) -> QuerySet[Workflow]:

@@ -24,7 +24,7 @@ from ..scoring import CriterionGrade, Grade
 from ..steps import STEPS
 from ..workflow import Status
 from . import audit
-from .accuracy import scorer_score
+from .accuracy import scorer_score, scores_of, with_score
 from .common import Problem
 from .grades import grade_of
 
@@ -126,17 +126,14 @@ def grade_rows(problem: Problem, item_id: str, chunk: int = CHUNK) -> Iterator[l
     """One row per learner who submitted, oldest submission first; scores as the learner sees them. Each member of a
     team's response has a row, naming the team."""
     columns = grade_columns(problem.definition)
-    workflows = (
-        Workflow.objects.filter(item_id=item_id)
-        .select_related("team_response")  # a team member's team: joined
-        .order_by("submitted_at", "id")
-        .iterator(chunk_size=chunk)
-    )
+    ordered = Workflow.objects.filter(item_id=item_id).select_related("team_response")  # a member's team: joined
+    workflows = with_score(ordered.order_by("submitted_at", "id")).iterator(chunk_size=chunk)  # and the accuracy
     for batch in _chunks(workflows, chunk):
         received = defaultdict(list)
         for assessment in Assessment.objects.filter(workflow_id__in=[w.pk for w in batch]).order_by("created_at", "id"):
             received[assessment.workflow_id].append(assessment)
         emails = platform.emails_of(w.username for w in batch if w.username)
+        accuracy = scores_of(batch)
         graders: dict[str, AuditEntry] = {}
         for entry in AuditEntry.objects.filter(
             item_id=item_id, student_id__in=[w.student_id for w in batch], action__in=STAFF_GRADES
@@ -144,7 +141,7 @@ def grade_rows(problem: Problem, item_id: str, chunk: int = CHUNK) -> Iterator[l
             graders[entry.student_id] = entry
         for workflow in batch:
             mine = received[workflow.pk]
-            final = grade_of(problem, workflow, mine) if workflow.status == Status.DONE else None
+            final = grade_of(problem, workflow, mine, accuracy) if workflow.status == Status.DONE else None
             row = Graded(workflow, final, mine, emails.get(workflow.username, ""), graders.get(workflow.student_id))
             yield [column.value(row) for column in columns]
 

@@ -259,3 +259,46 @@ def test_the_data_report_gives_each_assessors_accuracy_blank_when_unmeasured() -
         ("anon-ann", 64),
         ("anon-bob", ""),
     ]
+
+
+
+def graded_by_peers(first: int, last: int) -> None:
+    """Learners ``first`` to ``last - 1``, each graded by three peer reviews (rows made directly) and measured as
+    a reviewer."""
+    parts = [
+        {"criterion": "Users", "option": "Partly", "points": 2},
+        {"criterion": "Feasibility", "option": "Plausible", "points": 2},
+    ]
+    for number in range(first, last):
+        workflow = Workflow.objects.create(
+            course_id="course-v1:Org+Accuracy+2026", item_id="item-weighted", student_id=f"learner{number}",
+            username=f"learner{number}", submission_uuid=f"uuid-{number}", status="done", submitted_at=NOW,
+            updated_at=NOW,
+        )  # fmt: skip
+        Assessment.objects.bulk_create(
+            Assessment(workflow=workflow, kind="peer", scorer_id=f"peer{peer}", parts=parts, points_earned=4,
+                       points_possible=6, created_at=NOW)
+            for peer in range(3)
+        )  # fmt: skip
+        measure("item-weighted", workflow.student_id, 90)
+
+
+def test_grading_by_accuracy_reads_no_accuracy_per_learner_in_the_gradebook_and_the_grade_report() -> None:
+    from ora_xblock.services import gradebook
+    from ora_xblock.services.common import Problem as Served
+
+    problem = Served(DEFINITION, NOW)
+
+    def counted() -> tuple[int, int, list]:
+        with CaptureQueriesContext(connection) as book:
+            found = gradebook.page(problem, "item-weighted")
+        with CaptureQueriesContext(connection) as report:
+            list(report_rows.grade_rows(problem, "item-weighted"))
+        return len(book), len(report), found.rows
+
+    graded_by_peers(0, 2)
+    few = counted()
+    graded_by_peers(2, 7)
+    many = counted()
+    assert many[:2] == few[:2]
+    assert all(row.criteria == {"Users": 2, "Feasibility": 2} for row in many[2])  # graded, by the rules
