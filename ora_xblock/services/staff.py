@@ -16,7 +16,8 @@ from submissions import api as submissions_api
 from .. import platform
 from ..conf import ora_settings
 from ..definition.errors import N_
-from ..models import Assessment, Draft, StaffLease, Workflow
+from ..definition.model import StepName
+from ..models import Appeal, Assessment, Draft, StaffLease, Workflow
 from ..workflow import Status
 from . import audit, files, grades, peer, queue, team_staff, top
 from .assessments import locked, staff_assess
@@ -66,9 +67,12 @@ def grade(
             raise Invalid("reason_required", N_("Say why this member's grade differs from their team's."))
         if previous is not None and not reason and workflow.status != Status.CANCELLED:
             raise Invalid("reason_required", N_("Say why you are changing the learner's grade."))
+        peer_graded = workflow.score_source == StepName.PEER.value
         saved = staff_assess(problem, item_id, student_id, actor.anonymous_id, data)
         workflow = saved.workflow
         StaffLease.objects.filter(workflow=workflow).delete()
+        if peer_graded:  # a staff grade decides the learner's open appeal of their peer grade, however given
+            _close_appeal(workflow, actor, problem.now, reason)
         audit.record(
             item_id,
             student_id,
@@ -82,6 +86,18 @@ def grade(
             **({"scope": team_staff.MEMBER} if in_team else {}),
         )
         return saved
+
+
+def _close_appeal(workflow: Workflow, actor: Actor, now: datetime, reason: str) -> None:
+    """Mark the learner's open appeal regraded by this staff grade (one statement; none open, nothing changes)."""
+    open_appeal = Appeal.objects.filter(workflow=workflow, status=Appeal.State.OPEN)
+    open_appeal.update(
+        status=Appeal.State.REGRADED,
+        decided_by=actor.username,
+        decider_id=actor.anonymous_id,
+        decided_at=now,
+        decision_reason=reason,
+    )
 
 
 def remove_from_peer_grading(problem: Problem, item_id: str, student_id: str, actor: Actor, comment: str) -> Workflow:

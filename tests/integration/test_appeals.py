@@ -177,6 +177,23 @@ def test_a_regrade_overrides_the_peer_grade_and_reaches_the_gradebook_after_comm
 
 
 @pytest.mark.django_db
+def test_a_staff_grade_given_outside_the_appeal_decides_it_as_a_regrade() -> None:
+    graded_by_peers("ann", "bob", "cat")
+    make("ann")
+
+    staff.grade(at(6, PEER_ONLY), ITEM, "anon-ann", BEN_STAFF, REGRADE, reason="Regraded from the learner's record.")
+
+    decided = Appeal.objects.get()
+    assert (decided.status, decided.decided_by, decided.decision_reason) == (
+        Appeal.State.REGRADED,
+        BEN_STAFF.username,
+        "Regraded from the learner's record.",
+    )
+    assert refusal(lambda: decide("ann", appeals.UPHOLD)) == ("already_decided", 409)
+    assert queue.next_response(ITEM, ANN_STAFF, at(7, PEER_ONLY).now).workflow is None  # out of the queue
+
+
+@pytest.mark.django_db
 def test_an_open_appeal_joins_the_staff_queue_and_leaves_it_once_decided() -> None:
     graded_by_peers("ann", "bob", "cat")
     make("bob")
@@ -281,4 +298,5 @@ def test_appealing_and_deciding_cost_the_same_with_more_learners(learners: int) 
         _queries(lambda: decide("l1", appeals.REGRADE, actor=BEN_STAFF)),
     )
 
-    assert costs == (7, 7, 8, 5, 13), costs
+    # regrade: 14, one of them the staff grade marking the appeal decided (a peer-graded override always looks)
+    assert costs == (7, 7, 8, 5, 14), costs
