@@ -261,7 +261,6 @@ def test_the_data_report_gives_each_assessors_accuracy_blank_when_unmeasured() -
     ]
 
 
-
 def graded_by_peers(first: int, last: int) -> None:
     """Learners ``first`` to ``last - 1``, each graded by three peer reviews (rows made directly) and measured as
     a reviewer."""
