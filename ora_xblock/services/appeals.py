@@ -99,8 +99,11 @@ def closes_at(step: PeerStep, workflow: Workflow) -> datetime:
 
 
 def of_workflow(workflow: Workflow) -> Appeal | None:
-    """The appeal of ``workflow``'s grade, if any (one query)."""
-    return Appeal.objects.filter(workflow=workflow).first()
+    """The appeal of ``workflow``'s grade, if any (no query when it was read with the workflow, else one)."""
+    try:
+        return workflow.appeal
+    except Appeal.DoesNotExist:
+        return None
 
 
 def open_for(workflow_ids: Sequence[int]) -> dict[int, Appeal]:

@@ -45,7 +45,8 @@ class LearnerState:
 def learner_state(problem: Problem, learner: Learner, team: Team | None = None) -> LearnerState:
     """The learner's state in the problem: the draft before submitting (their ``team``'s, in a team problem),
     then the workflow."""
-    workflow = Workflow.objects.filter(item_id=learner.item_id, student_id=learner.student_id).first()
+    mine = Workflow.objects.filter(item_id=learner.item_id, student_id=learner.student_id)
+    workflow = mine.select_related("appeal").first()  # an appeal of the grade, read with it (services.appeals)
     if workflow is None and team is not None:
         shared = team_draft(problem, learner, team)
         return LearnerState(status=None, answers=list(shared.texts), team_draft=shared)

@@ -451,9 +451,10 @@ def test_a_learner_page_view_costs_the_same_queries_however_many_learners_wait(
     assert counts["view"] == VIEW_QUERIES
 
 
-# Savepoint, workflow, its assessments, the graded learner's feedback on them (issue 14, item 6), release
-# (edx-submissions caches the answer).
-VIEW_QUERIES = 5
+# Savepoint, workflow (with its appeal), its assessments, the graded learner's feedback on them (issue 14, item 6),
+# when their appeal window closes (issue 18: the last assessment that made the grade), release (edx-submissions
+# caches the answer).
+VIEW_QUERIES = 6
 
 
 def test_staff_viewing_as_an_overdue_learner_change_nothing_and_the_learner_is_refreshed_on_their_own_view(
