@@ -166,3 +166,14 @@ def s3_storage(settings):
             },
         }
         yield files.Limits(storage_alias="ora_files")
+
+
+@pytest.fixture(autouse=True)
+def _workbench_scenarios_per_test():
+    """The workbench keeps its scenarios in the process once loaded, but their blocks' rows go with each test's
+    database: a later test would find scenarios whose blocks are gone. Each test loads them afresh if it needs them."""
+    yield
+    from workbench import scenarios as workbench_scenarios
+
+    workbench_scenarios.SCENARIOS.clear()
+    workbench_scenarios.get_scenarios.initialized = False
