@@ -253,9 +253,8 @@ def test_steps_are_enabled_and_reordered_with_the_keyboard(page: Any, demo_serve
 
 
 def test_steps_are_reordered_by_dragging(page: Any, demo_server: str) -> None:
-    page.set_viewport_size(
-        {"width": 1100, "height": 1400}
-    )  # both steps on screen (the peer step has grown), as a mouse user drags them
+    # Both steps on screen (the peer step has grown), as a mouse user drags them.
+    page.set_viewport_size({"width": 1100, "height": 1400})
     open_editor(page, demo_server, BLANK, scenarios.default_olx())
     show(page, "Steps")
     page.locator("[data-step=peer-assessment]").scroll_into_view_if_needed()
