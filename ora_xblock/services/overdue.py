@@ -135,8 +135,8 @@ def refresh_all(now: datetime, escalate: bool = True) -> Refreshed:
             total += replace(done, more=False)
             if not done.more:
                 break
+        _plan(problem, snapshot.item_id, more=False)  # before calibrating: a review landing meanwhile keeps its mark
         calibrated.run(problem, snapshot.item_id, snapshot.course_id)  # once per problem per refresh
-        _plan(problem, snapshot.item_id, more=False)
     return total + _chores(now, everything=True)
 
 
@@ -225,8 +225,8 @@ def refresh_due(now: datetime, escalate: bool) -> Refreshed:
         try:
             problem = _problem(snapshot, now)
             done = refresh(problem, snapshot.item_id, escalate)
+            _plan(problem, snapshot.item_id, done.more)  # before calibrating: a review landing meanwhile keeps its mark
             calibrated.run(problem, snapshot.item_id, snapshot.course_id)  # once per problem per refresh
-            _plan(problem, snapshot.item_id, done.more)
         except Exception:  # one broken problem must not stop the others: it is tried again a hop later
             logger.exception("ora_xblock: refreshing %s failed", snapshot.item_id)
             ProblemSnapshot.objects.filter(pk=snapshot.pk).update(refresh_due_at=now + hop())

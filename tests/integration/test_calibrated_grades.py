@@ -131,6 +131,23 @@ def test_a_peer_review_only_marks_the_problem_due() -> None:
     assert Workflow.objects.get().adjusted_points is None and not ReviewerAccuracy.objects.exists()
 
 
+def test_a_review_landing_during_the_pass_keeps_the_problem_due(django_capture_on_commit_callbacks, monkeypatch):
+    """A peer review that lands after the pass read the reviews is calibrated by a later pass: the refresh plans the
+    problem's next refresh before it calibrates, so the review's mark is not overwritten."""
+    world(12, django_capture_on_commit_callbacks)
+    run = calibrated.run
+    landed = START + timedelta(days=2)
+
+    def pass_with_a_review_landing(problem, item_id, course_id):
+        done = run(problem, item_id, course_id)
+        calibrated.mark_due(Problem(DEFINITION, landed), item_id)  # the reviewer's request, meanwhile
+        return done
+
+    monkeypatch.setattr(calibrated, "run", pass_with_a_review_landing)
+    refresh(2, django_capture_on_commit_callbacks)
+    assert ProblemSnapshot.objects.get(item_id=ITEM).refresh_due_at <= landed + calibrated.AFTER
+
+
 @pytest.mark.databases
 def test_calibration_corrects_lenient_and_harsh_reviewers_once(django_capture_on_commit_callbacks) -> None:
     before = medians(world(12, django_capture_on_commit_callbacks))
