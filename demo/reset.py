@@ -1,4 +1,5 @@
-"""Resetting the demo: everything people did goes, and the shipped problems come back as they were."""
+"""Resetting the demo: everything people did goes, and the shipped problems come back as they were (the calibrated
+problem with its seeded letters and reviews, as ``load_demo`` leaves it)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from django.core.management import call_command
 from django.db import transaction
 from workbench.runtime_util import reset_global_state
 
+from ora_xblock import platform
+
+from . import calibrated
 from .personas import create_accounts
 
 
@@ -26,3 +30,4 @@ def reset_demo() -> None:
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
     for cache in caches.all():
         cache.clear()
+    calibrated.seed(platform.now())  # its writers' letters and reviews, so that its calibration shows again
