@@ -6,7 +6,7 @@ const assert = require("node:assert/strict");
 const { document, h } = require("./dom");
 const { load, asSent } = require("./load");
 
-const { OraXBlock } = load("appeal.js");
+const { OraXBlock } = load("feedback.js", "appeal.js");  // the appeal sends as the feedback form does
 
 /* The form as templates/appeal.html draws it, with ``reason`` typed. */
 function form(reason) {

@@ -5,27 +5,16 @@
 (function (OraXBlock) {
   "use strict";
 
+  function reason(form) {
+    var text = form.querySelector(".ora-appeal-reason-input");
+    return { reason: text ? text.value : "" };
+  }
+
   function bind(section, page) {
     var form = section.querySelector(".ora-appeal-form");
     if (!form) { return; }
-    var gettext = OraI18n.gettext;
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var button = form.querySelector("button[type=submit]");
-      if (button) { button.disabled = true; }
-      var reason = form.querySelector(".ora-appeal-reason-input");
-      var errors = form.querySelector(".ora-errors");
-      var sent = gettext("Your appeal was sent to course staff.");
-      return page.send("appeal", { reason: reason ? reason.value : "" }, errors, sent).then(function (result) {
-        if (result.ok) {
-          var state = page.content.querySelector(".ora-appeal-state");
-          if (state) { state.focus(); }
-        } else if (button) {
-          button.disabled = false;
-        }
-        return result;
-      });
-    });
+    var sent = OraI18n.gettext("Your appeal was sent to course staff.");
+    OraXBlock.feedback.sendOnSubmit(form, page, "appeal", reason, sent, ".ora-appeal-state");
   }
 
   OraXBlock.appeal = { bind: bind };

@@ -15,19 +15,18 @@
     return { options: options, comment: comment ? comment.value : "" };
   }
 
-  function bind(section, page) {
-    var form = section.querySelector(".ora-feedback-form");
-    if (!form) { return; }
-    var gettext = OraI18n.gettext;
+  /* Send ``form`` to ``handler`` when submitted (the body ``body(form)``), its button off meanwhile: once sent, the
+   * re-rendered page's ``focused`` element takes the focus; refused, the button comes back. Shared with
+   * OraXBlock.appeal. */
+  function sendOnSubmit(form, page, handler, body, sent, focused) {
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var button = form.querySelector("button[type=submit]");
       if (button) { button.disabled = true; }
-      var errors = form.querySelector(".ora-errors");
-      return page.send("submit_feedback", read(form), errors, gettext("Thank you for your feedback.")).then(function (result) {
+      return page.send(handler, body(form), form.querySelector(".ora-errors"), sent).then(function (result) {
         if (result.ok) {
-          var thanks = page.content.querySelector(".ora-feedback-thanks");
-          if (thanks) { thanks.focus(); }
+          var target = page.content.querySelector(focused);
+          if (target) { target.focus(); }
         } else if (button) {
           button.disabled = false;
         }
@@ -36,5 +35,12 @@
     });
   }
 
-  OraXBlock.feedback = { read: read, bind: bind };
+  function bind(section, page) {
+    var form = section.querySelector(".ora-feedback-form");
+    if (!form) { return; }
+    var thanks = OraI18n.gettext("Thank you for your feedback.");
+    sendOnSubmit(form, page, "submit_feedback", read, thanks, ".ora-feedback-thanks");
+  }
+
+  OraXBlock.feedback = { read: read, bind: bind, sendOnSubmit: sendOnSubmit };
 }(window.OraXBlock = window.OraXBlock || {}));
