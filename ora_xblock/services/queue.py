@@ -12,6 +12,9 @@ two staff asking at once never get the same one. A lease lapses after
 ``ORA_XBLOCK_STAFF_LEASE_MINUTES`` (30); the response then returns to the queue.
 A grader who already holds a response (taken in another tab, or before a
 reload) is handed that one again, renewed, before any other.
+How many wait is counted up to ``COUNT_LIMIT`` ("1000+"), through the
+``ora_workflow_queue`` index and the open appeals: the queue costs the same at
+1,000 and 100,000 learners.
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Min, Q, QuerySet
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q, QuerySet
 
 from ..conf import ora_settings
 from ..definition.errors import N_
@@ -30,6 +33,7 @@ from ..workflow import Status
 from .assessments import locked
 from .audit import Actor
 from .common import Conflict
+from .counting import COUNT_LIMIT, capped, less_one
 
 ATTEMPTS = 5  # another grader's lease committed between our read and our insert: try the next response
 APPEALS_AT_ONCE = 20  # the oldest open appeals tried, one by one, for one that nobody locks
@@ -73,13 +77,12 @@ def next_among(item_ids: Sequence[str], actor: Actor, now: datetime, skip: tuple
         unheld = _unheld(item_ids, now)
         if skip is not None:
             unheld = unheld.exclude(item_id=skip[0], student_id=skip[1])
-        pending = unheld.filter(_waits(item_ids))
         for _ in range(ATTEMPTS):
             workflow = _first_unlocked(unheld, item_ids)
             if workflow is None:
                 # Nothing unlocked. Either nothing waits, or other graders' transactions lock the rows (InnoDB locks
                 # every row its scan reads, not only the one it takes): then they are busy, not the queue empty.
-                if pending.exists():
+                if _counted(item_ids, now, skip=skip)[0]:
                     break
                 return Turn(None, None, 0)
             try:
@@ -87,16 +90,17 @@ def next_among(item_ids: Sequence[str], actor: Actor, now: datetime, skip: tuple
                     lease = _hold(workflow, actor, now)
             except IntegrityError:
                 continue
-            return Turn(workflow, lease, max(0, waiting - 1))  # as counted before this one was taken
+            return Turn(workflow, lease, less_one(waiting))  # as counted before this one was taken
     raise Conflict("queue_busy", N_("Others are taking responses at this moment. Try again."))
 
 
 def held_among(item_ids: Sequence[str], actor: Actor, now: datetime) -> Turn:
     """The response ``actor`` holds, unexpired, in any of these problems (their oldest), as a :class:`Turn`."""
     lease = _held(item_ids, actor, now)
+    waiting = _counted(item_ids, now)[0]
     if lease is None:
-        return Turn(None, None, _waiting(item_ids, now).count())
-    return Turn(lease.workflow, lease, _waiting(item_ids, now).count(), resumed=True)
+        return Turn(None, None, waiting)
+    return Turn(lease.workflow, lease, waiting, resumed=True)
 
 
 def skip(item_id: str, student_id: str, actor: Actor, now: datetime) -> Turn:
@@ -142,30 +146,54 @@ def check_hold(workflow: Workflow, actor: Actor, now: datetime, required: bool) 
 def _held(item_ids: Sequence[str], actor: Actor, now: datetime) -> StaffLease | None:
     """``actor``'s oldest unexpired lease on a response still waiting for staff, with its workflow."""
     mine = StaffLease.objects.filter(item_id__in=list(item_ids), holder_id=actor.anonymous_id, expires_at__gt=now)
-    waiting = Workflow.objects.filter(_waits(item_ids)).values("pk")
-    return mine.filter(workflow__in=waiting).select_related("workflow").order_by("taken_at", "id").first()
+    return _on_waiting(mine, item_ids).select_related("workflow").order_by("taken_at", "id").first()
 
 
 def _waiting_and_held(item_ids: Sequence[str], actor: Actor, now: datetime) -> tuple[int, int | None]:
-    """In one query: how many responses wait for staff that nobody holds, and the workflow id of one ``actor``
-    holds (the first; None if none)."""
-    live = StaffLease.objects.filter(item_id__in=list(item_ids), expires_at__gt=now)
-    mine = live.filter(holder_id=actor.anonymous_id).values("workflow_id")
-    candidates = Workflow.objects.filter(_waits(item_ids), item_id__in=list(item_ids), shares_response=False)
-    found = candidates.aggregate(
-        waiting=Count("pk", filter=~Q(pk__in=live.values("workflow_id"))), held=Min("pk", filter=Q(pk__in=mine))
+    """In one query: how many responses wait for staff that nobody holds (up to ``COUNT_LIMIT``), and the
+    workflow id of one ``actor`` holds (the first; None if none)."""
+    mine = StaffLease.objects.filter(item_id__in=list(item_ids), expires_at__gt=now, holder_id=actor.anonymous_id)
+    held = _on_waiting(mine, item_ids).filter(workflow__shares_response=False).order_by("workflow_id")
+    return _counted(item_ids, now, held.values("workflow_id")[:1])
+
+
+def _on_waiting(leases: QuerySet[StaffLease], item_ids: Sequence[str]) -> QuerySet[StaffLease]:
+    """Those of ``leases`` (a grader's few) whose response waits for staff, its workflow joined by its key."""
+    return leases.filter(Q(workflow__status=Status.STAFF) | Q(workflow_id__in=_appealed(item_ids)))
+
+
+def _counted(
+    item_ids: Sequence[str], now: datetime, also: QuerySet | None = None, skip: tuple[str, str] | None = None
+) -> tuple[int, int | None]:
+    """How many responses wait for staff that nobody holds (but ``skip``), counted up to ``COUNT_LIMIT`` in each
+    of the two ways to wait (status ``staff``, read through ``ora_workflow_queue``; an open appeal, through the
+    appeals), and the value ``also`` selects (None without), in one statement."""
+    by_status = _unheld(item_ids, now).filter(status=Status.STAFF)
+    appealed = Workflow.objects.filter(pk__in=_appealed(item_ids), shares_response=False)  # by key, not the problem
+    by_appeal = appealed.exclude(status=Status.STAFF).exclude(pk__in=_live(item_ids, now))
+    if skip is not None:
+        by_status, by_appeal = (rows.exclude(item_id=skip[0], student_id=skip[1]) for rows in (by_status, by_appeal))
+    parts = [rows.values("pk")[: COUNT_LIMIT + 1].query.sql_with_params() for rows in (by_status, by_appeal)]
+    parts.append(also.query.sql_with_params() if also is not None else ("NULL", ()))
+    (status_sql, status_params), (appeal_sql, appeal_params), (also_sql, also_params) = parts
+    sql = (  # the ORM's own compiled statements, every value a parameter
+        f"SELECT (SELECT COUNT(*) FROM ({status_sql}) by_status), (SELECT COUNT(*) FROM ({appeal_sql}) by_appeal), "  # noqa: S608
+        f"({also_sql})"
     )
-    return found["waiting"], found["held"]
-
-
-def _waiting(item_ids: Sequence[str], now: datetime) -> QuerySet[Workflow]:
-    return _unheld(item_ids, now).filter(_waits(item_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*status_params, *appeal_params, *also_params))
+        by_status_count, by_appeal_count, found = cursor.fetchone()
+    return capped(by_status_count + by_appeal_count), found
 
 
 def _unheld(item_ids: Sequence[str], now: datetime) -> QuerySet[Workflow]:
-    live = StaffLease.objects.filter(item_id__in=list(item_ids), expires_at__gt=now).values("workflow_id")
     rows = Workflow.objects.filter(item_id__in=list(item_ids), shares_response=False)
-    return rows.exclude(pk__in=live)  # a team's response once: its submitter's row
+    return rows.exclude(pk__in=_live(item_ids, now))  # a team's response once: its submitter's row
+
+
+def _live(item_ids: Sequence[str], now: datetime) -> QuerySet:
+    """The workflow ids of the unexpired leases in these problems."""
+    return StaffLease.objects.filter(item_id__in=list(item_ids), expires_at__gt=now).values("workflow_id")
 
 
 def _first_unlocked(unheld: QuerySet[Workflow], item_ids: Sequence[str]) -> Workflow | None:
@@ -184,10 +212,9 @@ def _first_unlocked(unheld: QuerySet[Workflow], item_ids: Sequence[str]) -> Work
     return None
 
 
-def _waits(item_ids: Sequence[str]) -> Q:
-    """Waiting for staff: the status says so, or an appeal is open (a subquery, so rows lock without a join)."""
-    appealed = Appeal.objects.filter(item_id__in=list(item_ids), status=Appeal.State.OPEN).values("workflow_id")
-    return Q(status=Status.STAFF) | Q(pk__in=appealed)
+def _appealed(item_ids: Sequence[str]) -> QuerySet:
+    """The workflow ids of the open appeals in these problems."""
+    return Appeal.objects.filter(item_id__in=list(item_ids), status=Appeal.State.OPEN).values("workflow_id")
 
 
 def _hold(workflow: Workflow, actor: Actor, now: datetime) -> StaffLease:
