@@ -14,7 +14,7 @@ COUNT_LIMIT = 1000  # rows counted at most before a page says "1000+"
 
 
 class AtLeast(int):
-    """A count that stopped at its limit: there are more than this many. Prints with a plus ("1000+"), so a
+    """A count that stopped at its limit: there are this many or more. Prints with a plus ("1000+"), so a
     message formatting ``{count}`` says so without a new text to translate; it is an int everywhere else."""
 
     def __str__(self) -> str:

@@ -183,7 +183,7 @@ def _counted(
     with connection.cursor() as cursor:
         cursor.execute(sql, (*status_params, *appeal_params, *also_params))
         by_status_count, by_appeal_count, found = cursor.fetchone()
-    return capped(by_status_count + by_appeal_count), found
+    return capped(by_status_count + by_appeal_count, COUNT_LIMIT), found
 
 
 def _unheld(item_ids: Sequence[str], now: datetime) -> QuerySet[Workflow]:
