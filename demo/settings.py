@@ -27,12 +27,18 @@ ROOT_URLCONF = "demo.urls"
 INSTALLED_APPS = [*INSTALLED_APPS, "submissions", "ora_xblock", "demo"]  # noqa: F405
 DATABASE = Path(os.environ.get("ORA_DEMO_DB") or VAR / "demo.db")
 # IMMEDIATE: a transaction takes SQLite's write lock up front, so two requests at once wait for each other
-# instead of failing with "database is locked" when both try to write.
+# instead of failing with "database is locked" when both try to write. WAL with synchronous=NORMAL: readers never
+# wait for the writer, and a commit appends to the log without waiting for the disk (a power cut may lose the last
+# commits, never corrupt the file); the setting docs/install.md gives single-server sites (decision 0033).
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(DATABASE),
-        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        },
     }
 }
 

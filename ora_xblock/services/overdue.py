@@ -46,7 +46,7 @@ from ..definition.model import StepName
 from ..models import ProblemSnapshot, RefreshClock, Workflow
 from ..steps import STEPS
 from ..workflow import Status
-from . import calibrated, grades, notices, reminders, reports, runner
+from . import calibrated, grades, lapsed, notices, reminders, reports, runner
 from .common import Problem
 from .grades import advance
 
@@ -245,6 +245,7 @@ def _chores(now: datetime, everything: bool) -> Refreshed:
         if not (everything and done.more and (done.sent or done.frozen)):
             break
     published += grades.resend_resets(now)
+    lapsed.reclaim_lapsed(now)
     reports.expire_stale(now)
     notices.send_unsent(now)
     reminders.run(now, everything)
@@ -261,7 +262,8 @@ def _next(running: str, now: datetime) -> None:
         problems = ProblemSnapshot.objects.aggregate(first=Min("refresh_due_at"))["first"]
         scores = grades.next_due(now, hop())
         reminding = reminders.next_due(now)  # a reminder or digest that can fall due with nobody acting
-        following = min((moment for moment in (problems, scores, reminding) if moment is not None), default=None)
+        moments = (problems, scores, reminding, lapsed.next_lapse())  # a held review may lapse with nobody acting
+        following = min((moment for moment in moments if moment is not None), default=None)
         if following is None:
             clock.token, clock.wake_at = "", None
             clock.save(update_fields=["token", "wake_at"])

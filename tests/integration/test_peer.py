@@ -11,9 +11,10 @@ from submissions import api as submissions_api
 
 from ora_xblock import peer, scenarios
 from ora_xblock.definition import load_olx
+from ora_xblock.definition.model import StepName
 from ora_xblock.models import Assessment, PeerLease, Workflow
 from ora_xblock.scoring import mean
-from ora_xblock.services import overdue
+from ora_xblock.services import lapsed, overdue
 from ora_xblock.services import peer as peer_service
 from ora_xblock.services.common import Learner, Problem, Refusal
 from ora_xblock.services.responses import submit
@@ -91,17 +92,52 @@ def test_a_review_lands_only_on_the_leased_response() -> None:
     assert Assessment.objects.filter(kind="peer").count() == 1
 
 
-def test_an_expired_hold_returns_the_response_to_the_pool_but_its_holder_may_still_submit() -> None:
+def test_an_expired_hold_is_given_back_by_the_refresh_and_its_holder_may_still_submit() -> None:
     submit_all("ann", "bob", "cat")
     lease = peer_service.next_review(at(1), learner("ann"))
     target = lease.workflow.student_id
     other = peer_service.next_review(at(1.2), learner("cat"))
     assert other.workflow.student_id != target  # held by ann for an hour
-    peer_service.next_review(at(2.5), learner("bob"))  # any request reclaims lapsed holds
+    peer_service.next_review(at(2.5), learner("bob"))  # a pick leaves lapsed holds to the refresh
+    assert Workflow.objects.get(student_id=target).reviews_load == 1
+    assert lapsed.next_lapse() == at(1).now + timedelta(hours=1)  # the refresh's clock stays up for it
+    assert lapsed.reclaim_lapsed(at(2.5).now) == 2  # ann's and cat's holds
     assert Workflow.objects.get(student_id=target).reviews_load == 0
+    assert lapsed.reclaim_lapsed(at(2.5).now) == 0
     peer_service.peer_assess(at(5), learner("ann"), lease.pk, GOOD)  # within the 8 hours
     assert Workflow.objects.get(student_id=target).reviews_received == 1
     assert Workflow.objects.get(student_id=target).reviews_load == 1
+
+
+def test_a_pick_that_finds_only_responses_covered_by_leases_gives_back_lapsed_holds_first() -> None:
+    submit_all("ann", "bob", "cat")
+    step = PEER_ONLY.step(StepName.PEER)
+    for name in ("ann", "bob"):  # graded by 2: two holds taken at the start cover each response for an hour
+        workflow = Workflow.objects.get(student_id=f"anon-{name}")
+        for holder in ("h1", "h2"):
+            PeerLease.objects.create(
+                item_id="item-1",
+                reviewer_id=f"{holder}-{name}",
+                workflow=workflow,
+                created_at=START,
+                blocks_until=START + timedelta(hours=1),
+                valid_until=START + timedelta(hours=8),
+                active_key=f"item-1:{holder}-{name}",
+            )
+        workflow.reviews_load = 2
+        peer_service.rerank(step, workflow)
+        workflow.save()
+    early = peer_service.next_review(at(0.5), learner("cat"))  # the holds still count: a covered response
+    assert early.workflow.peer_rank == peer.COVERED_BY_LEASES
+    assert PeerLease.objects.filter(blocking=True).count() == 5
+    PeerLease.objects.filter(pk=early.pk).delete()
+    Workflow.objects.filter(pk=early.workflow_id).update(reviews_load=2, peer_rank=peer.COVERED_BY_LEASES)
+    late = peer_service.next_review(at(2), learner("cat"))  # every hold lapsed: given back before the pick
+    assert late.workflow.peer_rank < peer.COVERED_BY_LEASES
+    assert PeerLease.objects.filter(blocking=True).count() == 1  # cat's new one
+    assert sorted(
+        Workflow.objects.filter(student_id__in=["anon-ann", "anon-bob"]).values_list("reviews_load", flat=True)
+    ) == [0, 1]
 
 
 def test_a_lease_past_its_validity_is_refused_and_replaced() -> None:

@@ -9,6 +9,7 @@ import pytest
 from ora_xblock import scenarios
 from ora_xblock.definition import load_olx
 from ora_xblock.models import Assessment, PeerLease, Workflow
+from ora_xblock.services import lapsed
 from ora_xblock.services import peer as peer_service
 from ora_xblock.services.common import Learner, Problem, Refusal
 from ora_xblock.services.responses import submit
@@ -59,3 +60,35 @@ def test_two_tabs_submitting_one_review_land_it_once() -> None:
     assert Assessment.objects.filter(kind="peer").count() == 1
     assert Assessment.objects.get(kind="peer").workflow_id == lease.workflow_id
     assert Workflow.objects.get(pk=lease.workflow_id).reviews_received == 1
+
+
+def test_a_review_landing_while_the_refresh_gives_back_its_lapsed_hold_keeps_the_counts_right() -> None:
+    for number in range(REVIEWERS + 1):
+        submit(at(number / 60), learner(number), [f"answer {number}"])
+    leases = [peer_service.next_review(at(1), learner(number)) for number in range(REVIEWERS)]
+    later = at(2.5)  # every hold lapsed an hour and a half ago; the reviews are still valid
+
+    def act(i: int) -> object:
+        if i == 0:
+            return lapsed.reclaim_lapsed(later.now)
+        return peer_service.peer_assess(later, learner(i - 1), leases[i - 1].pk, GOOD)
+
+    results = run_concurrently(act, REVIEWERS + 1)
+
+    assert not [result for result in results if isinstance(result, Exception)], results
+    holding = PeerLease.objects.filter(blocking=True)
+    for workflow in Workflow.objects.all():  # every response's load: its reviews plus the holds still counted
+        assert workflow.reviews_load == workflow.reviews_received + holding.filter(workflow=workflow).count()
+    assert not holding.exists() and Assessment.objects.filter(kind="peer").count() == REVIEWERS
+
+
+def test_two_learners_reviewing_each_other_at_once_both_land() -> None:
+    for number in range(2):
+        submit(at(number / 60), learner(number), [f"answer {number}"])
+    leases = [peer_service.next_review(at(1), learner(number)) for number in range(2)]
+    assert {lease.workflow.student_id for lease in leases} == {learner(1).student_id, learner(0).student_id}
+
+    results = run_concurrently(lambda i: peer_service.peer_assess(at(1), learner(i), leases[i].pk, GOOD), 2)
+
+    assert all(isinstance(result, tuple) for result in results), results
+    assert sorted(Workflow.objects.values_list("reviews_received", "peers_assessed")) == [(1, 1), (1, 1)]
