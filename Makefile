@@ -16,12 +16,15 @@ DEV_STAMP := $(VENV)/.installed-dev
 # The Tutor plugin's tests run in a venv of their own (requirements/tutor.txt): Tutor pins its own tools.
 TUTOR_VENV := .venv-tutor
 TUTOR_STAMP := $(TUTOR_VENV)/.installed
+# `make bench-ora2` runs edx-ora2 beside us in a venv of its own (requirements/ora2-bench.txt); ora2 never ships.
+ORA2_VENV := .venv-ora2
+ORA2_STAMP := $(ORA2_VENV)/.installed
 # ESLint for the browser scripts (static/js), from npm at the versions package-lock.json pins.
 NODE_STAMP := node_modules/.installed
 
 .PHONY: venv demo test test-fast test-browser lint format bench wheel clean translations extract_translations screenshots
 
-.PHONY: requirements upgrade release-check test-tutor
+.PHONY: requirements upgrade release-check test-tutor bench-ora2
 
 $(DEMO_STAMP): setup.py requirements/demo.txt
 	@test -n "$(PYTHON_FOR_VENV)" || { echo "Python 3.12 (or 3.11) not found"; exit 1; }
@@ -44,6 +47,12 @@ $(TUTOR_STAMP): requirements/tutor.txt tutor-contrib-ora-xblock/pyproject.toml
 	$(TUTOR_VENV)/bin/pip install --quiet --no-deps -e tutor-contrib-ora-xblock
 	touch $(TUTOR_STAMP)
 
+$(ORA2_STAMP): setup.py requirements/ora2-bench.txt
+	test -x $(ORA2_VENV)/bin/python || $(PYTHON_FOR_VENV) -m venv $(ORA2_VENV)
+	$(ORA2_VENV)/bin/pip install --quiet -r requirements/ora2-bench.txt
+	$(ORA2_VENV)/bin/pip install --quiet --no-deps -e .
+	touch $(ORA2_STAMP)
+
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(NODE_STAMP)
@@ -57,7 +66,7 @@ requirements: $(DEV_STAMP)
 # (each set is compiled against the pins of the one it builds on). Review the diff, then `make test`.
 upgrade: export CUSTOM_COMPILE_COMMAND = make upgrade
 upgrade: $(DEV_STAMP)
-	for set in base demo test dev tutor; do \
+	for set in base demo test dev tutor ora2-bench; do \
 	  $(BIN)/pip-compile --quiet --upgrade --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
 	    --output-file requirements/$$set.txt requirements/$$set.in || exit 1; \
 	done
@@ -120,6 +129,13 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_course_dashboard.py
 	$(BIN)/python bench/bench_calibration.py
 
+# Side by side with edx-ora2 7.1.1 (optional, not in `make bench`): the same peer operations on the same pool through
+# each side's public Python API, interleaved; prints the ratio table (docs/performance.md). ORA2_SIZES="--sizes 1000
+# 10000 100000" for more.
+ORA2_SIZES ?= --sizes 1000 10000
+bench-ora2: $(ORA2_STAMP)
+	$(ORA2_VENV)/bin/python bench/ora2/bench_side_by_side.py $(ORA2_SIZES)
+
 # The English source catalogs (conf/locale/en, the platform's layout), then the shipped catalogs merged and compiled.
 translations extract_translations: $(STAMP)
 	$(BIN)/python scripts/i18n.py
@@ -129,4 +145,4 @@ wheel: $(STAMP)
 	$(BIN)/python -m build --wheel --outdir dist .
 
 clean:
-	rm -rf $(VENV) $(TUTOR_VENV) node_modules build dist *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(TUTOR_VENV) $(ORA2_VENV) node_modules build dist *.egg-info .pytest_cache .ruff_cache
