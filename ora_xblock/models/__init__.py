@@ -204,7 +204,10 @@ class PeerLease(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["reviewer_id", "workflow"], name="ora_review_pair_once")]
-        indexes = [models.Index(fields=["item_id", "blocking", "blocks_until"], name="ora_lease_expiry")]
+        indexes = [
+            models.Index(fields=["item_id", "blocking", "blocks_until"], name="ora_lease_expiry"),
+            models.Index(fields=["blocking", "blocks_until"], name="ora_lease_lapse"),  # the refresh's sweep
+        ]
 
 
 class ProblemSnapshot(models.Model):
