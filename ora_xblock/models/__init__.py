@@ -7,11 +7,10 @@ these tables hold the draft, the workflow and the assessments. Services in
 
 from __future__ import annotations
 
-import copy
-
 from django.db import models
 
 from ..workflow import Status
+from .tracking import SavesChangedColumns
 
 
 class Draft(models.Model):
@@ -40,7 +39,7 @@ class WorkflowQuerySet(models.QuerySet["Workflow"]):
         return self.select_for_update().filter(item_id=item_id, student_id=student_id).first()
 
 
-class Workflow(models.Model):
+class Workflow(SavesChangedColumns):
     """A submitted learner's progress and grade in one problem; one per learner per problem."""
 
     course_id = models.CharField(max_length=255)
@@ -98,44 +97,9 @@ class Workflow(models.Model):
 
     objects = WorkflowQuerySet.as_manager()
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        workflow = super().from_db(db, field_names, values)
-        workflow._loaded = {
-            name: copy.deepcopy(value) if isinstance(value, dict | list) else value
-            for name, value in zip(field_names, values, strict=True)
-            if name != "id"
-        }
-        return workflow
-
     def save(self, *args, **kwargs):
-        """Save; a row read from the database writes only the columns that changed since it was read (none: no
-        query), so a save never overwrites what another transaction wrote to the row's other columns."""
         self.username_lower = self.username.lower()
-        loaded = getattr(self, "_loaded", None)
-        if loaded is not None and not args and set(kwargs) <= {"using"} and not self._state.adding:
-            kwargs["update_fields"] = [name for name, value in self._columns().items() if loaded.get(name) != value]
         super().save(*args, **kwargs)
-        if loaded is not None:
-            written, now = kwargs.get("update_fields"), self._columns()
-            loaded.update(now if written is None else {name: now[name] for name in written if name in now})
-
-    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
-        super().refresh_from_db(using, fields, from_queryset)
-        if hasattr(self, "_loaded"):
-            fresh = self._columns()
-            self._loaded.update(fresh if fields is None else {name: fresh[name] for name in fields if name in fresh})
-
-    def _columns(self) -> dict[str, object]:
-        """The loaded columns' values (JSON copied: it may be changed in place)."""
-        deferred = self.get_deferred_fields()
-        return {
-            field.attname: copy.deepcopy(value)
-            if isinstance(value := getattr(self, field.attname), (dict, list))
-            else value
-            for field in self._meta.concrete_fields
-            if field.attname not in deferred and not field.primary_key
-        }
 
     @property
     def shown_name(self) -> str:
