@@ -26,7 +26,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 WARMUP, MEASURED = 3, 20
-EXHAUSTED_RUNS = 10  # ora2 reads each of the exhausted reviewer's past reviews one by one: keep this short
+EXHAUSTED_RUNS = 5  # ora2 reads each of the exhausted reviewer's past reviews one by one: keep this short
 REPORT_SIZE, REPORT_RUNS = 10_000, 3
 OPERATIONS = (
     "peer pick",
@@ -85,10 +85,12 @@ def measure(size: int, report_size: int, report_runs: int) -> dict[str, dict[str
     sides = [ours.Ours(plan), ora2.Ora2(plan, problem)]
     samples: dict[str, dict[str, list[tuple[float, int]]]] = {op: {s.name: [] for s in sides} for op in OPERATIONS}
 
-    def each(operation: str, round_number: int, act: Callable[[Any], Any], after: Callable[[Any], Any] = bool) -> None:
+    def each(operation: str, round_number: int, act: Callable[[Any], Any], verify: Callable[[Any], Any] | None = None):
+        """``act`` for both sides, the side going first alternating by round; ``verify`` after each, untimed."""
         for side in sides if round_number % 2 == 0 else sides[::-1]:
             sample = timed(lambda: act(side))  # noqa: B023 - called at once
-            after(side)
+            if verify:
+                verify(side)
             if round_number >= WARMUP:
                 samples[operation][side.name].append(sample)
 
@@ -146,10 +148,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=(1_000, 10_000))
     parser.add_argument("--report-size", type=int, default=REPORT_SIZE, help="the size the data report runs at")
+    parser.add_argument("--check", action="store_true", help="only check that each side's API agrees with the pool")
     parser.add_argument("--report-runs", type=int, default=REPORT_RUNS, help="data reports per side")
     args = parser.parse_args()
     setup()
     try:
+        if args.check:
+            import check_pool
+
+            check_pool.check()
+            return
         results = {size: measure(size, args.report_size, args.report_runs) for size in args.sizes}
     finally:
         shutil.rmtree(Path(os.environ["ORA_BENCH_DB"]).parent, ignore_errors=True)
