@@ -7,8 +7,8 @@ Each size gets a fresh SQLite database filled in bulk (edx-submissions rows
 and our workflows, half of them graded), then new learners go through the
 handlers one by one, and staff grade each. Reports the median and 95th
 percentile over the measured learners, the statements per call, and the time
-spent in the statements on edx-submissions' tables (``subm. ms``: its own
-``create_submission`` and ``set_score``, which we cannot change). ``--explain``
+spent inside edx-submissions' ``create_submission`` and ``set_score`` (``subm.
+ms``: its Python and its statements, which we cannot change). ``--explain``
 prints each statement's plan for one more learner at every size.
 """
 
