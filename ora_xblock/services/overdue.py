@@ -23,7 +23,8 @@ review landing marks it due). The clock and the sweep also send the scores left 
 (:func:`.grades.republish_pending`; a failed send
 brings the clock forward, and the clock stays up while a send is due within a hop), mark failed the reports
 whose worker died (:func:`.reports.expire_stale`), send the notices left unsent (:func:`.notices.send_unsent`)
-and the reminders due (:func:`.reminders.run`; the clock stays up while one may fall due: :func:`.reminders.next_due`).
+and the reminders due (:func:`.reminders.run`; the clock stays up while one may fall due: :func:`.reminders.next_due`),
+and give back peer reviews' lapsed holds (:func:`.lapsed.reclaim_lapsed`; the clock stays up while one can lapse).
 """
 
 from __future__ import annotations
@@ -237,7 +238,8 @@ def refresh_due(now: datetime, escalate: bool) -> Refreshed:
 
 def _chores(now: datetime, everything: bool) -> Refreshed:
     """Send the scores left unsent, one batch, or (``everything``) batch after batch while they send some (a batch
-    that only fails stops the sweep: the next refresh tries again); mark failed the reports whose worker died."""
+    that only fails stops the sweep: the next refresh tries again); give back lapsed peer holds; mark failed the
+    reports whose worker died; send the notices left unsent and the reminders due."""
     published = 0
     while True:
         done = grades.republish_pending(now)
