@@ -74,6 +74,14 @@ def test_the_gradebooks_first_page_reads_its_rows_in_index_order_and_counts_a_bo
     assert re.search(r"LIMIT 1001\) subquery$", next(sql for sql, _plan in found if "COUNT(*)" in sql))
 
 
+def test_a_search_reads_the_range_of_usernames_from_the_index(world) -> None:
+    found = plans(lambda: gradebook.page(at(5), ITEM, Filters(search="L1"), team={"someone"}))
+    assert full_scans(found) == []
+    rows = reading(found, r'^SELECT "ora_xblock_workflow"\.')
+    assert any("ora_gradebook (item_id=? AND username_lower>? AND username_lower<?)" in line for line in rows)
+    assert [row.username for row in gradebook.page(at(5), ITEM, Filters(search="L1")).rows] == ["l1"]
+
+
 def test_the_queues_next_reads_indexes_only_and_takes_the_oldest_in_index_order(world) -> None:
     found = plans(lambda: queue.next_response(ITEM, BEN_STAFF, at(3).now))
     assert full_scans(found) == []
