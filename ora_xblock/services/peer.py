@@ -3,8 +3,10 @@
 A reviewer gets a lease on one response (see :class:`~ora_xblock.models.PeerLease`)
 and keeps it across reloads until they submit it or it expires. The next
 response comes from one indexed query over the pool ordered by
-:func:`ora_xblock.peer.rank`; ``select_for_update(skip_locked=True)`` keeps
-reviewers asking at the same moment from taking the same row.
+:func:`ora_xblock.peer.rank`; ``FOR UPDATE SKIP LOCKED`` keeps
+reviewers asking at the same moment from taking the same row. Both calls run on
+every peer page, so they send a few raw statements (:mod:`ora_xblock.models.statements`)
+and touch only the counters while no status can change (docs/decisions/0033-peer-hot-path.md).
 """
 
 from __future__ import annotations
