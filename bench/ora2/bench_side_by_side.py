@@ -16,6 +16,7 @@ import argparse
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -144,6 +145,14 @@ def _counts(samples: list[tuple[float, int]]) -> str:
     return str(median) if counts[0] == counts[-1] else f"{median} ({counts[0]}-{counts[-1]})"
 
 
+def checkout() -> str:
+    """The commit of ours being measured, and whether the checkout differs from it."""
+    root = HERE.parents[1]
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True)
+    changes = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root, capture_output=True)
+    return commit.stdout.strip() + (" with uncommitted changes" if changes.stdout.strip() else "")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=(1_000, 10_000))
@@ -162,7 +171,7 @@ def main() -> None:
     finally:
         shutil.rmtree(Path(os.environ["ORA_BENCH_DB"]).parent, ignore_errors=True)
     runs = f"{MEASURED} calls per side ({EXHAUSTED_RUNS} for nothing left, {args.report_runs} for the data report)"
-    print(f"\nSQLite, median of {runs}, interleaved:\n")
+    print(f"\nours at {checkout()}, ora2 7.1.1; SQLite (WAL), median of {runs}, interleaved:\n")
     print(table(results))
 
 
