@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from unittest import mock
 
-from pool import BATCH, CHOSEN, COURSE, GRADED_BY, MUST_GRADE, ORA2_ITEM, Plan, _submissions
+from pool import BATCH, CHOSEN, COURSE, GRADED_BY, MUST_GRADE, ORA2_ITEM, Plan, write_submissions
 
 REQUIREMENTS = {
     "peer": {
@@ -56,7 +56,7 @@ def fill(pool: Plan, problem: Any) -> None:
     from openassessment.assessment.models import PeerWorkflow, PeerWorkflowItem
     from openassessment.workflow.models import AssessmentWorkflow, AssessmentWorkflowStep
 
-    submissions = _submissions(pool, ORA2_ITEM, "openassessment")
+    submissions = write_submissions(pool, ORA2_ITEM, "openassessment")
     completed = _moments(pool, MUST_GRADE, by_reviewer=True)
     graded_at = _moments(pool, GRADED_BY, by_reviewer=False)
     flows = AssessmentWorkflow.objects.bulk_create(
@@ -200,6 +200,7 @@ class Ora2:
 
         self.pool, self.rubric = pool, rubric_dict(problem)
         self.uuids = dict(PeerWorkflow.objects.filter(item_id=ORA2_ITEM).values_list("student_id", "submission_uuid"))
+        self.assessed = ""  # the submission the last review was of
 
     def pick(self, n: int) -> None:
         from openassessment.assessment.api import peer as peer_api

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from pool import BATCH, CHOSEN, COURSE, GRADED_BY, MUST_GRADE, OURS_ITEM, Plan, _submissions
+from pool import BATCH, CHOSEN, COURSE, GRADED_BY, MUST_GRADE, OURS_ITEM, Plan, write_submissions
 
 GOOD = {"options_selected": CHOSEN}
 
@@ -36,7 +36,7 @@ def fill(pool: Plan) -> None:
 
     problem = definition()
     parts = [part.as_dict() for part in check(problem.rubric, CHOSEN, {}, "").parts]
-    submissions = _submissions(pool, OURS_ITEM, "ora_xblock")
+    submissions = write_submissions(pool, OURS_ITEM, "ora_xblock")
     held = {author for _, author, _ in pool.holds}
     workflows = []
     for n, name in enumerate(pool.names):
@@ -146,6 +146,7 @@ class Ours:
         self.pool = pool
         self.problem = Problem(definition(), pool.now)
         self.leases: dict[int, Any] = {}
+        self.saved: Any = None  # the last assessment saved
 
     def _learner(self, name: str) -> Any:
         from ora_xblock.services.common import Learner

@@ -89,7 +89,7 @@ def _count(pool: Plan) -> None:
         pool.received[author] += 1
 
 
-def _submissions(pool: Plan, item_id: str, item_type: str) -> list[Any]:
+def write_submissions(pool: Plan, item_id: str, item_type: str) -> list[Any]:
     """The pool's edx-submissions rows (student items, submissions, and the graded learners' scores)."""
     from submissions.models import Score, ScoreSummary, StudentItem, Submission
 
