@@ -161,6 +161,7 @@ def main() -> None:
     parser.add_argument("--report-runs", type=int, default=REPORT_RUNS, help="data reports per side")
     args = parser.parse_args()
     setup()
+    load_before = os.getloadavg()[1]
     try:
         if args.check:
             import check_pool
@@ -171,7 +172,8 @@ def main() -> None:
     finally:
         shutil.rmtree(Path(os.environ["ORA_BENCH_DB"]).parent, ignore_errors=True)
     runs = f"{MEASURED} calls per side ({EXHAUSTED_RUNS} for nothing left, {args.report_runs} for the data report)"
-    print(f"\nours at {checkout()}, ora2 7.1.1; SQLite (WAL), median of {runs}, interleaved:\n")
+    load = f"the machine's load average {load_before:.1f} as it began, {os.getloadavg()[1]:.1f} as it ended (5 min)"
+    print(f"\nours at {checkout()}, ora2 7.1.1; SQLite (WAL), median of {runs}, interleaved; {load}:\n")
     print(table(results))
 
 
