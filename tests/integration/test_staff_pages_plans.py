@@ -4,6 +4,7 @@ pages read their rows in the index's order (no sort), and their counts stop at `
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -11,10 +12,12 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from ora_xblock import scenarios
 from ora_xblock.services import gradebook, queue, staff
 from ora_xblock.services.counting import AtLeast
 from ora_xblock.services.gradebook import Filters
 from ora_xblock.services.responses import submit
+from tests.conftest import call_handler
 from tests.integration.staff_world import ANN_STAFF, BEN_STAFF, ITEM, at, learner, self_assess_all, submit_all
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +118,18 @@ def test_counts_stop_at_the_limit_and_say_so(world, monkeypatch) -> None:
     turn = queue.next_response(ITEM, BEN_STAFF, at(3).now)
     assert (turn.remaining, turn.workflow.username) == (2, "l1")  # within the limit: exact
     assert str(queue.held_among([ITEM], BEN_STAFF, at(3).now).remaining) == "2"
+
+
+def test_the_staff_area_says_a_count_that_stopped_with_a_plus(make_block, users, monkeypatch) -> None:
+    monkeypatch.setattr(gradebook, "COUNT_LIMIT", 2)
+    monkeypatch.setattr(queue, "COUNT_LIMIT", 2)
+    block = make_block(scenarios.demo_olx("self_staff.xml"))
+    for name in ("alice", "bob", "carol"):
+        users.as_user(name)
+        call_handler(block, "submit", {"answers": [f"uniforms, says {name}"]})
+        call_handler(block, "self_assess", STATED)
+    users.as_user("staff", staff=True)
+    book = json.loads(call_handler(block, "staff_gradebook", {}).body)["html"]
+    assert "2+ learners match." in book and "alice" in book and "carol" in book  # the page itself is whole
+    turn = json.loads(call_handler(block, "staff_queue_next", {}).body)["html"]
+    assert "Response of alice" in turn and "2+ other responses are waiting for staff." in turn
