@@ -3,7 +3,7 @@
     make bench
     python bench/bench_staff.py --sizes 1000 100000 --explain
 
-Each size gets its own problem in a fresh SQLite database, filled in bulk: a
+Each size gets its own problem in one fresh SQLite database, filled in bulk: a
 user (with an email) and a workflow per learner, a self assessment each, a
 staff grade for half of them (the others wait in the staff queue). Reports the
 time, the peak Python memory (tracemalloc, a second run) and the SQL statements
