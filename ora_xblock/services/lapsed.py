@@ -26,7 +26,8 @@ PROBLEMS = 200  # problems one pass of the refresh looks at, at most (the next p
 def reclaim(item_id: str, now: datetime, step: PeerStep | None, limit: int = BATCH) -> int:
     """Give back up to ``limit`` of the problem's lapsed holds at ``now``, oldest first, and put their responses
     back in the queue by ``step`` (None: the problem's definition is unknown, or has no peer step: the counts
-    only); how many. Runs in the caller's transaction, or its own; skips leases another transaction holds."""
+    only); how many. Runs in the caller's transaction, or its own, and never waits: it skips the leases and the
+    responses another transaction holds."""
     # Value(True): a bare True compiles to `WHERE "blocking"`, which SQLite cannot match to the index. The order
     # makes PostgreSQL walk the index: taking "blocking" and "hold in the past" as independent, it expects thousands
     # of matches and would otherwise scan the table for the first 50, reading all of it when none match.
@@ -37,15 +38,24 @@ def reclaim(item_id: str, now: datetime, step: PeerStep | None, limit: int = BAT
             .order_by("blocks_until")
             .values_list("pk", "workflow_id")[:limit]
         )
-        if not lapsed:
+        # Responses another transaction holds are skipped, their leases left for the next pass: waiting for one
+        # while holding leases would deadlock with a review landing (it locks the reviewer, the lease, the response).
+        held = {
+            workflow.pk: workflow
+            for workflow in Workflow.objects.select_for_update(skip_locked=True).filter(
+                pk__in={workflow_id for _, workflow_id in lapsed}
+            )
+        }
+        given = [(pk, workflow_id) for pk, workflow_id in lapsed if workflow_id in held]
+        if not given:
             return 0
-        PeerLease.objects.filter(pk__in=[pk for pk, _ in lapsed]).update(blocking=False)
-        for workflow in Workflow.objects.select_for_update().filter(pk__in={wid for _, wid in lapsed}):
-            workflow.reviews_load -= sum(1 for _, wid in lapsed if wid == workflow.pk)
+        PeerLease.objects.filter(pk__in=[pk for pk, _ in given]).update(blocking=False)
+        for workflow in held.values():
+            workflow.reviews_load -= sum(1 for _, workflow_id in given if workflow_id == workflow.pk)
             if step is not None:
                 rerank(step, workflow)
             workflow.save(update_fields=["reviews_load", "peer_rank", "peer_tiebreak"])
-    return len(lapsed)
+    return len(given)
 
 
 def reclaim_lapsed(now: datetime) -> int:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection, connections, transaction
 
 from ora_xblock import scenarios
 from ora_xblock.definition import load_olx
@@ -92,3 +94,33 @@ def test_two_learners_reviewing_each_other_at_once_both_land() -> None:
 
     assert all(isinstance(result, tuple) for result in results), results
     assert sorted(Workflow.objects.values_list("reviews_received", "peers_assessed")) == [(1, 1), (1, 1)]
+
+
+def test_the_reclaim_never_waits_for_a_response_another_transaction_holds() -> None:
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite locks the whole database: there is no row to skip")
+    for number in range(2):
+        submit(at(number / 60), learner(number), [f"answer {number}"])
+    lease = peer_service.next_review(at(1), learner(0))
+    locked, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                Workflow.objects.select_for_update().get(pk=lease.workflow_id)
+                locked.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert locked.wait(10)
+    try:
+        assert lapsed.reclaim_lapsed(at(3).now) == 0  # the response is held: its lease waits for the next pass
+        assert PeerLease.objects.get(pk=lease.pk).blocking
+    finally:
+        release.set()
+        holder.join(10)
+    assert lapsed.reclaim_lapsed(at(3).now) == 1
+    assert Workflow.objects.get(pk=lease.workflow_id).reviews_load == 0
