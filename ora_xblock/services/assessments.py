@@ -77,7 +77,16 @@ def store_assessment(
     problem: Problem, workflow: Workflow, kind: str, scorer_id: str, checked: Checked, once_key: str | None
 ) -> Assessment:
     """Save a checked assessment of ``workflow``'s response."""
-    return Assessment.objects.create(
+    saved = new_assessment(problem, workflow, kind, scorer_id, checked, once_key)
+    saved.save(force_insert=True)
+    return saved
+
+
+def new_assessment(
+    problem: Problem, workflow: Workflow, kind: str, scorer_id: str, checked: Checked, once_key: str | None
+) -> Assessment:
+    """A checked assessment of ``workflow``'s response, not saved yet."""
+    return Assessment(
         workflow=workflow,
         kind=kind,
         scorer_id=scorer_id,

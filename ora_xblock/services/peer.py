@@ -24,7 +24,7 @@ from ..definition.model import PeerStep, StepName
 from ..models import Assessment, PeerLease, Workflow
 from ..models.statements import PeerStatements, statements
 from ..workflow import Status
-from .assessments import checked_assessment
+from .assessments import checked_assessment, new_assessment
 from .calibrated import mark_due
 from .common import Conflict, Gone, Learner, NotAllowed, NotFound, Problem
 from .grades import advance, calibrated, required_reviews
@@ -157,17 +157,7 @@ def _settle_author(problem: Problem, step: PeerStep, target: Workflow) -> None:
 
 def _record(sql: PeerStatements, problem: Problem, target: Workflow, scorer_id: str, checked: Checked) -> Assessment:
     """Insert the peer assessment; the unique ``once_key`` refuses a second review of the same response."""
-    saved = Assessment(
-        workflow=target,
-        kind=Assessment.Kind.PEER,
-        scorer_id=scorer_id,
-        parts=[part.as_dict() for part in checked.parts],
-        overall_feedback=checked.overall_feedback,
-        points_earned=checked.earned,
-        points_possible=problem.definition.max_score,
-        created_at=problem.now,
-        once_key=f"peer:{target.pk}:{scorer_id}",
-    )
+    saved = new_assessment(problem, target, Assessment.Kind.PEER, scorer_id, checked, f"peer:{target.pk}:{scorer_id}")
     saved.pk = sql.insert(
         sql.record,
         {
