@@ -32,6 +32,7 @@ from .grades import grade_of
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 1_000_000  # a page number beyond any problem's learners
 GRADED_BY = frozenset(step.name.value for step in STEPS if step.grades)  # what a score_source may hold
 
 
@@ -88,8 +89,9 @@ def page(
     """Page ``number`` (from 1) of the learners matching ``filters``; ``team`` holds the course team's usernames
     or anonymous ids, left out unless ``filters.include_team``."""
     size = max(1, min(size, MAX_PAGE_SIZE))
+    number = max(1, min(number, MAX_PAGE))  # past the last page shows the last; the database's integers stay whole
     matching = _filtered(item_id, filters, team)
-    start = (max(1, number) - 1) * size
+    start = (number - 1) * size
     total = capped_count(matching, start + COUNT_LIMIT)  # the rows up to the page, and some beyond
     number = max(1, min(number, max(1, -(-total // size))))
     ordered = matching.select_related("team_response").order_by("username_lower", "id")  # the team: joined

@@ -89,6 +89,7 @@ def test_pages_are_cut_by_the_database_and_clamped() -> None:
     second = gradebook.page(PROBLEM, ITEM, number=2, size=3)
     assert names(second) == ["u03", "u04", "u05"] and (second.total, second.pages) == (7, 3)
     assert names(gradebook.page(PROBLEM, ITEM, number=99, size=3)) == ["u06"]
+    assert names(gradebook.page(PROBLEM, ITEM, number=2**63 - 1, size=3)) == ["u06"]  # no integer overflows
     assert gradebook.page(PROBLEM, ITEM, size=1000).size == gradebook.MAX_PAGE_SIZE
 
 
