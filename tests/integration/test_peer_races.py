@@ -6,7 +6,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import OperationalError, connection, connections, transaction
 
 from ora_xblock import scenarios
 from ora_xblock.definition import load_olx
@@ -65,15 +65,17 @@ def test_two_tabs_submitting_one_review_land_it_once() -> None:
 
 
 def test_a_review_landing_while_the_refresh_gives_back_its_lapsed_hold_keeps_the_counts_right() -> None:
-    for number in range(REVIEWERS + 1):
+    for number in range(2 * REVIEWERS):
         submit(at(number / 60), learner(number), [f"answer {number}"])
-    leases = [peer_service.next_review(at(1), learner(number)) for number in range(REVIEWERS)]
+    # The reviewers submitted last and take the first responses, whose authors are not reviewing: no two of them
+    # review each other (that case is the next test's).
+    leases = [peer_service.next_review(at(1), learner(REVIEWERS + number)) for number in range(REVIEWERS)]
     later = at(2.5)  # every hold lapsed an hour and a half ago; the reviews are still valid
 
     def act(i: int) -> object:
         if i == 0:
             return lapsed.reclaim_lapsed(later.now)
-        return peer_service.peer_assess(later, learner(i - 1), leases[i - 1].pk, GOOD)
+        return peer_service.peer_assess(later, learner(REVIEWERS + i - 1), leases[i - 1].pk, GOOD)
 
     results = run_concurrently(act, REVIEWERS + 1)
 
@@ -84,7 +86,7 @@ def test_a_review_landing_while_the_refresh_gives_back_its_lapsed_hold_keeps_the
     assert not holding.exists() and Assessment.objects.filter(kind="peer").count() == REVIEWERS
 
 
-def test_two_learners_reviewing_each_other_at_once_both_land() -> None:
+def test_two_learners_reviewing_each_other_at_once_land_both_or_one_whole() -> None:
     for number in range(2):
         submit(at(number / 60), learner(number), [f"answer {number}"])
     leases = [peer_service.next_review(at(1), learner(number)) for number in range(2)]
@@ -92,8 +94,15 @@ def test_two_learners_reviewing_each_other_at_once_both_land() -> None:
 
     results = run_concurrently(lambda i: peer_service.peer_assess(at(1), learner(i), leases[i].pk, GOOD), 2)
 
-    assert all(isinstance(result, tuple) for result in results), results
-    assert sorted(Workflow.objects.values_list("reviews_received", "peers_assessed")) == [(1, 1), (1, 1)]
+    # Each locks their own row, then the other's: PostgreSQL and MariaDB may abort one as a deadlock (decision
+    # 0033), which keeps nothing of it; the other lands whole.
+    landed = [i for i, result in enumerate(results) if isinstance(result, tuple)]
+    assert landed and all(isinstance(results[i], (tuple, OperationalError)) for i in range(2)), results
+    reviewed = {leases[i].workflow_id for i in landed}
+    for workflow in Workflow.objects.all():
+        assert workflow.reviews_received == (workflow.pk in reviewed)
+        assert workflow.peers_assessed == (workflow.student_id in {learner(i).student_id for i in landed})
+    assert Assessment.objects.count() == len(landed)
 
 
 def test_the_reclaim_never_waits_for_a_response_another_transaction_holds() -> None:
